@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Collects every compiled *.test.js under dist/ and hands them to node's test runner.
+// `npm test -- runner sdk` runs only the files whose path contains one of the words.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const passThrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
+
+function collect(dir, out) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'bench') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) collect(p, out);
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+let files = collect(dist, []).sort();
+if (filters.length) files = files.filter((f) => filters.some((w) => relative(dist, f).includes(w)));
+if (files.length === 0) {
+  console.error('run-tests: no test files found under dist/ (did `npm run build` run?)');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...passThrough, ...files], {
+  stdio: 'inherit',
+  cwd: root,
+});
+process.exit(r.status ?? 1);

@@ -1,0 +1,63 @@
+// Reading files, folders and stdin into loaded documents. The only file I/O under src/tekton.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadText, type LoadResult } from './load.js';
+
+const EXTENSIONS = /\.(ya?ml|json)$/i;
+const SKIP_DIRS = new Set(['node_modules', '.git', '.tektite', 'dist']);
+
+/** Expands folders (recursively) into their .yaml/.yml/.json files, sorted; files stay as given. */
+export function expandPaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) {
+        if (!SKIP_DIRS.has(name)) walk(p);
+      } else if (EXTENSIONS.test(name)) out.push(p);
+    }
+  };
+  for (const p of paths) {
+    if (p !== '-' && statSync(p).isDirectory()) walk(p);
+    else out.push(p);
+  }
+  return out;
+}
+
+export class InputError extends Error {}
+
+/**
+ * Loads every document of the given files/folders (`-` = stdin). Unreadable paths throw
+ * InputError (callers exit 2); YAML syntax errors come back as diagnostics.
+ */
+export function loadPaths(paths: readonly string[]): LoadResult {
+  const all: LoadResult = { docs: [], tekton: [], diagnostics: [] };
+  let files: string[];
+  try {
+    files = expandPaths(paths);
+  } catch (e) {
+    throw new InputError(`cannot read ${describeFsError(e)}`);
+  }
+  for (const f of files) {
+    let text: string;
+    try {
+      text = f === '-' ? readFileSync(0, 'utf8') : readFileSync(f, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read ${describeFsError(e)}`);
+    }
+    const r = loadText(text, f === '-' ? '<stdin>' : f);
+    all.docs.push(...r.docs);
+    all.tekton.push(...r.tekton);
+    all.diagnostics.push(...r.diagnostics);
+  }
+  return all;
+}
+
+function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT') return `${err.path}: no such file or directory`;
+  if (err.code === 'EACCES') return `${err.path}: permission denied`;
+  if (err.code === 'EISDIR') return `${err.path}: is a directory`;
+  return err.message;
+}

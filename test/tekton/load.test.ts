@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadText } from '../../src/tekton/load.js';
+import { loadPaths } from '../../src/tekton/files.js';
+import { requireCorpus } from '../helpers/paths.js';
+
+test('multi-document YAML keeps kinds, names and source positions', () => {
+  const text = [
+    'apiVersion: tekton.dev/v1',
+    'kind: Task',
+    'metadata:',
+    '  name: hello',
+    'spec:',
+    '  steps:',
+    '    - name: one',
+    '      image: busybox',
+    '---',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: cm}',
+    '',
+  ].join('\n');
+  const r = loadText(text, 'x.yaml');
+  assert.equal(r.docs.length, 2);
+  assert.equal(r.tekton.length, 1);
+  const task = r.tekton[0]!;
+  assert.equal(task.kind, 'Task');
+  assert.equal(task.name, 'hello');
+  assert.deepEqual(task.pos(['spec', 'steps', 0, 'image']), { line: 8, col: 14 });
+  assert.deepEqual(task.keyPos(['spec', 'steps', 0, 'image']), { line: 8, col: 7 });
+  // a path that does not exist points at its nearest ancestor
+  assert.deepEqual(task.pos(['spec', 'steps', 0, 'script']), { line: 7, col: 7 });
+  assert.equal(r.diagnostics.length, 1);
+  assert.equal(r.diagnostics[0]!.severity, 'note');
+  assert.match(r.diagnostics[0]!.message, /skipped ConfigMap/);
+});
+
+test('YAML syntax errors become diagnostics with a position, never exceptions', () => {
+  const r = loadText('kind: Task\nspec:\n  steps: [\n', 'bad.yaml');
+  assert.equal(r.tekton.length, 0);
+  const err = r.diagnostics.find((d) => d.severity === 'error');
+  assert.ok(err, 'an error is reported');
+  assert.equal(err.file, 'bad.yaml');
+  assert.ok(err.pos && err.pos.line >= 3, `position points into the broken flow sequence: ${JSON.stringify(err.pos)}`);
+  const dup = loadText('a: 1\na: 2\n', 'dup.yaml').diagnostics[0]!;
+  assert.match(dup.message, /unique/);
+  assert.deepEqual(dup.pos, { line: 2, col: 1 });
+});
+
+test('every file of the shared corpus loads without a syntax error', () => {
+  const corpus = requireCorpus();
+  const r = loadPaths([join(corpus, 'catalog'), join(corpus, 'tekton-examples'), join(corpus, 'catalog-tests')]);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors, []);
+  const tasks = r.tekton.filter((d) => d.kind === 'Task' && d.file.includes('/catalog/'));
+  assert.equal(tasks.length, 171);
+});
