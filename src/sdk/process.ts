@@ -1,0 +1,34 @@
+// The bundle's entry point: runs a step program as this process (argv, env, stdout/stderr) and
+// exits with its code. Anything else the program prints through process.stdout/stderr (console.*)
+// is masked too, so a secret cannot leak around the logger.
+import { isStepProgram, type StepProgram } from './declare.js';
+import { runProgram } from './main.js';
+import { Masker } from './mask.js';
+
+function maskStream(stream: NodeJS.WriteStream, masker: Masker): (text: string) => void {
+  const original = stream.write.bind(stream) as (chunk: string) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
+    return (original as (c: string, ...r: unknown[]) => boolean)(masker.size ? masker.mask(text) : text, ...rest);
+  }) as typeof stream.write;
+  return (text) => void original(text);
+}
+
+export async function runMain(program: unknown): Promise<never> {
+  if (!isStepProgram(program)) {
+    process.stderr.write('tektite: the default export of a step program must be defineStep({...})\n');
+    process.exit(1);
+  }
+  const masker = new Masker();
+  const stdout = maskStream(process.stdout, masker);
+  const stderr = maskStream(process.stderr, masker);
+  let code: number;
+  try {
+    code = await runProgram(program as StepProgram, { argv: process.argv.slice(2), env: process.env, stdout, stderr, masker });
+  } catch (e) {
+    stderr(masker.mask(`error: internal: ${(e as Error)?.stack ?? String(e)}\n`));
+    code = 1;
+  }
+  // Exit even when the program left handles open (a step must end when its work is done).
+  process.exit(code);
+}
