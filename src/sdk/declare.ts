@@ -123,6 +123,11 @@ export interface StepDeclaration<P extends ParamsDecl, R extends ResultsDecl, W 
   description?: string;
   /** Image written into the generated YAML. */
   image?: string;
+  /**
+   * Base image `tektite build` puts the bundle on (a Node.js image, pinned by digest); default
+   * distroless Node.js 22. `tektite build --base` overrides it.
+   */
+  base?: string;
   params?: P;
   results?: R;
   workspaces?: W;
