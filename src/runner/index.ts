@@ -1,0 +1,258 @@
+// runTaskRun: one TaskRun on this machine, from the TaskRun document to the final TaskRun with
+// Tekton's status (§7). The run folder keeps workspaces, logs and status.yaml afterwards.
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { toV1 } from '../tekton/convert.js';
+import { defaultTaskRun, defaultTaskSpec } from '../tekton/defaults.js';
+import { mergeStepTemplate } from '../tekton/merge.js';
+import { REASON, condition, k8sTime, stepExitedMessage, stepTimeoutMessage, successCondition, taskRunTimeoutMessage, userError, goMapOfLists } from '../tekton/status.js';
+import { stepContainerName, workspaceMountPath } from '../tekton/substitute.js';
+import type { RunResult, Step, Task, TaskRun, TaskSpec } from '../tekton/types.js';
+import { formatGoDuration, parseGoDuration } from './duration.js';
+import type { Executor, Mount } from './executor.js';
+import type { LogTarget } from './logs.js';
+import { planTaskRun, resolveTask, type Plan, type PlanFailure } from './plan.js';
+import { decodeResultText } from './results.js';
+import { prepareTektonDirs, runSteps, type StepRecord } from './steps.js';
+import { allocateBinding, allocateVolume, LOCAL_DIR_ANNOTATION, VolumeError, type KubeObjects, type VolumeSource } from './volumes.js';
+
+export { LOCAL_DIR_ANNOTATION, type KubeObjects } from './volumes.js';
+
+export interface RunInput {
+  /** The TaskRun document (tekton.dev/v1 or v1beta1) as loaded. */
+  taskRun: unknown;
+  /** Task documents by metadata.name, for `taskRef` (as loaded; converted here). */
+  tasks: ReadonlyMap<string, unknown>;
+  objects: KubeObjects;
+}
+
+export interface RunOptions {
+  executor: Executor;
+  network: boolean;
+  /** A fresh folder for this run (created by the caller). */
+  runDir: string;
+  /** Folder holding one folder per PVC claimName, shared between runs. */
+  pvcRoot: string;
+  /** Image path -> host file (see team-contracts: image overlays). */
+  overlays?: Record<string, string>;
+  log: LogTarget;
+  /** tektite's own remarks (over-budget explanations), printed apart from step output. */
+  note?: (text: string) => void;
+  onStepStart?: (index: number, name: string, image: string) => void;
+}
+
+export interface RunOutcome {
+  taskRun: TaskRun;
+  /** Set when the run failed before any step because the input cannot run here (exit 2). */
+  inputError?: string;
+}
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The TaskRun in v1 shape with defaults, and a name (generateName gets 5 random characters, as the API server does). */
+export function normaliseTaskRun(value: unknown): TaskRun {
+  const tr = defaultTaskRun(toV1(value)) as TaskRun;
+  tr.metadata ??= {};
+  if (!tr.metadata.name) {
+    const suffix = Array.from({ length: 5 }, () => NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)]).join('');
+    tr.metadata.name = `${tr.metadata.generateName ?? 'taskrun-'}${suffix}`;
+  }
+  tr.metadata.namespace ??= 'default';
+  tr.metadata.uid ??= randomUUID();
+  return tr;
+}
+
+export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<RunOutcome> {
+  const tr = normaliseTaskRun(input.taskRun);
+  const start = new Date();
+  const tasks = new Map<string, Task>();
+  for (const [name, t] of input.tasks) {
+    const v1 = toV1(t) as Task;
+    tasks.set(name, { ...v1, spec: defaultTaskSpec(v1.spec) });
+  }
+  if (tr.spec.taskSpec) tr.spec.taskSpec = defaultTaskSpec(tr.spec.taskSpec);
+  const failed = (f: PlanFailure, spec?: TaskSpec, inputError?: boolean): RunOutcome => {
+    tr.status = { conditions: [condition('False', f.reason, f.message, k8sTime(new Date()))], podName: '', startTime: k8sTime(start), completionTime: k8sTime(new Date()) };
+    if (spec) tr.status.taskSpec = spec;
+    save(opts.runDir, tr);
+    return inputError ? { taskRun: tr, inputError: f.message } : { taskRun: tr };
+  };
+
+  const resolved = resolveTask(tr, tasks);
+  if (!resolved.ok) return failed(resolved.failure, undefined, true);
+  const planned = planTaskRun(tr, resolved);
+  if (!planned.ok) return failed(planned.failure, planned.spec);
+  const plan = planned.plan;
+
+  const steps: Step[] = plan.substituted.steps.map((s) => mergeStepTemplate(plan.substituted.stepTemplate, s));
+  let mountsOf: (i: number) => Mount[];
+  try {
+    prepareTektonDirs(opts.runDir, steps);
+    mountsOf = stepMounts(plan, tr, steps, input.objects, opts);
+  } catch (e) {
+    if (!(e instanceof VolumeError)) throw e;
+    return failed({ reason: REASON.configError, message: e.message }, plan.substituted, true);
+  }
+
+  const timeoutText = tr.spec.timeout ?? '1h0m0s';
+  const timeoutMs = parseGoDuration(timeoutText) ?? 3_600_000;
+  const abort = new AbortController();
+  const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(), timeoutMs) : undefined;
+  let records: StepRecord[];
+  try {
+    records = await runSteps({
+      runDir: opts.runDir,
+      spec: plan.substituted,
+      steps,
+      executor: opts.executor,
+      network: opts.network,
+      log: opts.log,
+      mounts: mountsOf,
+      podName: plan.context.podName,
+      namespace: plan.context.namespace,
+      podEnv: ((tr.spec.podTemplate?.env as Step['env']) ?? []),
+      objects: input.objects,
+      signal: abort.signal,
+      note: opts.note ?? (() => {}),
+      onStepStart: opts.onStepStart,
+    });
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+
+  const done = k8sTime(new Date());
+  const { results, stepResults } = collectResults(plan.substituted, steps, records);
+  tr.status = {
+    conditions: [finalCondition(tr, records, abort.signal.aborted, formatGoDuration(timeoutMs), done)],
+    podName: plan.context.podName,
+    startTime: k8sTime(start),
+    completionTime: done,
+    steps: records.map((r, i) => (stepResults[i]!.length ? { ...r.state, results: stepResults[i] } : r.state)),
+    ...(results.length ? { results } : {}),
+    taskSpec: plan.substituted,
+  };
+  if (tr.status.conditions![0]!.status === 'True') {
+    const invalid = resultTypeErrors(plan.substituted, results);
+    if (invalid) {
+      tr.status.conditions = [condition('False', REASON.validationFailed, invalid.message, done)];
+      tr.status.results = results.filter((r) => !invalid.dropped.has(r.name));
+      if (!tr.status.results.length) delete tr.status.results;
+    }
+  }
+  save(opts.runDir, tr);
+  return { taskRun: tr };
+}
+
+function save(runDir: string, tr: TaskRun): void {
+  writeFileSync(join(runDir, 'status.yaml'), stringify(tr, { lineWidth: 0 }));
+}
+
+/** The mounts each step sees, in image paths (§8.4 plus workspaces, volumes and overlays). */
+function stepMounts(plan: Plan, tr: TaskRun, steps: Step[], objects: KubeObjects, opts: RunOptions): (i: number) => Mount[] {
+  const t = (p: string) => join(opts.runDir, 'tekton', p);
+  const annotations = tr.metadata.annotations ?? {};
+  const wsSources = new Map<string, VolumeSource>();
+  for (const [name, w] of plan.workspaces) {
+    if (!w.binding) continue;
+    wsSources.set(name, allocateBinding(w.binding, annotations[LOCAL_DIR_ANNOTATION + w.binding.name], opts.runDir, opts.pvcRoot, objects));
+  }
+  const volumes = new Map<string, VolumeSource | undefined>();
+  for (const v of plan.substituted.volumes ?? []) volumes.set(v.name, allocateVolume(v, opts.runDir, objects));
+  const isolated = new Set(steps.flatMap((s) => (s.workspaces ?? []).map((w) => w.name)));
+  const declByName = new Map((plan.substituted.workspaces ?? []).map((d) => [d.name, d]));
+
+  return (i) => {
+    const step = steps[i]!;
+    const own = new Set((step.volumeMounts ?? []).map((m) => m.mountPath));
+    const mounts: Mount[] = [
+      { imagePath: '/tekton/results', hostPath: t('results'), readOnly: false },
+      { imagePath: '/tekton/steps', hostPath: t('steps'), readOnly: true },
+      { imagePath: '/tekton/run', hostPath: t('run'), readOnly: true },
+      { imagePath: `/tekton/run/${i}`, hostPath: t(`run/${i}`), readOnly: false },
+      { imagePath: '/tekton/scripts', hostPath: t('scripts'), readOnly: true },
+      { imagePath: '/tekton/creds', hostPath: t('creds'), readOnly: false },
+    ];
+    if (!own.has('/tekton/home')) mounts.push({ imagePath: '/tekton/home', hostPath: t('home'), readOnly: false });
+    if (!own.has('/workspace')) mounts.push({ imagePath: '/workspace', hostPath: join(opts.runDir, 'workspace'), readOnly: false });
+    for (const [name, src] of wsSources) {
+      const decl = declByName.get(name)!;
+      let path = workspaceMountPath(decl);
+      if (isolated.has(name)) {
+        const use = step.workspaces?.find((w) => w.name === name);
+        if (!use) continue;
+        if (use.mountPath) path = use.mountPath;
+      }
+      mounts.push({ imagePath: path, hostPath: src.hostPath, readOnly: src.readOnly || decl.readOnly === true });
+    }
+    for (const m of step.volumeMounts ?? []) {
+      const src = volumes.get(m.name);
+      if (!src) throw new VolumeError(`step "${step.name ?? i}" mounts volume "${m.name}", which is not an emptyDir, configMap or secret volume of the Task`);
+      mounts.push({ imagePath: m.mountPath, hostPath: m.subPath ? join(src.hostPath, m.subPath) : src.hostPath, readOnly: src.readOnly || m.readOnly === true });
+    }
+    for (const [path, file] of Object.entries(opts.overlays ?? {})) mounts.push({ imagePath: path, hostPath: file, readOnly: true });
+    return mounts;
+  };
+}
+
+function finalCondition(tr: TaskRun, records: StepRecord[], timedOut: boolean, duration: string, at: string) {
+  if (timedOut) return condition('False', REASON.timeout, taskRunTimeoutMessage(tr.metadata.name!, duration), at);
+  for (const r of records) {
+    if (r.timedOut) return condition('False', REASON.stepFailed, stepTimeoutMessage(r.state.container), at);
+    if (r.containerExit !== 0) return condition('False', REASON.stepFailed, stepExitedMessage(r.state.container, r.containerExit), at);
+  }
+  return successCondition(at);
+}
+
+/** status.results (one per name, latest step wins, first-seen order) and each step's StepResults. */
+function collectResults(spec: TaskSpec, steps: Step[], records: StepRecord[]): { results: RunResult[]; stepResults: RunResult[][] } {
+  const declared = new Map((spec.results ?? []).map((r) => [r.name, r.type ?? 'string']));
+  const typed = (name: string, raw: string, type: string): RunResult =>
+    type === 'string' ? { name, type: 'string', value: raw } : { name, ...decodeResultText(raw) };
+  const all: RunResult[] = [];
+  const stepResults = records.map((rec, i) => {
+    const types = new Map((steps[i]!.results ?? []).map((r) => [r.name, r.type ?? 'string']));
+    for (const e of rec.message) if (e.type === 1) all.push(typed(e.key, e.value, declared.get(e.key) ?? ''));
+    const own = rec.message.filter((e) => e.type === 4).map((e) => typed(e.key, e.value, types.get(e.key) ?? ''));
+    // A task result declared as `value: $(steps.<s>.results.<r>)` takes that step result.
+    for (const r of spec.results ?? []) {
+      const m = typeof r.value === 'string' ? /^\$\(steps\.([^.]+)\.results\.([^.)]+)\)$/.exec(r.value) : null;
+      if (!m || stepContainerName(steps[i]!, i) !== `step-${m[1]}`) continue;
+      const sr = own.find((x) => x.name === m[2]);
+      if (sr) all.push({ ...sr, name: r.name });
+    }
+    return own;
+  });
+  const latest = new Map<string, RunResult>();
+  const order: string[] = [];
+  for (const r of all) {
+    if (!latest.has(r.name)) order.push(r.name);
+    latest.set(r.name, r);
+  }
+  return { results: order.map((n) => latest.get(n)!), stepResults };
+}
+
+/** §5.2: declared type vs what the file held; object results missing declared keys. */
+function resultTypeErrors(spec: TaskSpec, results: RunResult[]): { message: string; dropped: Set<string> } | undefined {
+  const dropped = new Set<string>();
+  const parts: string[] = [];
+  const missing = new Map<string, string[]>();
+  for (const r of results) {
+    const decl = spec.results?.find((d) => d.name === r.name);
+    if (!decl) continue;
+    const want = decl.type ?? 'string';
+    if (r.type !== want) {
+      dropped.add(r.name);
+      parts.push(` "${r.name}": task result is expected to be "${want}" type but was initialized to a different type "${r.type}"`);
+    } else if (want === 'object' && decl.properties) {
+      const lacking = Object.keys(decl.properties).filter((k) => !(k in (r.value as Record<string, string>))).sort();
+      if (lacking.length) missing.set(r.name, lacking);
+    }
+  }
+  if (parts.length) {
+    return { dropped, message: userError(`Provided results don't match declared results; may be invalid JSON or missing result declaration: ${parts.join(',')}`) };
+  }
+  if (missing.size) return { dropped, message: userError(`missing keys for these results which are required in TaskResult's properties ${goMapOfLists(missing)}`) };
+  return undefined;
+}

@@ -1,0 +1,363 @@
+// The entrypoint contract, step after step (§4, §8.3): wait for the previous step, substitute step
+// results, evaluate `when`, write the script, run in its own process group with timeout, write
+// post files and exitCode, read results into the termination message with its 4096-byte budget.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { entrypointTime, k8sTime, podTerminatedMessage } from '../tekton/status.js';
+import { emptyReplacements, replaceList, replaceString, stepContainerName, type Replacements } from '../tekton/substitute.js';
+import type { EnvVar, Step, StepState, TaskSpec } from '../tekton/types.js';
+import { parseGoDuration } from './duration.js';
+import type { Executor, Mount } from './executor.js';
+import { imageTools } from './images.js';
+import type { LogTarget } from './logs.js';
+import { runProcess, type ProcessOutcome } from './process.js';
+import { budgetExplanation, decodeResultText, encodeTerminationMessage, MAX_TERMINATION_MESSAGE, readResultFiles, type RunResultEntry } from './results.js';
+import { shellStandIn } from './shell.js';
+import type { KubeObjects } from './volumes.js';
+
+export interface StepsContext {
+  runDir: string;
+  /** Substituted spec (status.taskSpec) — result declarations come from here. */
+  spec: TaskSpec;
+  /** Substituted steps with stepTemplate merged: what runs. */
+  steps: Step[];
+  executor: Executor;
+  network: boolean;
+  log: LogTarget;
+  /** Mounts of step `i` in image paths (implicit Tekton paths, workspaces, volumes, overlays). */
+  mounts: (i: number) => Mount[];
+  podName: string;
+  namespace: string;
+  podEnv: EnvVar[];
+  objects: KubeObjects;
+  signal: AbortSignal;
+  /** Printed lines that are tektite's, not the step's (budget explanations, image notes). */
+  note: (text: string) => void;
+  onStepStart?: (index: number, name: string, image: string) => void;
+}
+
+export interface StepRecord {
+  state: StepState;
+  /** The entries of the step's termination message that reached the controller. */
+  message: RunResultEntry[];
+  /** Container exit code as Kubernetes sees it (0 for onError continue). */
+  containerExit: number;
+  timedOut: boolean;
+}
+
+const stepStatusName = (s: Step, i: number) => s.name || `unnamed-${i}`;
+
+/** Creates /tekton/{results,home,steps,run,scripts,creds}, /workspace and the per-step dirs. */
+export function prepareTektonDirs(runDir: string, steps: readonly Step[]): void {
+  const t = join(runDir, 'tekton');
+  for (const d of ['results', 'home', 'steps', 'scripts', 'creds', 'run']) mkdirSync(join(t, d), { recursive: true });
+  mkdirSync(join(runDir, 'workspace'), { recursive: true });
+  mkdirSync(join(runDir, 'rootfs'), { recursive: true });
+  mkdirSync(join(runDir, 'logs'), { recursive: true });
+  steps.forEach((s, i) => {
+    const status = join(t, 'run', String(i), 'status');
+    mkdirSync(join(status, 'results'), { recursive: true });
+    mkdirSync(join(status, 'artifacts'), { recursive: true });
+    // Relative links resolve both on the host and at /tekton/steps inside the sandbox.
+    symlinkSync(`../run/${i}/status`, join(t, 'steps', stepContainerName(s, i)));
+    symlinkSync(`../run/${i}/status`, join(t, 'steps', String(i)));
+  });
+}
+
+export async function runSteps(ctx: StepsContext): Promise<StepRecord[]> {
+  const records: StepRecord[] = [];
+  let previousFailed = false;
+  for (let i = 0; i < ctx.steps.length; i++) {
+    const step = ctx.steps[i]!;
+    const container = stepContainerName(step, i);
+    const base: StepState = { name: stepStatusName(step, i), container, imageID: step.image ?? '' };
+    const runDirOf = join(ctx.runDir, 'tekton', 'run', String(i));
+    if (ctx.signal.aborted) {
+      records.push(terminatedByPod(base, ctx.podName));
+      continue;
+    }
+    const started = new Date();
+    if (previousFailed) {
+      writeFileSync(join(runDirOf, 'out.err'), '');
+      records.push(finish(base, started, 1, 'Error', 'Skipped', [startedAt(started), internal('Reason', 'Skipped')], 1));
+      continue;
+    }
+    ctx.onStepStart?.(i, base.name, step.image ?? '');
+    const rec = await runOne(ctx, step, i, base, started);
+    records.push(rec);
+    if (rec.containerExit !== 0 || rec.state.terminationReason === 'TaskRunTimeout') previousFailed = true;
+  }
+  return records;
+}
+
+async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState, started: Date): Promise<StepRecord> {
+  const runDirOf = join(ctx.runDir, 'tekton', 'run', String(i));
+  const statusDir = join(runDirOf, 'status');
+  const entries: RunResultEntry[] = [startedAt(started)];
+  const logFile = createWriteStream(join(ctx.runDir, 'logs', `${base.container}.log`));
+  const say = (line: string) => {
+    logFile.write(`${line}\n`);
+    ctx.log.console?.write(`[${base.name}] ${line}\n`);
+  };
+  const done = async (rec: StepRecord) => {
+    logFile.end();
+    await once(logFile, 'close');
+    return rec;
+  };
+
+  // §8.3 step 4: step results of earlier steps, in env values, argv and `when`.
+  let stepRefs: Replacements;
+  try {
+    stepRefs = stepResultReplacements(ctx, step);
+  } catch (e) {
+    say(`Error while substituting step results: ${(e as Error).message}`);
+    writeFileSync(join(runDirOf, 'out.err'), '');
+    return done(finish(base, started, 1, 'Error', 'Error', entries, 1));
+  }
+  const argvIn = replaceList([...(step.command ?? []), ...(step.script === undefined ? (step.args ?? []) : [])], stepRefs);
+  const scriptArgs = step.script === undefined ? [] : replaceList(step.args ?? [], stepRefs);
+  const commandLen = step.script === undefined ? replaceList(step.command ?? [], stepRefs).length : 0;
+
+  // §8.3 step 6: when expressions.
+  const whenResult = evaluateWhen(step, stepRefs);
+  if (whenResult === 'cel') {
+    say('tektite: CEL in when expressions needs the alpha flag enable-cel-in-whenexpression and is not supported');
+    writeFileSync(join(runDirOf, 'out.err'), '');
+    return done(finish(base, started, 1, 'Error', 'Error', entries, 1));
+  }
+  if (!whenResult) {
+    writeFileSync(join(runDirOf, 'out'), '');
+    writeFileSync(join(statusDir, 'exitCode'), '0');
+    return done(finish(base, started, 0, 'Completed', 'Skipped', [...entries, internal('Reason', 'Skipped')], 0));
+  }
+
+  const tools = imageTools(step.image ?? '');
+  const mounts = [...ctx.mounts(i)];
+  for (const [path, file] of Object.entries(tools.overlays)) if (!mounts.some((m) => m.imagePath === path)) mounts.push({ imagePath: path, hostPath: file, readOnly: true });
+  const sh = shellStandIn(tools.shell, ctx.runDir);
+  if (sh && !mounts.some((m) => m.imagePath === '/bin/sh')) mounts.push({ imagePath: '/bin/sh', hostPath: sh, readOnly: true });
+
+  const workingDir = step.workingDir ? (step.workingDir.startsWith('/') ? step.workingDir : `/workspace/${step.workingDir}`) : undefined;
+  if (ctx.executor.name === 'host' && workingDir && !mounts.some((m) => workingDir === m.imagePath || workingDir.startsWith(`${m.imagePath}/`)) && !existsSync(workingDir)) {
+    // The image would have this directory created by the runtime; the host gets it under the run folder's root.
+    mounts.push({ imagePath: workingDir, hostPath: join(ctx.runDir, 'rootfs', workingDir), readOnly: false });
+  }
+
+  let argv: string[];
+  if (step.script !== undefined) {
+    const file = `/tekton/scripts/script-${i}-${randomBytes(4).toString('hex').slice(0, 5)}`;
+    const text = step.script.trim().startsWith('#!') ? step.script : `#!/bin/sh\nset -e\n${step.script}`;
+    writeFileSync(join(ctx.runDir, file.slice(1)), ctx.executor.scriptText(text, mounts), { mode: 0o755 });
+    argv = [file, ...scriptArgs];
+  } else if (commandLen > 0) {
+    argv = argvIn;
+  } else if (argvIn.length > 0 && tools.cmd) {
+    argv = argvIn[0]!.startsWith('-') ? [...tools.cmd, ...argvIn] : argvIn;
+  } else if (tools.cmd) {
+    argv = tools.cmd;
+  } else {
+    say(`Error executing command: tektite does not pull images, so it cannot know the entrypoint of "${step.image}"; give the step a command or script`);
+    writeFileSync(join(runDirOf, 'out.err'), '');
+    return done(finish(base, started, 1, 'Error', 'Error', entries, 1));
+  }
+
+  let env: Record<string, string>;
+  try {
+    env = stepEnv(ctx, step, stepRefs);
+  } catch (e) {
+    say(`tektite: ${(e as Error).message}`);
+    writeFileSync(join(runDirOf, 'out.err'), '');
+    return done(finish(base, started, 1, 'CreateContainerConfigError', 'Error', entries, 1));
+  }
+
+  const cmd = ctx.executor.prepare({
+    argv,
+    env,
+    workingDir,
+    mounts,
+    network: ctx.network,
+    hostname: ctx.podName,
+    hostRoot: join(ctx.runDir, 'rootfs'),
+  });
+
+  const timeoutMs = step.timeout ? parseGoDuration(step.timeout) ?? 0 : 0;
+  const outcome: ProcessOutcome = await runProcess({
+    argv: cmd.argv,
+    env: cmd.env,
+    cwd: cmd.cwd,
+    stepName: base.name,
+    stepIndex: i,
+    logFile,
+    log: ctx.log,
+    timeoutMs,
+    signal: ctx.signal,
+  });
+
+  if (outcome.kind === 'aborted') {
+    writeFileSync(join(runDirOf, 'out.err'), '');
+    await done({ state: base, message: [], containerExit: 1, timedOut: false });
+    return terminatedByPod(base, ctx.podName, started);
+  }
+  let exit: number;
+  let reason = 'Completed';
+  let terminationReason: string;
+  let containerExit: number;
+  if (outcome.kind === 'timeout') {
+    writeFileSync(join(runDirOf, 'out.err'), '');
+    entries.push(internal('Reason', 'TimeoutExceeded'));
+    exit = containerExit = 1;
+    reason = 'Error';
+    terminationReason = 'TimeoutExceeded';
+  } else if (outcome.kind === 'startFailed') {
+    say(`Error executing command: ${outcome.error}`);
+    writeFileSync(join(runDirOf, 'out.err'), '');
+    exit = containerExit = 1;
+    reason = terminationReason = 'Error';
+  } else if (outcome.code === 0) {
+    writeFileSync(join(runDirOf, 'out'), '');
+    writeFileSync(join(statusDir, 'exitCode'), '0');
+    exit = containerExit = 0;
+    terminationReason = 'Completed';
+  } else if (step.onError === 'continue') {
+    writeFileSync(join(runDirOf, 'out'), '');
+    writeFileSync(join(statusDir, 'exitCode'), String(outcome.code));
+    entries.push(internal('ExitCode', String(outcome.code)));
+    exit = outcome.code;
+    containerExit = 0;
+    terminationReason = 'Continued';
+  } else {
+    writeFileSync(join(runDirOf, 'out.err'), '');
+    exit = containerExit = outcome.code;
+    reason = terminationReason = 'Error';
+  }
+
+  // §8.3 step 9: every declared task result that exists, plus this step's own step results.
+  const taskResults = (ctx.spec.results ?? []).filter((r) => r.value === undefined).map((r) => r.name);
+  entries.push(...readResultFiles(join(ctx.runDir, 'tekton', 'results'), taskResults, 1));
+  entries.push(...readResultFiles(join(statusDir, 'results'), (step.results ?? []).map((r) => r.name), 4));
+  let message = entries;
+  if (Buffer.byteLength(encodeTerminationMessage(entries)) > MAX_TERMINATION_MESSAGE) {
+    say(`Termination message is above max allowed size ${MAX_TERMINATION_MESSAGE}, caused by large task result.`);
+    const text = budgetExplanation(base.container, entries);
+    say(text);
+    ctx.note(text);
+    message = [];
+    if (containerExit === 0) {
+      containerExit = 1;
+      exit = 1;
+      reason = 'Error';
+      terminationReason = 'Error';
+    }
+  }
+  return done(finish(base, started, exit, reason, terminationReason, message, containerExit));
+}
+
+function finish(base: StepState, started: Date, exitCode: number, reason: string, terminationReason: string, message: RunResultEntry[], containerExit: number): StepRecord {
+  const visible = message.filter((e) => e.type !== 3);
+  const state: StepState = {
+    ...base,
+    terminated: {
+      exitCode,
+      reason,
+      ...(visible.length ? { message: encodeTerminationMessage(visible) } : {}),
+      startedAt: k8sTime(started),
+      finishedAt: k8sTime(new Date()),
+    },
+    terminationReason,
+  };
+  return { state, message, containerExit, timedOut: terminationReason === 'TimeoutExceeded' };
+}
+
+/** A step the TaskRun timeout cut short (running or not yet started), as Tekton reports it. */
+function terminatedByPod(base: StepState, pod: string, started?: Date): StepRecord {
+  const now = k8sTime(new Date());
+  return {
+    state: {
+      ...base,
+      terminated: { exitCode: 1, reason: 'TaskRunTimeout', message: podTerminatedMessage(base.name, pod), startedAt: started ? k8sTime(started) : now, finishedAt: now },
+      terminationReason: 'TaskRunTimeout',
+    },
+    message: [],
+    containerExit: 1,
+    timedOut: false,
+  };
+}
+
+const startedAt = (d: Date): RunResultEntry => internal('StartedAt', entrypointTime(d));
+const internal = (key: string, value: string): RunResultEntry => ({ key, value, type: 3 });
+
+/** `$(steps.<s>.results.<r>)` (and `[*]`, `[i]`, `.key`) from the files earlier steps wrote (§4.11). */
+function stepResultReplacements(ctx: StepsContext, step: Step): Replacements {
+  const r = emptyReplacements();
+  const texts = [...(step.command ?? []), ...(step.args ?? []), ...(step.env ?? []).map((e) => e.value ?? ''), ...(step.when ?? []).flatMap((w) => [w.input ?? '', ...(w.values ?? [])])];
+  const re = /\$\(steps\.([^.)]+)\.results\.([^.)[\]]+)/g;
+  const seen = new Set<string>();
+  for (const t of texts) {
+    for (const m of t.matchAll(re)) {
+      const [s, name] = [m[1]!, m[2]!];
+      if (seen.has(`${s}/${name}`)) continue;
+      seen.add(`${s}/${name}`);
+      const index = ctx.steps.findIndex((st, i) => stepContainerName(st, i) === `step-${s}`);
+      const file = join(ctx.runDir, 'tekton', 'run', String(index), 'status', 'results', name);
+      if (index < 0 || !existsSync(file)) throw new Error(`result "${name}" of step "${s}" was not written`);
+      const { value } = decodeResultText(readFileSync(file, 'utf8'));
+      const key = `steps.${s}.results.${name}`;
+      if (typeof value === 'string') r.strings.set(key, value);
+      else if (Array.isArray(value)) {
+        r.arrays.set(key, value);
+        r.arrays.set(`${key}[*]`, value);
+        value.forEach((v, i) => r.strings.set(`${key}[${i}]`, v));
+      } else for (const [k, v] of Object.entries(value)) r.strings.set(`${key}.${k}`, v);
+    }
+  }
+  return r;
+}
+
+function evaluateWhen(step: Step, refs: Replacements): boolean | 'cel' {
+  for (const w of step.when ?? []) {
+    if (w.cel !== undefined) return 'cel';
+    const input = replaceString(w.input ?? '', refs.strings);
+    const values = replaceList(w.values ?? [], refs);
+    const has = values.includes(input);
+    if (w.operator === 'notin' ? has : !has) return false;
+  }
+  return true;
+}
+
+/** The step's environment: a base the host needs, the step's env (valueFrom resolved), podTemplate env. */
+function stepEnv(ctx: StepsContext, step: Step, refs: Replacements): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOSTNAME: ctx.podName,
+    // Tekton leaves HOME to the image; tektite points it at the run's /tekton/home so that
+    // `git config --global` and friends never touch the real user's files.
+    HOME: '/tekton/home',
+  };
+  for (const e of [...(step.env ?? []), ...ctx.podEnv]) env[e.name] = envValue(ctx, e, refs);
+  return env;
+}
+
+function envValue(ctx: StepsContext, e: EnvVar, refs: Replacements): string {
+  if (e.value !== undefined) return replaceString(e.value, refs.strings);
+  const from = e.valueFrom as Record<string, { name?: string; key?: string; optional?: boolean; fieldPath?: string }> | undefined;
+  if (!from) return '';
+  const pick = (kind: string, store: ReadonlyMap<string, Record<string, Buffer>>, ref: { name?: string; key?: string; optional?: boolean }) => {
+    const v = store.get(ref.name ?? '')?.[ref.key ?? ''];
+    if (v === undefined) {
+      if (ref.optional) return '';
+      throw new Error(`env ${e.name}: ${kind} "${ref.name}" key "${ref.key}" not found (give the ${kind}'s YAML with -f)`);
+    }
+    return v.toString('utf8');
+  };
+  if (from.secretKeyRef) return pick('secret', ctx.objects.secrets, from.secretKeyRef);
+  if (from.configMapKeyRef) return pick('configmap', ctx.objects.configMaps, from.configMapKeyRef);
+  if (from.fieldRef) {
+    const f = from.fieldRef.fieldPath;
+    if (f === 'metadata.name') return ctx.podName;
+    if (f === 'metadata.namespace') return ctx.namespace;
+  }
+  throw new Error(`env ${e.name}: this valueFrom source cannot be resolved locally`);
+}
+

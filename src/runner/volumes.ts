@@ -1,0 +1,74 @@
+// Host folders behind workspaces and volumes (§6.4): emptyDir and volumeClaimTemplate get a fresh
+// folder in the run folder, a PVC a named folder shared by runs, configMap/secret their keys as
+// files (read-only), and `-w name=./dir` the user's own folder.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import type { WorkspaceBinding } from '../tekton/types.js';
+
+/** ConfigMaps and Secrets by name: key -> file content. */
+export interface KubeObjects {
+  configMaps: ReadonlyMap<string, Record<string, Buffer>>;
+  secrets: ReadonlyMap<string, Record<string, Buffer>>;
+}
+
+export interface VolumeSource {
+  hostPath: string;
+  readOnly: boolean;
+}
+
+export class VolumeError extends Error {}
+
+/** Annotation tektite puts on a TaskRun for `-w name=./dir` (the binding itself is an emptyDir). */
+export const LOCAL_DIR_ANNOTATION = 'tektite.dev/workspace-dir.';
+
+export function allocateBinding(b: WorkspaceBinding, localDir: string | undefined, runDir: string, pvcRoot: string, objects: KubeObjects): VolumeSource {
+  let src: VolumeSource;
+  if (localDir !== undefined) src = { hostPath: localDir, readOnly: false };
+  else if (b.persistentVolumeClaim) {
+    src = { hostPath: join(pvcRoot, safeName(b.persistentVolumeClaim.claimName ?? b.name)), readOnly: b.persistentVolumeClaim.readOnly === true };
+  } else if (b.emptyDir || b.volumeClaimTemplate) src = { hostPath: join(runDir, 'workspaces', safeName(b.name)), readOnly: false };
+  else if (b.configMap) src = keyFiles('configmap', b.configMap.name ?? '', b.configMap.items, objects.configMaps, join(runDir, 'workspaces', safeName(b.name)));
+  else if (b.secret) src = keyFiles('secret', b.secret.secretName ?? '', b.secret.items, objects.secrets, join(runDir, 'workspaces', safeName(b.name)));
+  else throw new VolumeError(`workspace binding "${b.name}": only emptyDir, persistentVolumeClaim, volumeClaimTemplate, configMap and secret bindings can run locally`);
+  mkdirSync(src.hostPath, { recursive: true });
+  if (b.subPath) {
+    const sub = resolve(src.hostPath, b.subPath);
+    if (!sub.startsWith(src.hostPath + sep)) throw new VolumeError(`workspace binding "${b.name}": subPath "${b.subPath}" leaves the volume`);
+    mkdirSync(sub, { recursive: true });
+    src = { ...src, hostPath: sub };
+  }
+  return src;
+}
+
+/** A Task `spec.volumes[]` entry, when it is a kind that can run locally. */
+export function allocateVolume(v: Record<string, unknown>, runDir: string, objects: KubeObjects): VolumeSource | undefined {
+  const name = String(v.name);
+  const dir = join(runDir, 'volumes', safeName(name));
+  const cm = v.configMap as { name?: string; items?: { key: string; path: string }[] } | undefined;
+  const secret = v.secret as { secretName?: string; items?: { key: string; path: string }[] } | undefined;
+  let src: VolumeSource | undefined;
+  if (v.emptyDir !== undefined) src = { hostPath: dir, readOnly: false };
+  else if (cm) src = keyFiles('configmap', cm.name ?? '', cm.items, objects.configMaps, dir);
+  else if (secret) src = keyFiles('secret', secret.secretName ?? '', secret.items, objects.secrets, dir);
+  if (src) mkdirSync(src.hostPath, { recursive: true });
+  return src;
+}
+
+function keyFiles(kind: string, name: string, items: { key: string; path: string }[] | undefined, store: ReadonlyMap<string, Record<string, Buffer>>, dir: string): VolumeSource {
+  const data = store.get(name);
+  if (!data) throw new VolumeError(`${kind} "${name}" not found: give its YAML with -f (or -w name=${kind === 'configmap' ? 'configMap' : 'secret'}:file.yaml)`);
+  mkdirSync(dir, { recursive: true });
+  const entries = items?.length ? items.map((i) => [i.path, data[i.key]] as const) : Object.entries(data);
+  for (const [path, content] of entries) {
+    if (content === undefined) throw new VolumeError(`${kind} "${name}" has no key for item "${path}"`);
+    const file = resolve(dir, path);
+    if (!file.startsWith(dir + sep)) throw new VolumeError(`${kind} "${name}": item path "${path}" leaves the volume`);
+    mkdirSync(resolve(file, '..'), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return { hostPath: dir, readOnly: true };
+}
+
+function safeName(n: string): string {
+  return n.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_') || '_';
+}
