@@ -26,13 +26,16 @@ export type ResolvedBase = {
 /** Paths where images usually keep node, tried in order when the entrypoint does not say. */
 const NODE_PATHS = ['nodejs/bin/node', 'usr/local/bin/node', 'usr/bin/node'];
 
-export async function resolveBase(client: RegistryClient, ref: ImageRef, want: Platform[], store: BlobStore): Promise<ResolvedBase> {
+/** `want` lists platforms, or is `'all'`: every platform of the base's index. */
+export async function resolveBase(client: RegistryClient, ref: ImageRef, want: Platform[] | 'all', store: BlobStore): Promise<ResolvedBase> {
   const top = await manifestBytes(client, ref.repository, ref.digest ?? ref.tag ?? 'latest', store);
   const name = formatImageRef(ref);
   if (isIndex(top.mediaType)) {
     const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
     const platforms: BasePlatform[] = [];
-    for (const p of want) {
+    // Attestation manifests (buildkit's provenance) are listed as unknown/unknown.
+    const listed = index.manifests.filter((d) => d.platform && d.platform.os !== 'unknown').map((d) => d.platform!);
+    for (const p of want === 'all' ? listed : want) {
       const desc = index.manifests.find((d) => d.platform && isManifest(d.mediaType) && platformMatches(d.platform, p));
       if (!desc) {
         const have = index.manifests.filter((d) => d.platform).map((d) => platformString(d.platform!));
@@ -45,7 +48,7 @@ export async function resolveBase(client: RegistryClient, ref: ImageRef, want: P
   }
   if (!isManifest(top.mediaType)) throw new Error(`base image ${name}: unsupported manifest type "${top.mediaType}"`);
   const single = await withConfig(client, ref.repository, top.mediaType, top.bytes, store);
-  for (const p of want) {
+  for (const p of want === 'all' ? [] : want) {
     if (!platformMatches(single.platform, p)) throw new Error(`base image ${name} is ${platformString(single.platform)} only; ${platformString(p)} was asked for`);
   }
   return { ref, digest: top.digest, platforms: [single] };

@@ -18,7 +18,7 @@ export type BuildRequest = {
   name: string;
   bundle: Buffer;
   base: string;
-  platforms: Platform[];
+  platforms: Platform[] | 'all';
   labels: Record<string, string>;
   epoch: number;
 };
