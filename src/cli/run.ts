@@ -12,7 +12,6 @@ import { parseGoDuration } from '../runner/duration.js';
 import { hostExecutor, sandboxAvailable, sandboxExecutor, type Executor } from '../runner/executor.js';
 import { normaliseTaskRun, runTaskRun, type KubeObjects } from '../runner/index.js';
 import { buildTaskRun, FlagError, kubeObjectsOf, parseParamFlag, parseWorkspaceFlag } from '../runner/taskrun-from-flags.js';
-import { pluginOverlays } from '../runner/plugin.js';
 import { printSummary } from '../runner/summary.js';
 import type { ParamSpec, TaskRun } from '../tekton/types.js';
 import { EXIT, fail } from './exit.js';
@@ -34,6 +33,15 @@ Options:
 
 Exit codes: 0 Succeeded, 1 the TaskRun failed, 2 invalid input.
 `;
+
+/** A referenced Task generated from a tektite plugin runs from its TypeScript source (see team-contracts). */
+async function pluginOverlays(tr: TaskRun, tasks: ReadonlyMap<string, LoadedDoc>, runDir: string): Promise<Record<string, string>> {
+  const doc = tr.spec.taskRef?.name ? tasks.get(tr.spec.taskRef.name) : undefined;
+  const annotations = (doc?.value as { metadata?: { annotations?: Record<string, string> } } | undefined)?.metadata?.annotations;
+  if (!doc || !annotations?.['tektite.dev/source']) return {};
+  const { sourceOverlays } = await import('../build/plugin-source.js');
+  return (await sourceOverlays(doc.file, doc.value, runDir)) ?? {};
+}
 
 export default async function run(argv: string[]): Promise<number> {
   let parsed;
