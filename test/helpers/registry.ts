@@ -20,7 +20,8 @@ export type TestRegistry = {
   dir: string;
   /** The self-signed certificate (PEM file) when the registry speaks TLS. */
   caFile?: string;
-  requests(): ServedRequest[];
+  /** Every request served so far (waits until the access log has caught up). */
+  requests(): Promise<ServedRequest[]>;
   stop(): Promise<void>;
 };
 
@@ -96,7 +97,14 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     host,
     dir,
     ...(caFile ? { caFile } : {}),
-    requests: () => parseAccessLog(log),
+    requests: async () => {
+      // The access log is written in request order: once a marker request shows up, all before it have.
+      const marker = `/v2/log-marker-${randomUUID()}/tags/list`;
+      await probe(host, caFile, marker);
+      const deadline = Date.now() + 5000;
+      while (!log.includes(marker) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      return parseAccessLog(log).filter((q) => !q.uri.startsWith('/v2/log-marker-'));
+    },
     stop: async () => {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
@@ -115,22 +123,26 @@ async function waitReady(child: ChildProcess, host: string, caFile: string | und
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}): ${errors()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = (caFile ? httpsRequest : httpRequest)(
-        { host: '127.0.0.1', port: Number(host.split(':')[1]), path: '/v2/', method: 'GET', ...(caFile ? { ca: readFileSync(caFile) } : {}) },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode === 200 || res.statusCode === 401);
-        },
-      );
-      req.on('error', () => resolve(false));
-      req.end();
-    });
-    if (ok) return;
+    const status = await probe(host, caFile, '/v2/');
+    if (status === 200 || status === 401) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
   throw new Error(`docker-registry on ${host} did not become ready: ${errors()}`);
+}
+
+function probe(host: string, caFile: string | undefined, path: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = (caFile ? httpsRequest : httpRequest)(
+      { host: '127.0.0.1', port: Number(host.split(':')[1]), path, method: 'GET', ...(caFile ? { ca: readFileSync(caFile) } : {}) },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      },
+    );
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
