@@ -1,6 +1,61 @@
-// Placeholder until the `generate` command lands; replaced by its owner.
-import { fail } from './exit.js';
+// `tektite generate <plugin.ts> [--stepaction] [-o file]`: prints (or writes) the Tekton YAML of a
+// step program, generated from its declaration.
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXIT, fail } from './exit.js';
 
-export default async function generate(_argv: string[]): Promise<number> {
-  return fail('"generate" is not available yet in this build');
+const USAGE = `Usage: tektite generate <plugin.ts> [--stepaction] [-o file]
+
+Prints the Tekton YAML that runs a step program: a v1 Task, or with --stepaction a v1beta1
+StepAction. The YAML's tektite.dev/source annotation points at the plugin source (relative to the
+output file's folder), so \`tektite run\` can run it straight from source.
+
+Options:
+  --stepaction       emit the StepAction instead of the Task
+  -o, --output FILE  write to FILE instead of stdout
+  -h, --help         this help
+`;
+
+export default async function generate(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { stepaction: { type: 'boolean' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    return fail(`${(e as Error).message}\n\n${USAGE}`);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (parsed.positionals.length !== 1) return fail(`give exactly one plugin source file\n\n${USAGE}`);
+  const entry = resolve(parsed.positionals[0]!);
+  if (!existsSync(entry)) return fail(`${parsed.positionals[0]}: no such file`);
+  const out = parsed.values.output === undefined ? undefined : resolve(parsed.values.output);
+
+  const { loadStepProgram } = await import('../build/plugin-source.js');
+  const { generateStepAction, generateTask, toYaml } = await import('../build/generate.js');
+  let text: string;
+  try {
+    const program = await loadStepProgram(entry);
+    const source = relative(out ? dirname(out) : process.cwd(), entry).split(sep).join('/');
+    const doc = parsed.values.stepaction ? generateStepAction(program, { source }) : generateTask(program, { source });
+    text = toYaml([doc], source);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  if (!out) {
+    process.stdout.write(text);
+    return EXIT.ok;
+  }
+  await mkdir(dirname(out), { recursive: true });
+  const tmp = `${out}.tektite-tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, out);
+  return EXIT.ok;
 }
