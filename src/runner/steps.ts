@@ -45,6 +45,8 @@ export interface StepRecord {
   /** Container exit code as Kubernetes sees it (0 for onError continue). */
   containerExit: number;
   timedOut: boolean;
+  /** The step wrote `out.err`: later steps are skipped. */
+  failedPost: boolean;
 }
 
 const stepStatusName = (s: Step, i: number) => s.name || `unnamed-${i}`;
@@ -87,7 +89,7 @@ export async function runSteps(ctx: StepsContext): Promise<StepRecord[]> {
     ctx.onStepStart?.(i, base.name, step.image ?? '');
     const rec = await runOne(ctx, step, i, base, started);
     records.push(rec);
-    if (rec.containerExit !== 0 || rec.state.terminationReason === 'TaskRunTimeout') previousFailed = true;
+    if (rec.failedPost) previousFailed = true;
   }
   return records;
 }
@@ -197,7 +199,7 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
 
   if (outcome.kind === 'aborted') {
     writeFileSync(join(runDirOf, 'out.err'), '');
-    await done({ state: base, message: [], containerExit: 1, timedOut: false });
+    await done({ state: base, message: [], containerExit: 1, timedOut: false, failedPost: true });
     return terminatedByPod(base, ctx.podName, started);
   }
   let exit: number;
@@ -238,6 +240,7 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
   entries.push(...readResultFiles(join(ctx.runDir, 'tekton', 'results'), taskResults, 1));
   entries.push(...readResultFiles(join(statusDir, 'results'), (step.results ?? []).map((r) => r.name), 4));
   let message = entries;
+  let budgetOnly = false;
   if (Buffer.byteLength(encodeTerminationMessage(entries)) > MAX_TERMINATION_MESSAGE) {
     say(`Termination message is above max allowed size ${MAX_TERMINATION_MESSAGE}, caused by large task result.`);
     const text = budgetExplanation(base.container, entries);
@@ -245,16 +248,17 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
     ctx.note(text);
     message = [];
     if (containerExit === 0) {
+      budgetOnly = true;
       containerExit = 1;
       exit = 1;
       reason = 'Error';
       terminationReason = 'Error';
     }
   }
-  return done(finish(base, started, exit, reason, terminationReason, message, containerExit));
+  return done(finish(base, started, exit, reason, terminationReason, message, containerExit, budgetOnly));
 }
 
-function finish(base: StepState, started: Date, exitCode: number, reason: string, terminationReason: string, message: RunResultEntry[], containerExit: number): StepRecord {
+function finish(base: StepState, started: Date, exitCode: number, reason: string, terminationReason: string, message: RunResultEntry[], containerExit: number, budgetOnly = false): StepRecord {
   const visible = message.filter((e) => e.type !== 3);
   const state: StepState = {
     ...base,
@@ -267,7 +271,7 @@ function finish(base: StepState, started: Date, exitCode: number, reason: string
     },
     terminationReason,
   };
-  return { state, message, containerExit, timedOut: terminationReason === 'TimeoutExceeded' };
+  return { state, message, containerExit, timedOut: terminationReason === 'TimeoutExceeded', failedPost: containerExit !== 0 && !budgetOnly };
 }
 
 /** A step the TaskRun timeout cut short (running or not yet started), as Tekton reports it. */
@@ -282,6 +286,7 @@ function terminatedByPod(base: StepState, pod: string, started?: Date): StepReco
     message: [],
     containerExit: 1,
     timedOut: false,
+    failedPost: true,
   };
 }
 

@@ -1,0 +1,348 @@
+// The controller's and entrypoint's rules, each with Tekton's exact reason and message.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import type { TaskRun } from '../../src/tekton/types.js';
+import { condition, runYaml, type ExecutorName } from './run-helper.js';
+
+const taskRun = (spec: string, name = 'tr') => `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: ${name}
+spec:
+${spec.replace(/^/gm, '  ')}
+`;
+const states = (t: TaskRun) => (t.status?.steps ?? []).map((s) => ({ name: s.name, exitCode: s.terminated?.exitCode, reason: s.terminated?.reason, terminationReason: s.terminationReason }));
+const cond = (t: TaskRun) => {
+  const c = condition(t)!;
+  return { status: c.status, reason: c.reason, message: c.message };
+};
+
+async function one(yaml: string, executor: ExecutorName = 'host', opts: Parameters<typeof runYaml>[2] = {}) {
+  const runs = await runYaml(yaml, executor, opts);
+  assert.equal(runs.length, 1);
+  return runs[0]!;
+}
+
+/** Processes whose command line holds `marker` (seen from the host, sandboxed ones included). */
+function processesWith(marker: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes(marker)) found.push(`${pid}: ${cmd}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+for (const executor of ['host', 'sandbox'] as const) {
+  describe(`entrypoint rules, ${executor} executor`, () => {
+    it('a failing step fails the TaskRun; later steps are Skipped with exit code 1', async () => {
+      const r = await one(taskRun(`taskSpec:
+  steps:
+    - {name: ok, image: alpine, script: 'echo first'}
+    - {name: boom, image: alpine, script: 'echo before; exit 3; echo after'}
+    - {name: never, image: alpine, script: 'echo never ran'}
+    - {name: never2, image: alpine, script: 'echo never ran'}`), executor);
+      assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'StepFailed', message: '"step-boom" exited with code 3' });
+      assert.deepEqual(states(r.taskRun), [
+        { name: 'ok', exitCode: 0, reason: 'Completed', terminationReason: 'Completed' },
+        { name: 'boom', exitCode: 3, reason: 'Error', terminationReason: 'Error' },
+        { name: 'never', exitCode: 1, reason: 'Error', terminationReason: 'Skipped' },
+        { name: 'never2', exitCode: 1, reason: 'Error', terminationReason: 'Skipped' },
+      ]);
+      assert.match(r.log, /^\[boom\] before$/m);
+      assert.doesNotMatch(r.log, /after|never ran/);
+    });
+
+    it('onError: continue records the real exit code, writes the exitCode file and the TaskRun succeeds', async () => {
+      const r = await one(taskRun(`taskSpec:
+  steps:
+    - {name: flaky, image: alpine, onError: continue, script: 'exit 7'}
+    - {name: check, image: alpine, script: 'printf "code=%s" "$(cat $(steps.step-flaky.exitCode.path))"'}`), executor);
+      assert.deepEqual(cond(r.taskRun), { status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' });
+      assert.deepEqual(states(r.taskRun)[0], { name: 'flaky', exitCode: 7, reason: 'Completed', terminationReason: 'Continued' });
+      assert.match(r.log, /^\[check\] code=7$/m);
+    });
+
+    it('onError: stopAndFail behaves like the default', async () => {
+      const r = await one(taskRun(`taskSpec:
+  steps:
+    - {name: a, image: alpine, onError: stopAndFail, script: 'exit 2'}
+    - {name: b, image: alpine, script: 'true'}`), executor);
+      assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'StepFailed', message: '"step-a" exited with code 2' });
+      assert.equal(states(r.taskRun)[1]!.terminationReason, 'Skipped');
+    });
+
+    it('a step sleeping past its timeout is killed with all its children; nothing is left running', async () => {
+      const marker = `${executor === 'host' ? 31 : 32}.${process.pid}`;
+      const started = Date.now();
+      const r = await one(taskRun(`taskSpec:
+  steps:
+    - name: sleepy
+      image: alpine
+      timeout: 1s
+      script: |
+        sleep ${marker} &
+        sh -c 'sleep ${marker}' &
+        sleep ${marker}
+    - {name: after, image: alpine, script: 'echo should not run'}`), executor);
+      assert.ok(Date.now() - started < 10_000, 'the step was not stopped at its timeout');
+      assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'StepFailed', message: '"step-sleepy" exited because the step exceeded the specified timeout limit' });
+      assert.deepEqual(states(r.taskRun), [
+        { name: 'sleepy', exitCode: 1, reason: 'Error', terminationReason: 'TimeoutExceeded' },
+        { name: 'after', exitCode: 1, reason: 'Error', terminationReason: 'Skipped' },
+      ]);
+      assert.deepEqual(processesWith(`sleep ${marker}`), []);
+    });
+
+    it('the TaskRun timeout stops the running step and marks steps TaskRunTimeout', async () => {
+      const marker = `${executor === 'host' ? 41 : 42}.${process.pid}`;
+      const r = await one(taskRun(`timeout: 1s
+taskSpec:
+  steps:
+    - {name: quick, image: alpine, script: 'true'}
+    - {name: slow, image: alpine, script: 'sleep ${marker}'}
+    - {name: later, image: alpine, script: 'true'}`, 'tr-timeout'), executor);
+      assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunTimeout', message: 'TaskRun "tr-timeout" failed to finish within "1s"' });
+      assert.deepEqual(states(r.taskRun), [
+        { name: 'quick', exitCode: 0, reason: 'Completed', terminationReason: 'Completed' },
+        { name: 'slow', exitCode: 1, reason: 'TaskRunTimeout', terminationReason: 'TaskRunTimeout' },
+        { name: 'later', exitCode: 1, reason: 'TaskRunTimeout', terminationReason: 'TaskRunTimeout' },
+      ]);
+      assert.equal(r.taskRun.status!.steps![1]!.terminated!.message, 'Step slow terminated as pod tr-timeout-pod is terminated');
+      assert.deepEqual(processesWith(`sleep ${marker}`), []);
+    });
+
+    it('a result over the 4096-byte budget fails the step, and tektite names the result and its size', async () => {
+      const r = await one(taskRun(`taskSpec:
+  results: [{name: big}]
+  steps:
+    - {name: write, image: alpine, script: 'head -c 5000 /dev/zero | tr "\\\\0" x > $(results.big.path)'}
+    - {name: next, image: alpine, script: 'echo next ran'}`), executor);
+      assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'StepFailed', message: '"step-write" exited with code 1' });
+      // The success post file was written before the message check, so the next step still runs
+      // (§8.3 step 9) — and fails the same way, because it re-reports every result file that exists.
+      assert.deepEqual(states(r.taskRun).map((s) => [s.exitCode, s.terminationReason]), [[1, 'Error'], [1, 'Error']]);
+      assert.match(r.log, /^\[next\] next ran$/m);
+      assert.match(r.log, /^\[write\] Termination message is above max allowed size 4096, caused by large task result\.$/m);
+      assert.equal(r.notes.length, 2);
+      assert.match(r.notes[1]!, /termination message of "step-next" is/);
+      assert.match(r.notes[0]!, /termination message of "step-write" is \d+ bytes, over Tekton's limit of 4096: result "big" \(5000 bytes, \d+ encoded\)/);
+      assert.equal(r.taskRun.status!.results, undefined);
+    });
+
+    it('later steps re-report earlier results, so two results that fit alone break the budget together', async () => {
+      const r = await one(taskRun(`taskSpec:
+  results: [{name: one}, {name: two}]
+  steps:
+    - {name: first, image: alpine, script: 'head -c 2500 /dev/zero | tr "\\\\0" a > $(results.one.path)'}
+    - {name: second, image: alpine, script: 'head -c 2500 /dev/zero | tr "\\\\0" b > $(results.two.path)'}`), executor);
+      assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'StepFailed', message: '"step-second" exited with code 1' });
+      assert.match(r.notes[0]!, /result "one" \(2500 bytes, \d+ encoded\), result "two" \(2500 bytes, \d+ encoded\)/);
+      assert.deepEqual(r.taskRun.status!.results, [{ name: 'one', type: 'string', value: 'a'.repeat(2500) }]);
+    });
+  });
+}
+
+describe('results', () => {
+  it('an array result that is not JSON fails with TaskRunValidationFailed and is dropped', async () => {
+    const r = await one(taskRun(`taskSpec:
+  results: [{name: list, type: array}, {name: fine}]
+  steps:
+    - {name: write, image: alpine, script: 'printf "[not json" > $(results.list.path); printf ok > $(results.fine.path)'}`));
+    assert.deepEqual(cond(r.taskRun), {
+      status: 'False',
+      reason: 'TaskRunValidationFailed',
+      message: `[User error] Provided results don't match declared results; may be invalid JSON or missing result declaration:  "list": task result is expected to be "array" type but was initialized to a different type "string"`,
+    });
+    assert.deepEqual(r.taskRun.status!.results, [{ name: 'fine', type: 'string', value: 'ok' }]);
+  });
+
+  it('an object result missing declared keys fails with TaskRunValidationFailed', async () => {
+    const r = await one(taskRun(`taskSpec:
+  results: [{name: obj, type: object, properties: {a: {type: string}, b: {type: string}}}]
+  steps:
+    - {name: write, image: alpine, script: 'printf "{\\"a\\":\\"1\\"}" > $(results.obj.path)'}`));
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: "[User error] missing keys for these results which are required in TaskResult's properties map[obj:[b]]" });
+  });
+
+  it('results are taken verbatim: a trailing newline stays, JSON-looking strings stay strings', async () => {
+    const r = await one(taskRun(`taskSpec:
+  results: [{name: s}, {name: j}]
+  steps:
+    - {name: write, image: alpine, script: 'echo hi > $(results.s.path); printf "[\\"x\\"]" > $(results.j.path)'}`));
+    assert.deepEqual(r.taskRun.status!.results, [{ name: 's', type: 'string', value: 'hi\n' }, { name: 'j', type: 'string', value: '["x"]' }]);
+  });
+
+  it('step results reach later steps through $(steps.<s>.results.<r>) and a task result value', async () => {
+    const r = await one(taskRun(`taskSpec:
+  results: [{name: out, type: array, value: $(steps.produce.results.list)}]
+  steps:
+    - name: produce
+      image: alpine
+      results: [{name: word}, {name: list, type: array}]
+      script: 'printf hello > $(step.results.word.path); printf "[\\"a\\",\\"b\\"]" > $(step.results.list.path)'
+    - name: consume
+      image: alpine
+      command: [echo]
+      args: ["$(steps.produce.results.word)", "$(steps.produce.results.list[*])", "second=$(steps.produce.results.list[1])"]
+      env: [{name: W, value: "$(steps.produce.results.word)!"}]
+    - {name: env, image: alpine, env: [{name: W, value: "$(steps.produce.results.word)!"}], script: 'echo "W=$W"'}`));
+    assert.equal(condition(r.taskRun)!.status, 'True', r.log);
+    assert.match(r.log, /^\[consume\] hello a b second=b$/m);
+    assert.match(r.log, /^\[env\] W=hello!$/m);
+    assert.deepEqual(r.taskRun.status!.steps![0]!.results, [{ name: 'word', type: 'string', value: 'hello' }, { name: 'list', type: 'array', value: ['a', 'b'] }]);
+    assert.deepEqual(r.taskRun.status!.results, [{ name: 'out', type: 'array', value: ['a', 'b'] }]);
+  });
+});
+
+describe('params (run-time checks, §2.5)', () => {
+  const task = `apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: checked}
+spec:
+  params:
+    - {name: a}
+    - {name: b}
+    - {name: arr, type: array, default: [x]}
+    - {name: obj, type: object, properties: {k1: {type: string}, k2: {type: string}}, default: {k1: one}}
+    - {name: withdefault, default: d}
+  steps:
+    - {name: s, image: alpine, script: 'echo "$(params.a) $(params.arr[0]) $(params.obj.k1)"'}
+---
+`;
+  const run = (params: string) => one(task + taskRun(`taskRef: {name: checked}\nparams: ${params}`));
+
+  it('missing params without defaults', async () => {
+    const r = await run('[{name: obj, value: {k2: two}}]');
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: '[User error] invalid input params for task checked: missing values for these params which have no default values: [a b]' });
+    assert.equal(r.taskRun.status!.steps, undefined, 'no step may run');
+  });
+
+  it('wrongly typed params', async () => {
+    const r = await run('[{name: a, value: x}, {name: b, value: [y]}, {name: arr, value: plain}, {name: obj, value: {k2: two}}]');
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: "[User error] invalid input params for task checked: param types don't match the user-specified type: [b arr]" });
+  });
+
+  it('a string holding a reference is tolerated for an array param', async () => {
+    const r = await run('[{name: a, value: x}, {name: b, value: y}, {name: arr, value: "$(tasks.t.results.r)"}, {name: obj, value: {k2: two}}]');
+    assert.notEqual(condition(r.taskRun)!.message, "[User error] invalid input params for task checked: param types don't match the user-specified type: [arr]");
+  });
+
+  it('object keys missing from both the default and the value', async () => {
+    const r = await run('[{name: a, value: x}, {name: b, value: y}]');
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: "[User error] invalid input params for task checked: missing keys for these params which are required in ParamSpec's properties map[obj:[k2]]" });
+  });
+
+  it('extra params are ignored for a referenced Task; defaults and object keys merge', async () => {
+    const r = await run('[{name: a, value: x}, {name: b, value: y}, {name: obj, value: {k2: two}}, {name: extra, value: z}]');
+    assert.equal(condition(r.taskRun)!.status, 'True', r.log);
+    assert.match(r.log, /^\[s\] x x one$/m);
+  });
+
+  it('array index out of bounds', async () => {
+    const r = await one(taskRun(`params: [{name: arr, value: [a, b]}]
+taskSpec:
+  params: [{name: arr, type: array}]
+  steps:
+    - {name: s, image: alpine, args: ["$(params.arr[1])", "$(params.arr[5])", "$(params['arr'][7])"], command: [echo]}`));
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: `[User error] non-existent param references:[$(params.arr[5]) $(params['arr'][7])]` });
+  });
+
+  it('a param value holding $(params.other) stays literal; $(context...) in a value is expanded later', async () => {
+    const r = await one(taskRun(`params: [{name: a, value: "$(params.b)"}, {name: b, value: bee}, {name: c, value: "$(context.taskRun.name)"}]
+taskSpec:
+  params: [{name: a}, {name: b}, {name: c}]
+  steps:
+    - {name: s, image: alpine, command: [echo], args: ["$(params.a)", "$(params.c)"]}`, 'literal'));
+    assert.equal(condition(r.taskRun)!.status, 'True', r.log);
+    assert.match(r.log, /^\[s\] \$\(params\.b\) literal$/m);
+  });
+});
+
+describe('workspaces (run-time checks, §6.3)', () => {
+  it('an unbound required workspace fails before any step', async () => {
+    const r = await one(taskRun(`taskSpec:
+  workspaces: [{name: source}]
+  steps: [{name: s, image: alpine, script: 'true'}]`));
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: '[User error] declared workspace "source" is required but has not been bound' });
+    assert.equal(r.taskRun.status!.steps, undefined);
+  });
+
+  it('a binding the referenced Task does not declare', async () => {
+    const r = await one(`apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: t}
+spec:
+  steps: [{name: s, image: alpine, script: 'true'}]
+---
+${taskRun('taskRef: {name: t}\nworkspaces: [{name: stray, emptyDir: {}}]')}`);
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: '[User error] workspace binding "stray" does not match any declared workspace' });
+  });
+
+  it('a missing Task is a resolution failure', async () => {
+    const r = await one(taskRun('taskRef: {name: nowhere}', 'lost'));
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunResolutionFailed', message: 'error when listing tasks for taskRun lost: tasks.tekton.dev "nowhere" not found' });
+    assert.ok(r.inputError);
+  });
+});
+
+describe('step contract', () => {
+  for (const executor of ['host', 'sandbox'] as const) {
+    it(`script preamble, script args, stdin, workingDir, when (${executor})`, async () => {
+      const r = await one(taskRun(`taskSpec:
+  steps:
+    - name: preamble
+      image: ubuntu
+      args: [one, "two words"]
+      workingDir: sub/dir
+      script: |
+        echo "args=$1|$2 pwd=$(basename $(pwd))"
+        if read line; then echo "stdin had data"; else echo "stdin empty"; fi
+        false
+        echo "set -e did not stop the script"
+    - {name: skipped-by-when, image: alpine, when: [{input: a, operator: in, values: [b]}], script: 'echo no'}`), executor);
+      assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'StepFailed', message: '"step-preamble" exited with code 1' });
+      assert.match(r.log, /^\[preamble\] args=one\|two words pwd=dir$/m);
+      assert.match(r.log, /^\[preamble\] stdin empty$/m);
+      assert.doesNotMatch(r.log, /did not stop/);
+    });
+
+    it(`a false when skips only that step, with exit code 0 (${executor})`, async () => {
+      const r = await one(taskRun(`params: [{name: go, value: "no"}]
+taskSpec:
+  params: [{name: go}]
+  steps:
+    - {name: maybe, image: alpine, when: [{input: "$(params.go)", operator: in, values: ["yes"]}], script: 'echo ran'}
+    - {name: always, image: alpine, when: [{input: "$(params.go)", operator: notin, values: ["yes"]}], script: 'cat $(steps.step-maybe.exitCode.path); echo " after"'}`), executor);
+      assert.equal(condition(r.taskRun)!.status, 'True', r.log);
+      assert.deepEqual(states(r.taskRun), [
+        { name: 'maybe', exitCode: 0, reason: 'Completed', terminationReason: 'Skipped' },
+        { name: 'always', exitCode: 0, reason: 'Completed', terminationReason: 'Completed' },
+      ]);
+      assert.match(r.log, /^\[always\] 0 after$/m);
+    });
+  }
+
+  it('the sandbox mounts other steps\' /tekton/run, /tekton/scripts and readOnly workspaces read-only, and has no network', async () => {
+    const r = await one(taskRun(`workspaces: [{name: ro, emptyDir: {}}]
+taskSpec:
+  workspaces: [{name: ro, readOnly: true}]
+  steps:
+    - {name: first, image: alpine, script: 'touch /tekton/run/0/mine && echo own-ok'}
+    - name: second
+      image: alpine
+      script: |
+        touch /tekton/run/0/theirs 2>/dev/null && echo "wrote other step dir" || echo other-ro
+        touch /tekton/scripts/x 2>/dev/null && echo "wrote scripts" || echo scripts-ro
+        touch $(workspaces.ro.path)/x 2>/dev/null && echo "wrote ro workspace" || echo ws-ro
+        touch /tekton/home/x /tekton/results/x /workspace/x && echo shared-rw
+        if grep -q eth /proc/net/dev; then echo has-network; else echo no-network; fi`), 'sandbox');
+    assert.equal(condition(r.taskRun)!.status, 'True', r.log);
+    for (const line of ['own-ok', 'other-ro', 'scripts-ro', 'ws-ro', 'shared-rw', 'no-network']) assert.match(r.log, new RegExp(`^\\[(first|second)\\] ${line}$`, 'm'));
+  });
+});
