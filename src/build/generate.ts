@@ -17,6 +17,9 @@ export interface GenerateOptions {
 }
 
 type Doc = Record<string, unknown>;
+
+/** The emptyDir a declaration's `home` is mounted from (the catalog git-clone's name for it). */
+const HOME_VOLUME = 'user-home';
 type Kind = 'Task' | 'StepAction';
 
 /** `$(params.x)`, or `$(params["a.b"])` for a name with dots (tekton-semantics §3.1). */
@@ -137,8 +140,10 @@ function container(program: StepProgram, kind: Kind): Doc {
   const args = stepArgs(program);
   if (args.length) doc.args = args;
   const env = stepEnv(program, kind);
+  if (program.home && kind === 'Task') env.unshift({ name: 'HOME', value: program.home });
   if (env.length) doc.env = env;
   doc.securityContext = securityContext(program);
+  if (program.home && kind === 'Task') doc.volumeMounts = [{ name: HOME_VOLUME, mountPath: program.home }];
   return doc;
 }
 
@@ -166,6 +171,7 @@ export function generateTask(program: StepProgram, options: GenerateOptions): Do
         workspaces: workspaceDecls(program),
         results: resultSpecs(program),
         steps: [{ name: program.name, ...container(program, 'Task') }],
+        volumes: program.home ? [{ name: HOME_VOLUME, emptyDir: {} }] : [],
       }),
     ),
   };

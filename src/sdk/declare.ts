@@ -56,6 +56,11 @@ export interface WorkspaceSpec {
   readonly mountPath?: string;
   /** Prefix of the env vars `<env>_PATH` / `<env>_BOUND`; default `WORKSPACE_<UPPER_SNAKE>`. */
   readonly env?: string;
+  /**
+   * A required workspace that may be left unbound at run time when this param is non-empty (a
+   * command-line mode that takes a path instead, e.g. git-init's `-path`). The YAML still requires it.
+   */
+  readonly optionalWhen?: string;
 }
 
 type Opts<T> = CommonParamOptions<T>;
@@ -136,6 +141,12 @@ export interface StepDeclaration<P extends ParamsDecl, R extends ResultsDecl, W 
    * program writes outside workspaces, results and `/tekton/home`.
    */
   readOnlyRootFilesystem?: boolean;
+  /**
+   * The generated Task's step gets `HOME` set to this (may reference params, e.g.
+   * `$(params.userHome)`) and an emptyDir volume `user-home` mounted there, so a read-only root
+   * filesystem still leaves a writable home (as the catalog's git-clone 0.10 does).
+   */
+  home?: string;
   run(ctx: StepContext<P, R, W>): Promise<Partial<ResultValues<R>> | void> | Partial<ResultValues<R>> | void;
 }
 
@@ -196,6 +207,7 @@ function checkDeclaration(p: StepProgram): string[] {
     out.push(`name "${p.name}" must be a DNS label (lowercase letters, digits and "-", at most 63 characters)`);
   }
   if (typeof p.run !== 'function') out.push('run must be a function');
+  if (p.home !== undefined && !p.home.startsWith('/') && !p.home.startsWith('$(')) out.push(`home "${p.home}" must be an absolute path or a $(params.…) reference`);
   const flags = new Map<string, string>();
   const envs = new Map<string, string>();
   const claim = (map: Map<string, string>, key: string, owner: string, what: string) => {
@@ -237,6 +249,7 @@ function checkDeclaration(p: StepProgram): string[] {
     const where = `workspace "${name}"`;
     if (!name) out.push('workspace names must not be empty');
     if (spec.mountPath !== undefined && !spec.mountPath.startsWith('/')) out.push(`${where}: mountPath must be absolute`);
+    if (spec.optionalWhen !== undefined && !(spec.optionalWhen in p.params)) out.push(`${where}: optionalWhen names no param "${spec.optionalWhen}"`);
     for (const e of Object.values(workspaceEnv(name, spec))) {
       if (!ENV_NAME.test(e)) out.push(`${where}: env name "${e}" is not a valid environment variable name`);
       claim(envs, e, where, 'env var');

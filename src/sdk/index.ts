@@ -18,3 +18,4 @@ export type { Logger, LogLevel } from './log.js';
 export type { Exec, ExecOptions, ExecResult } from './exec.js';
 export { ExecError } from './exec.js';
 export { runMain } from './process.js';
+export { UsageError } from './inputs.js';

@@ -30,7 +30,7 @@ export async function runProgram(program: StepProgram, io: StepIO): Promise<numb
   try {
     params = readParams(program, io.argv, io.env);
     maskSecrets(program, params, masker);
-    workspaces = readWorkspaces(program, io.env);
+    workspaces = readWorkspaces(program, io.env, params);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr(masker.mask(`${program.name}: ${e.message}\n\n${usageText(program)}`));
@@ -62,6 +62,8 @@ export async function runProgram(program: StepProgram, io: StepIO): Promise<numb
   }
   if (failure === undefined) return EXIT_CODES.ok;
   log.error(messageOf(failure));
+  // The program found its input wrong (a check the declaration cannot express): exit as a usage error.
+  if (failure instanceof UsageError) return EXIT_CODES.usage;
   if (failure instanceof Error && failure.stack && log.isDebug) log.debug(failure.stack);
   return EXIT_CODES.failed;
 }
@@ -78,13 +80,14 @@ function maskSecrets(program: StepProgram, params: Record<string, unknown>, mask
   }
 }
 
-function readWorkspaces(program: StepProgram, env: StepIO['env']): Record<string, WorkspaceValue> {
+function readWorkspaces(program: StepProgram, env: StepIO['env'], params: Record<string, unknown>): Record<string, WorkspaceValue> {
   const out: Record<string, WorkspaceValue> = {};
   for (const [name, spec] of Object.entries(program.workspaces)) {
     const e = workspaceEnv(name, spec);
     const path = env[e.path] ?? '';
     const bound = env[e.bound] !== undefined ? env[e.bound] === 'true' : path !== '';
-    if (!spec.optional && (!bound || path === '')) throw new UsageError(`workspace ${name} is required but not bound (set ${e.path})`);
+    const excused = spec.optionalWhen !== undefined && params[spec.optionalWhen] !== '' && params[spec.optionalWhen] !== undefined;
+    if (!spec.optional && !excused && (!bound || path === '')) throw new UsageError(`workspace ${name} is required but not bound (set ${e.path})`);
     out[name] = bound ? { bound, path } : { bound: false, path: '' };
   }
   return out;
