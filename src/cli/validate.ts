@@ -1,6 +1,125 @@
-// Placeholder until the `validate` command lands; replaced by its owner.
-import { fail } from './exit.js';
+// `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
+import { parseArgs } from 'node:util';
+import { formatDiagnostic, type Diagnostic } from '../tekton/diagnostics.js';
+import { InputError, expandPaths, loadPaths } from '../tekton/files.js';
+import { LINT_RULES } from '../tekton/lint/index.js';
+import { validateDocs, type FeatureFlags } from '../tekton/validate/index.js';
+import { EXIT, fail } from './exit.js';
 
-export default async function validate(_argv: string[]): Promise<number> {
-  return fail('"validate" is not available yet in this build');
+const GATES: Record<string, keyof FeatureFlags> = {
+  'enable-param-enum': 'enableParamEnum',
+  'enable-cel-in-whenexpression': 'enableCelInWhenExpression',
+  'enable-artifacts': 'enableArtifacts',
+  'enable-concise-resolver-syntax': 'enableConciseResolverSyntax',
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(LINT_RULES).map((r) => r.length));
+  return `Usage: tektite validate [options] <path...>
+
+Checks Tekton Task, TaskRun, StepAction (and the task specs inside Pipeline, PipelineRun)
+YAML/JSON files offline, with Tekton's own webhook rules, messages and field paths, plus lint
+rules Tekton lacks. Paths are files, folders (searched for .yaml/.yml/.json) or - for stdin.
+
+Options:
+  --strict                 report lint findings as errors
+  -o, --output <format>    text (default) or json
+  --api-fields <level>     Tekton's enable-api-fields: alpha, beta (default) or stable
+  --enable <flag>          turn on a Tekton feature flag (repeatable): ${Object.keys(GATES).join(', ')}
+  -v, --verbose            also show notes (documents skipped because they are not Tekton kinds)
+  -h, --help               show this help
+
+Output: file:line:col: <message>: <field path>   (lint findings end with [rule-id])
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 unreadable input or bad usage.
+
+Lint rules (warnings; errors with --strict):
+${Object.entries(LINT_RULES).map(([id, what]) => `  ${id.padEnd(width)}  ${what}`).join('\n')}
+`;
+}
+
+export default async function validate(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        strict: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
+        'api-fields': { type: 'string' },
+        enable: { type: 'string', multiple: true },
+        verbose: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    return fail(`validate: ${(e as Error).message}\nRun \`tektite validate --help\` for usage.`);
+  }
+  const { values: o, positionals: paths } = args;
+  if (o.help) {
+    process.stdout.write(help());
+    return EXIT.ok;
+  }
+  const format = o.output ?? 'text';
+  if (format !== 'text' && format !== 'json') return fail(`validate: unknown output format "${format}" (use text or json)`);
+  const flags: Partial<FeatureFlags> = {};
+  if (o['api-fields'] !== undefined) {
+    if (!['alpha', 'beta', 'stable'].includes(o['api-fields'])) return fail(`validate: --api-fields must be alpha, beta or stable, not "${o['api-fields']}"`);
+    flags.apiFields = o['api-fields'] as FeatureFlags['apiFields'];
+  }
+  for (const name of o.enable ?? []) {
+    const key = GATES[name];
+    if (!key) return fail(`validate: unknown feature flag "${name}" (known: ${Object.keys(GATES).join(', ')})`);
+    (flags as Record<string, unknown>)[key] = true;
+  }
+  if (paths.length === 0) return fail('validate: no input: give files, folders, or - for stdin\nRun `tektite validate --help` for usage.');
+
+  let loaded;
+  let files: number;
+  try {
+    loaded = loadPaths(paths);
+    files = expandPaths(paths).length;
+  } catch (e) {
+    if (e instanceof InputError) return fail(`validate: ${e.message}`);
+    throw e;
+  }
+  const found = [...loaded.diagnostics, ...validateDocs(loaded.tekton, { strict: o.strict === true, flags })];
+  const shown = o.verbose ? found : found.filter((d) => d.severity !== 'note');
+  const errors = found.filter((d) => d.severity === 'error').length;
+  const warnings = found.filter((d) => d.severity === 'warning').length;
+  const skipped = loaded.docs.length - loaded.tekton.length;
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify({ files, documents: loaded.tekton.length, skipped, errors, warnings, diagnostics: shown.map(toJson) }, null, 2)}\n`);
+  } else {
+    const byFile = orderByInput(shown);
+    if (byFile.length) process.stdout.write(`${byFile.map(formatDiagnostic).join('\n')}\n`);
+  }
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  process.stderr.write(`${plural(files, 'file')}, ${plural(loaded.tekton.length, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  return errors > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** Keeps files in input order, findings in line order within a file. */
+function orderByInput(ds: Diagnostic[]): Diagnostic[] {
+  const order = new Map<string, number>();
+  ds.forEach((d) => {
+    if (d.file !== undefined && !order.has(d.file)) order.set(d.file, order.size);
+  });
+  return [...ds].sort((a, b) =>
+    (order.get(a.file ?? '') ?? 0) - (order.get(b.file ?? '') ?? 0) ||
+    (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||
+    (a.pos?.col ?? 0) - (b.pos?.col ?? 0));
+}
+
+function toJson(d: Diagnostic) {
+  return {
+    file: d.file ?? null,
+    line: d.pos?.line ?? null,
+    col: d.pos?.col ?? null,
+    severity: d.severity,
+    message: d.message,
+    paths: d.paths,
+    ...(d.details ? { details: d.details } : {}),
+    ...(d.rule ? { rule: d.rule } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 // tekton.dev/v1beta1 -> v1 conversion of Task, TaskRun and StepAction (§1.7), and of the task
 // specs embedded in Pipelines and PipelineRuns. Works on plain data; returns new objects.
+import { cloneData } from './clone.js';
 import type { PathSegment } from './load.js';
 
 type Obj = Record<string, unknown>;
@@ -25,7 +26,7 @@ export const RESOURCES_ANNOTATION = 'tekton.dev/v1beta1Resources';
  * map) come back as deep copies. Never throws.
  */
 export function toV1(value: unknown): unknown {
-  const doc = structuredClone(value);
+  const doc = cloneData(value);
   if (!isObj(doc) || doc.apiVersion !== 'tekton.dev/v1beta1') return doc;
   const meta = isObj(doc.metadata) ? doc.metadata : undefined;
   const spec = isObj(doc.spec) ? doc.spec : undefined;

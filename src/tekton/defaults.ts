@@ -1,5 +1,6 @@
 // What Tekton's mutating webhook fills in before validation and storage (§1.5). Plain data in,
 // new objects out; inputs are never modified.
+import { cloneData } from './clone.js';
 import { decodeParamValue } from './params.js';
 
 type Obj = Record<string, unknown>;
@@ -17,7 +18,7 @@ export const MANAGED_BY_VALUE = 'tekton-pipelines';
  * `string`), empty property types -> `string`.
  */
 export function defaultTaskSpec<T>(spec: T): T {
-  const copy = structuredClone(spec);
+  const copy = cloneData(spec);
   if (!isObj(copy)) return copy;
   const out: Obj = copy;
   if (Array.isArray(out.params)) out.params = out.params.map(defaultParamSpec);
@@ -36,7 +37,7 @@ export function defaultTaskSpec<T>(spec: T): T {
  * and the TaskSpec defaults of an inline `spec.taskSpec`.
  */
 export function defaultTaskRun<T>(taskRun: T): T {
-  const copy = structuredClone(taskRun);
+  const copy = cloneData(taskRun);
   if (!isObj(copy)) return copy;
   const out: Obj = copy;
   if (!isObj(out.metadata)) out.metadata = {};

@@ -1,6 +1,8 @@
 // stepTemplate + step -> the step Tekton runs (§4.8): a Kubernetes strategic merge of the step
 // onto the template. Plain data in, a new object out.
 
+import { cloneData } from './clone.js';
+
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -23,14 +25,14 @@ const MERGE_KEYS: Record<string, string> = { env: 'name', volumeMounts: 'mountPa
  * `ref` (StepAction) are returned unmerged, as Tekton does. Never throws.
  */
 export function mergeStepTemplate<T>(template: unknown, step: T): T {
-  const out = structuredClone(step);
+  const out = cloneData(step);
   if (!isObj(template) || !isObj(out) || out.ref !== undefined && out.ref !== null) return out;
   const merged = out as Obj;
   for (const field of TEMPLATE_FIELDS) {
     const t = template[field];
     if (t === undefined || t === null) continue;
     if (!(field in merged)) {
-      merged[field] = structuredClone(t);
+      merged[field] = cloneData(t);
       continue;
     }
     const s = merged[field];
@@ -46,11 +48,11 @@ export function mergeStepTemplate<T>(template: unknown, step: T): T {
 }
 
 function mergeMaps(base: Obj, patch: Obj): Obj {
-  const out: Obj = structuredClone(base);
+  const out: Obj = cloneData(base);
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else if (isObj(v) && isObj(out[k])) out[k] = mergeMaps(out[k] as Obj, v);
-    else out[k] = structuredClone(v);
+    else out[k] = cloneData(v);
   }
   return out;
 }
@@ -63,10 +65,10 @@ function mergeList(template: unknown[], step: unknown[], key: string, isEnv: boo
   const stepOnly = step.filter((e) => keyOf(e) === undefined || !templateKeys.has(keyOf(e)));
   const fromTemplate = template.map((t) => {
     const s = stepByKey.get(keyOf(t));
-    if (!s || !isObj(t)) return structuredClone(t);
+    if (!s || !isObj(t)) return cloneData(t);
     // An env var set by value in the step replaces a template var set from a source, and back.
-    if (isEnv && ('value' in s || 'valueFrom' in s)) return structuredClone(s);
+    if (isEnv && ('value' in s || 'valueFrom' in s)) return cloneData(s);
     return mergeMaps(t, s);
   });
-  return [...structuredClone(stepOnly), ...fromTemplate];
+  return [...cloneData(stepOnly), ...fromTemplate];
 }

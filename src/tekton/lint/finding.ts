@@ -1,0 +1,58 @@
+// What a lint rule reports, and where Task specs sit in the documents it looks at.
+import type { PathSegment } from '../load.js';
+import type { Sidecar, Step, TaskSpec } from '../types.js';
+
+export interface Finding {
+  /** Rule id (stable; shown as `[rule]` and usable by users to look the rule up). */
+  rule: string;
+  message: string;
+  /** Field path in Tekton's notation (`spec.steps[0].script`). */
+  path: string;
+  /** Keys/indexes of the node in the (v1) document, for the source position. */
+  raw: PathSegment[];
+  details?: string;
+}
+
+/** A TaskSpec found in a document, with what surrounds it. */
+export interface SpecSite {
+  spec: TaskSpec;
+  path: string;
+  raw: PathSegment[];
+  /**
+   * Params the spec may use: its own plus those a TaskRun propagates. `undefined` when params
+   * come from a Pipeline the linter does not model (embedded specs), so unknown-param checks skip.
+   */
+  params: ReadonlySet<string> | undefined;
+  /** Workspaces the spec may use: declared plus propagated bindings. */
+  workspaces: ReadonlySet<string>;
+}
+
+/** A container-like thing with a script/image: steps, sidecars, a StepAction's spec. */
+export interface ContainerSite {
+  container: Step | Sidecar;
+  path: string;
+  raw: PathSegment[];
+  /** `steps`, `sidecars` or `stepaction` (what the env snippet and messages talk about). */
+  kind: 'step' | 'sidecar' | 'stepaction';
+}
+
+export function containersOf(site: SpecSite): ContainerSite[] {
+  const out: ContainerSite[] = [];
+  (site.spec.steps ?? []).forEach((s, i) => {
+    if (s) out.push({ container: s, path: `${site.path}.steps[${i}]`, raw: [...site.raw, 'steps', i], kind: 'step' });
+  });
+  (site.spec.sidecars ?? []).forEach((s, i) => {
+    if (s) out.push({ container: s, path: `${site.path}.sidecars[${i}]`, raw: [...site.raw, 'sidecars', i], kind: 'sidecar' });
+  });
+  return out;
+}
+
+/** Every string inside a value, with its path (for reference scans over whole subtrees). */
+export function* strings(value: unknown, path: string, raw: PathSegment[]): Generator<{ text: string; path: string; raw: PathSegment[] }> {
+  if (typeof value === 'string') yield { text: value, path, raw };
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield* strings(value[i], `${path}[${i}]`, [...raw, i]);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`, [...raw, k]);
+  }
+}

@@ -1,0 +1,79 @@
+// tektite's own checks, beyond Tekton's webhook: each rule has an id and reports warnings
+// (errors with --strict). Input is the v1, defaulted document; findings carry raw paths into it.
+import type { Sidecar, StepActionSpec, TaskRunSpec, TaskSpec } from '../types.js';
+import { embeddedTaskSpecs } from '../validate/pipeline.js';
+import { containersOf, type ContainerSite, type Finding, type SpecSite } from './finding.js';
+import { imageRules, workingDirRules } from './images.js';
+import { resultBudget } from './result-budget.js';
+import { scriptReferences } from './script-references.js';
+import { shellRules } from './shell.js';
+import { undeclaredParams, undeclaredWorkspaces } from './undeclared.js';
+
+export type { Finding } from './finding.js';
+
+/** Rule ids with a one-line summary (for `--help` and the docs). */
+export const LINT_RULES: Record<string, string> = {
+  'script-reference': 'a param, task result or workspace path pasted into a script (use env)',
+  'undeclared-workspace': '$(workspaces.x...) naming a workspace the Task does not declare',
+  'undeclared-param': '$(params.x) Tekton does not check (stepTemplate, sidecars, volumes, valueFrom, defaults, inputs.params)',
+  'result-budget': 'declared results that cannot fit the 4096-byte termination message',
+  'sh-bashism': 'bash-only syntax in a script run by /bin/sh',
+  'script-shebang': 'an interpreter line without #!, or text before #!',
+  'image-unpinned': 'an image without tag or digest, or tagged latest',
+  'relative-working-dir': 'a relative workingDir',
+  'unknown-field': 'a field the Tekton CRD does not declare (the API server drops it)',
+};
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const names = (list: unknown): string[] => (Array.isArray(list) ? list.map((x) => (isObj(x) && typeof x.name === 'string' ? x.name : '')) : []);
+
+/** The Task specs in a v1 document, with what they may reference. */
+export function specSites(kind: string, doc: Obj): SpecSite[] {
+  const spec = isObj(doc.spec) ? doc.spec : undefined;
+  if (!spec) return [];
+  const site = (ts: TaskSpec, path: string, raw: (string | number)[], params: Set<string> | undefined, workspaces: string[]): SpecSite => ({
+    spec: ts, path, raw, params, workspaces: new Set([...names(ts.workspaces), ...workspaces]),
+  });
+  if (kind === 'Task') {
+    const ts = spec as unknown as TaskSpec;
+    return [site(ts, 'spec', ['spec'], new Set(names(ts.params)), [])];
+  }
+  if (kind === 'TaskRun') {
+    const tr = spec as unknown as TaskRunSpec;
+    if (!isObj(tr.taskSpec)) return [];
+    const ts = tr.taskSpec;
+    return [site(ts, 'spec.taskSpec', ['spec', 'taskSpec'], new Set([...names(ts.params), ...names(tr.params)]), names(tr.workspaces))];
+  }
+  const pipelineSite = (ps: unknown, path: string, raw: (string | number)[]): SpecSite[] =>
+    embeddedTaskSpecs(ps).map(({ spec: ts, field, index }) => {
+      const pt = (ps as Obj)[field] as Obj[];
+      const bound = [...names(pt[index]?.workspaces), ...names((ps as Obj).workspaces)];
+      return site(ts, `${path}.${field}[${index}].taskSpec`, [...raw, field, index, 'taskSpec'], undefined, bound);
+    });
+  if (kind === 'Pipeline') return pipelineSite(spec, 'spec', ['spec']);
+  if (kind === 'PipelineRun' && isObj(spec.pipelineSpec)) return pipelineSite(spec.pipelineSpec, 'spec.pipelineSpec', ['spec', 'pipelineSpec']);
+  return [];
+}
+
+export function lintDocument(kind: string, doc: unknown): Finding[] {
+  if (!isObj(doc)) return [];
+  const out: Finding[] = [];
+  const containers: ContainerSite[] = [];
+  for (const site of specSites(kind, doc)) {
+    containers.push(...containersOf(site));
+    if (isObj(site.spec.stepTemplate)) {
+      containers.push({ container: site.spec.stepTemplate as Sidecar, path: `${site.path}.stepTemplate`, raw: [...site.raw, 'stepTemplate'], kind: 'step' });
+    }
+    out.push(...undeclaredWorkspaces(site), ...undeclaredParams(site), ...resultBudget(site));
+  }
+  if (kind === 'StepAction' && isObj(doc.spec)) {
+    containers.push({ container: doc.spec as StepActionSpec as Sidecar, path: 'spec', raw: ['spec'], kind: 'stepaction' });
+  }
+  for (const c of containers) {
+    // A StepAction script with $(params…) is already a Tekton error; do not repeat it.
+    if (c.kind !== 'stepaction') out.push(...scriptReferences(c));
+    out.push(...shellRules(c), ...imageRules(c), ...workingDirRules(c));
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+// Rules about how a step's `script` gets run (§4.3).
+// `sh-bashism`: a script without a shebang runs under Tekton's `#!/bin/sh` preamble (as does one
+// starting `#!/bin/sh` or `#!/usr/bin/env sh`). Where /bin/sh is dash (Debian, Ubuntu images)
+// bash-only syntax fails or silently misbehaves. Checked constructs: `[[ ]]`, `function name`,
+// arrays (`a=(…)`, `${a[i]}`, `declare -a`), `source`, `<<<`, `&>`, `==` inside `[ ]`.
+// Comments, quoted text and here-document bodies are not looked at.
+// `script-shebang`: a first line that is an interpreter path without `#!` (it runs as a command
+// under sh), or a `#!` that is not at the very start (Tekton treats it as a shebang, skips the
+// preamble, and the kernel then refuses the file: exec format error).
+import type { ContainerSite, Finding } from './finding.js';
+
+const SH_SHEBANG = /^#!\s*(\/bin\/sh|\/usr\/bin\/env\s+sh|\/bin\/dash|\/usr\/bin\/sh)(\s|$)/;
+
+interface Bashism {
+  name: string;
+  test: RegExp;
+}
+
+// Applied to code with quotes, comments and here-doc bodies blanked out.
+const BASHISMS: Bashism[] = [
+  { name: '[[ … ]] test', test: /(^|[\s;&|(!])\[\[\s/ },
+  { name: '`function` keyword', test: /(^|[;&|{(]\s*|\n\s*)function\s+[A-Za-z_][\w-]*/ },
+  { name: 'array assignment', test: /(^|[\s;&|(])[A-Za-z_]\w*\+?=\(/ },
+  { name: 'array expansion ${name[…]}', test: /\$\{#?[A-Za-z_]\w*\[/ },
+  { name: '`declare`/`typeset` arrays', test: /(^|[\s;&|])(declare|typeset|local)\s+-[a-zA-Z]*[aA]/ },
+  { name: '`source` (POSIX sh has `.`)', test: /(^|[;&|(]\s*|\n\s*|\b(?:then|do|else)\s+)source\s+\S/ },
+  { name: 'here-string <<<', test: /<<</ },
+  { name: '&> redirection', test: /(^|[^>&0-9])&>/ },
+  { name: '== inside [ ]', test: /(^|[\s;&|(!])\[\s[^\]\n]*\s==\s[^\]\n]*\s\](?!\])/ },
+];
+
+/** The script's code with quoted strings, comments and here-document bodies blanked. */
+export function codeOnly(script: string): string {
+  let out = '';
+  let i = 0;
+  const heredocs: string[] = [];
+  while (i < script.length) {
+    const c = script[i]!;
+    if (c === '\\') {
+      out += '  ';
+      i += 2;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      const end = findQuoteEnd(script, i);
+      out += c + ' '.repeat(Math.max(0, end - i - 1)) + (end < script.length ? c : '');
+      i = end + 1;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) {
+      while (i < script.length && script[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '<' && script.startsWith('<<', i) && script[i + 2] !== '<') {
+      const m = /^<<-?\s*(['"]?)([A-Za-z_][\w-]*)\1/.exec(script.slice(i));
+      if (m) {
+        heredocs.push(m[2]!);
+        out += m[0];
+        i += m[0].length;
+        continue;
+      }
+    }
+    if (c === '\n' && heredocs.length) {
+      out += '\n';
+      i++;
+      // Skip each pending here-document body up to its terminator line.
+      while (heredocs.length) {
+        const word = heredocs.shift()!;
+        while (i < script.length) {
+          const eol = script.indexOf('\n', i);
+          const line = script.slice(i, eol === -1 ? script.length : eol);
+          i = eol === -1 ? script.length : eol + 1;
+          out += '\n';
+          if (line.trim() === word) break;
+        }
+      }
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+function findQuoteEnd(s: string, start: number): number {
+  const q = s[start]!;
+  let i = start + 1;
+  while (i < s.length && s[i] !== q) {
+    if (q === '"' && s[i] === '\\') i++;
+    i++;
+  }
+  return i;
+}
+
+export function runsUnderSh(script: string): boolean {
+  const trimmed = script.trim();
+  if (!trimmed.startsWith('#!')) return true;
+  return SH_SHEBANG.test(trimmed);
+}
+
+export function bashisms(script: string): string[] {
+  if (!runsUnderSh(script)) return [];
+  const code = codeOnly(script);
+  return BASHISMS.filter((b) => b.test.test(code)).map((b) => b.name);
+}
+
+export function shellRules(site: ContainerSite): Finding[] {
+  const script = (site.container as { script?: string }).script;
+  if (!script) return [];
+  const out: Finding[] = [];
+  const path = `${site.path}.script`;
+  const raw = [...site.raw, 'script'];
+  const found = bashisms(script);
+  if (found.length) {
+    const how = script.trim().startsWith('#!') ? 'its shebang is sh' : 'it has no shebang, so Tekton runs it with #!/bin/sh';
+    out.push({
+      rule: 'sh-bashism',
+      message: `script uses bash-only syntax (${found.join(', ')}) but ${how}; it fails where /bin/sh is dash`,
+      path,
+      raw,
+      details: 'Start the script with #!/usr/bin/env bash (if the image has bash) or use POSIX sh syntax.',
+    });
+  }
+  const firstLine = script.replace(/^\s*\n/, '').split('\n', 1)[0]!.trim();
+  if (!script.trim().startsWith('#!') && /^\/(usr\/)?bin\/(env\s+)?[\w.-]+$/.test(firstLine)) {
+    out.push({
+      rule: 'script-shebang',
+      message: `the first line "${firstLine}" looks like an interpreter but lacks #!: sh runs it as a command`,
+      path,
+      raw,
+      details: `Write #!${firstLine}`,
+    });
+  } else if (script.trim().startsWith('#!') && !script.startsWith('#!')) {
+    out.push({
+      rule: 'script-shebang',
+      message: 'the script has text before its #! line: Tekton adds no /bin/sh preamble and the kernel cannot run the file (exec format error)',
+      path,
+      raw,
+      details: 'Make #! the very first two characters of the script.',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+// Rules `undeclared-workspace` and `undeclared-param`: references Tekton neither resolves nor
+// rejects. An unknown `$(workspaces.w.…)` is left as literal text anywhere
+// (tektoncd/pipeline#6699); `$(params.x)` is only checked in some step fields (§3.8), so one in
+// stepTemplate, sidecars, volumes, env.valueFrom, envFrom, a workspace mountPath, a param
+// default, or spelled `$(inputs.params.x)` also stays literal. In a script the shell then runs
+// `workspaces.w.path` as a command.
+import type { Finding, SpecSite } from './finding.js';
+import { strings } from './finding.js';
+
+const WORKSPACE_REF = /\$\(workspaces\.([^.)\s]+)\.[^)\s]*\)/g;
+const PARAM_REF = /\$\((inputs\.)?params(?:\.([^.)[\s]+)|\["([^"]*)"\]|\['([^']*)'\])[^)\s]*\)/g;
+
+export function undeclaredWorkspaces(site: SpecSite): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const field of ['steps', 'stepTemplate', 'sidecars', 'volumes'] as const) {
+    for (const s of strings(site.spec[field], `${site.path}.${field}`, [...site.raw, field])) {
+      for (const m of s.text.matchAll(WORKSPACE_REF)) {
+        const name = m[1]!;
+        if (site.workspaces.has(name) || seen.has(`${s.path}\u0000${m[0]}`)) continue;
+        seen.add(`${s.path}\u0000${m[0]}`);
+        out.push({
+          rule: 'undeclared-workspace',
+          message: `workspace "${name}" is not declared: ${m[0]} stays literal text`,
+          path: s.path,
+          raw: s.raw,
+          details: `Tekton does not reject references to undeclared workspaces; it leaves them unreplaced. Declare it under ${site.path}.workspaces.`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Fields where Tekton's webhook does not check `$(params.x)` (§3.8). */
+function* uncheckedParamFields(site: SpecSite): Generator<{ text: string; path: string; raw: (string | number)[] }> {
+  const { spec, path, raw } = site;
+  yield* strings(spec.stepTemplate, `${path}.stepTemplate`, [...raw, 'stepTemplate']);
+  yield* strings(spec.sidecars, `${path}.sidecars`, [...raw, 'sidecars']);
+  yield* strings(spec.volumes, `${path}.volumes`, [...raw, 'volumes']);
+  for (const [i, w] of (spec.workspaces ?? []).entries()) {
+    if (typeof w?.mountPath === 'string') yield { text: w.mountPath, path: `${path}.workspaces[${i}].mountPath`, raw: [...raw, 'workspaces', i, 'mountPath'] };
+  }
+  for (const [i, p] of (spec.params ?? []).entries()) {
+    yield* strings(p?.default, `${path}.params[${i}].default`, [...raw, 'params', i, 'default']);
+  }
+  for (const [i, s] of (spec.steps ?? []).entries()) {
+    const base = `${path}.steps[${i}]`;
+    const braw = [...raw, 'steps', i];
+    for (const [j, e] of (s?.env ?? []).entries()) yield* strings(e?.valueFrom, `${base}.env[${j}].valueFrom`, [...braw, 'env', j, 'valueFrom']);
+    yield* strings(s?.envFrom, `${base}.envFrom`, [...braw, 'envFrom']);
+  }
+}
+
+export function undeclaredParams(site: SpecSite): Finding[] {
+  const declared = site.params;
+  if (!declared) return [];
+  const out: Finding[] = [];
+  const report = (name: string, ref: string, path: string, raw: (string | number)[], why: string) =>
+    out.push({ rule: 'undeclared-param', message: `param "${name}" is not declared: ${ref} stays literal text`, path, raw, details: why });
+  for (const s of uncheckedParamFields(site)) {
+    for (const m of s.text.matchAll(PARAM_REF)) {
+      const name = m[2] ?? m[3] ?? m[4] ?? '';
+      if (!declared.has(name)) report(name, m[0], s.path, s.raw, 'Tekton does not check param references in this field and leaves unknown ones unreplaced.');
+    }
+  }
+  // `$(inputs.params.x)` is substituted like `$(params.x)` but never validated, wherever it is.
+  for (const field of ['steps'] as const) {
+    for (const s of strings(site.spec[field], `${site.path}.${field}`, [...site.raw, field])) {
+      for (const m of s.text.matchAll(PARAM_REF)) {
+        const name = m[2] ?? m[3] ?? m[4] ?? '';
+        if (m[1] && !declared.has(name)) report(name, m[0], s.path, s.raw, 'Tekton never validates the legacy $(inputs.params.x) form.');
+      }
+    }
+  }
+  return out;
+}

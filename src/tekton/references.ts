@@ -1,0 +1,86 @@
+// Finding `$(...)` variable references the way Tekton's webhook does (pkg/substitution):
+// a prefix such as `params` followed by `.name`, `["name"]` or `['name']`, matched lazily, with
+// an optional `[*]`. Pure string functions, shared by validation and lint rules.
+
+// Go's RE2 `.` does not match a newline; neither does `[^\n]` here (JS `.` also skips \r, \u2028).
+const ANY = '[^\\n]*?(\\[\\*\\])?';
+
+const cache = new Map<string, RegExp>();
+
+/** The reference pattern for a prefix given as a regex fragment (`params`, `context\\.taskRun`). */
+function pattern(prefix: string): RegExp {
+  let re = cache.get(prefix);
+  if (!re) {
+    try {
+      re = new RegExp(`\\$\\(${prefix}(?:\\.(?<var1>${ANY})|\\["(?<var2>${ANY})"\\]|\\['(?<var3>${ANY})'\\])\\)`, 'g');
+    } catch {
+      re = /(?!)/g; // Tekton's regexp.Compile fails too (a param name with regex syntax) and finds nothing
+    }
+    cache.set(prefix, re);
+  }
+  re.lastIndex = 0;
+  return re;
+}
+
+export interface Extracted {
+  /** Variable names (dot form: the part before an object key; bracket forms: as written). */
+  vars: string[];
+  present: boolean;
+  /** Set when a dot-form reference has more than two dot-separated parts. */
+  error: string;
+}
+
+/** Tekton's ExtractVariablesFromString. */
+export function extractVariables(s: string, prefix: string): Extracted {
+  const vars: string[] = [];
+  let any = false;
+  for (const m of s.matchAll(pattern(prefix))) {
+    any = true;
+    const g = m.groups ?? {};
+    const v1 = g.var1;
+    if (v1 !== undefined && v1.includes('.')) {
+      if (v1.split('.').length > 2) {
+        return {
+          vars,
+          present: true,
+          error: `Invalid referencing of parameters in "${s}"! Only two dot-separated components after the prefix "${prefix}" are allowed.`,
+        };
+      }
+      vars.push(v1.split('.')[0]!);
+      continue;
+    }
+    vars.push(v1 || g.var2 || g.var3 || '');
+  }
+  return { vars, present: any, error: '' };
+}
+
+/** Tekton's extractEntireVariablesFromString: whole expressions after the prefix (`obj.key`, `a[*]`). */
+export function extractEntireVariables(s: string, prefix: string): string[] {
+  const out: string[] = [];
+  for (const m of s.matchAll(pattern(prefix))) {
+    const g = m.groups ?? {};
+    out.push(g.var1 || g.var2 || g.var3 || '');
+  }
+  return out;
+}
+
+/** The text of the first reference with this prefix, or ''. */
+export function firstExpression(s: string, prefix: string): string {
+  const m = pattern(prefix).exec(s);
+  return m ? m[0] : '';
+}
+
+/** Every full reference text with this prefix (Tekton's ExtractVariableExpressions). */
+export function expressions(s: string, prefix: string): string[] {
+  return [...s.matchAll(pattern(prefix))].map((m) => m[0]);
+}
+
+/** Tekton's TrimArrayIndex: drops every `[digits]` and `[*]`. */
+export function trimArrayIndex(s: string): string {
+  return s.replace(/\[([0-9])*\*?\]/g, '');
+}
+
+/** Escapes a literal for use as a prefix fragment. */
+export function prefixOf(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

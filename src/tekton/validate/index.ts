@@ -1,0 +1,173 @@
+// Entry points of the validator: Tekton's webhook rules (after the API server's schema checks,
+// v1beta1 -> v1 conversion and defaulting, as a cluster would apply them) plus tektite's lint
+// rules, for loaded documents (with source positions) or for in-memory values.
+import { cloneData } from '../clone.js';
+import { sourcePath, toV1 } from '../convert.js';
+import { defaultTaskRun, defaultTaskSpec } from '../defaults.js';
+import type { Diagnostic, Position } from '../diagnostics.js';
+import type { LoadedDoc, PathSegment } from '../load.js';
+import { lintDocument } from '../lint/index.js';
+import type { StepActionSpec, TaskRunSpec, TaskSpec } from '../types.js';
+import { DEFAULT_FLAGS, type FeatureFlags } from './context.js';
+import { DISALLOWED, FieldErrors } from './field-error.js';
+import { validateMetadata } from './metadata.js';
+import { embeddedTaskSpecs, validatePipelineSpec } from './pipeline.js';
+import { checkSchema, schemaFor } from './schema.js';
+import { validateStepActionSpec } from './stepaction.js';
+import { validateTaskParamUsage, validateTaskSpec } from './task.js';
+import { validateTaskRunSpec } from './taskrun.js';
+
+export type { FeatureFlags } from './context.js';
+
+export interface ValidateOptions {
+  /** Report lint findings as errors instead of warnings. */
+  strict?: boolean;
+  /** Tekton feature flags (default: Tekton v1.15's defaults, e.g. enable-api-fields=beta). */
+  flags?: Partial<FeatureFlags>;
+}
+
+/** A finding before it is placed in a file: raw keys/indexes into the original document. */
+interface Located {
+  d: Diagnostic;
+  raw: PathSegment[];
+  /** Point at the key rather than the value (unknown fields). */
+  atKey?: boolean;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const SERVED: Record<string, string[]> = {
+  Task: ['v1', 'v1beta1'],
+  TaskRun: ['v1', 'v1beta1'],
+  Pipeline: ['v1', 'v1beta1'],
+  PipelineRun: ['v1', 'v1beta1'],
+  StepAction: ['v1beta1', 'v1alpha1'],
+};
+
+/**
+ * Validates loaded Tekton documents (Task, TaskRun, StepAction, Pipeline, PipelineRun): every
+ * finding gets the document's file and the line:col of the node it is about. Never throws.
+ */
+export function validateDocs(docs: readonly LoadedDoc[], opts: ValidateOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const doc of docs) {
+    const found = check(doc.value, doc.kind, doc.apiVersion, opts);
+    const placed = found.map(({ d, raw, atKey }) => {
+      const src = sourcePath(doc.value, raw);
+      return { ...d, file: doc.file, pos: safePos(() => (atKey ? doc.keyPos(src) : doc.pos(src))) };
+    });
+    placed.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+    out.push(...placed);
+  }
+  return out;
+}
+
+/**
+ * Validates one in-memory Tekton resource (e.g. a Task the generator just built) with the same
+ * rules as `validateDocs`; findings carry Tekton's field paths but no file or position.
+ */
+export function validateResource(value: unknown, opts: ValidateOptions = {}): Diagnostic[] {
+  const v = isObj(value) ? value : {};
+  return check(value, typeof v.kind === 'string' ? v.kind : '', typeof v.apiVersion === 'string' ? v.apiVersion : '', opts).map((l) => l.d);
+}
+
+function safePos(f: () => Position): Position {
+  try {
+    return f();
+  } catch {
+    return { line: 1, col: 1 };
+  }
+}
+
+function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions): Located[] {
+  try {
+    return checkUnsafe(value, kind, apiVersion, opts);
+  } catch (e) {
+    // A bug in a rule must not hide the others' findings nor crash the command.
+    return [{ d: { severity: 'error', message: `internal error while validating: ${(e as Error).message}`, paths: [], rule: 'internal' }, raw: [] }];
+  }
+}
+
+function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions): Located[] {
+  const flags: FeatureFlags = { ...DEFAULT_FLAGS, ...opts.flags };
+  const out: Located[] = [];
+  const [group, version = ''] = apiVersion.split('/');
+  if (group !== 'tekton.dev' || !SERVED[kind]?.includes(version)) {
+    const served = (SERVED[kind] ?? []).map((v) => `tekton.dev/${v}`).join(', ');
+    out.push({ d: { severity: 'error', message: `no matches for kind "${kind}" in version "${apiVersion}"${served ? ` (served: ${served})` : ''}`, paths: ['apiVersion'] }, raw: ['apiVersion'] });
+    return out;
+  }
+  const schema = schemaFor(kind, version === 'v1' ? 'v1' : 'v1beta1')!;
+  const shaped = checkSchema(value, schema);
+  const lintSeverity = opts.strict ? 'error' : 'warning';
+  for (const e of shaped.unknown.merged()) {
+    out.push({ d: { severity: lintSeverity, message: e.message, paths: e.paths, rule: 'unknown-field', details: 'The Tekton CRD does not declare this field: the API server drops it (or rejects the document with strict field validation).' }, raw: e.anchor, atKey: true });
+  }
+  if (!shaped.errors.empty) {
+    out.push(...fromFieldErrors(shaped.errors));
+    return out; // the API server rejects the document before Tekton's webhook sees it
+  }
+  const pruned = isObj(shaped.value) ? shaped.value : {};
+  const errs = new FieldErrors();
+  if (version === 'v1beta1' && (kind === 'Task' || kind === 'TaskRun') && isObj(pruned.spec) && pruned.spec.resources !== undefined) {
+    errs.add(DISALLOWED, 'spec.resources');
+  }
+  const doc = toV1(pruned) as Obj;
+  const spec = isObj(doc.spec) ? doc.spec : {};
+  errs.also(validateMetadata(doc.metadata));
+  let defaulted: Obj = doc;
+  switch (kind) {
+    case 'Task': {
+      const ts = defaultTaskSpec(spec) as unknown as TaskSpec;
+      defaulted = { ...doc, spec: ts };
+      errs.also(validateTaskSpec(ts, flags).viaField('spec'), validateTaskParamUsage(ts).viaField('spec'));
+      break;
+    }
+    case 'TaskRun': {
+      defaulted = defaultTaskRun({ ...doc, spec }) as Obj;
+      errs.also(validateTaskRunSpec(defaulted.spec as TaskRunSpec, flags).viaField('spec'));
+      break;
+    }
+    case 'StepAction': {
+      const sa = defaultTaskSpec(spec) as unknown as StepActionSpec;
+      defaulted = { ...doc, spec: sa };
+      errs.also(validateStepActionSpec(sa, flags).viaField('spec'));
+      break;
+    }
+    case 'Pipeline': {
+      const ps = defaultEmbedded(spec);
+      defaulted = { ...doc, spec: ps };
+      errs.also(validatePipelineSpec(ps, flags).viaField('spec'));
+      break;
+    }
+    case 'PipelineRun': {
+      const ps = isObj(spec.pipelineSpec) ? defaultEmbedded(spec.pipelineSpec) : undefined;
+      defaulted = { ...doc, spec: ps ? { ...spec, pipelineSpec: ps } : spec };
+      if (ps) errs.also(validatePipelineSpec(ps, flags).viaField('pipelineSpec').viaField('spec'));
+      break;
+    }
+  }
+  out.push(...fromFieldErrors(errs));
+  for (const f of lintDocument(kind, defaulted)) {
+    out.push({ d: { severity: lintSeverity, message: f.message, paths: [f.path], rule: f.rule, ...(f.details ? { details: f.details } : {}) }, raw: f.raw });
+  }
+  return out;
+}
+
+/** Applies TaskSpec defaults to each embedded task spec of a PipelineSpec. */
+function defaultEmbedded(pipelineSpec: Obj): Obj {
+  const out = cloneData(pipelineSpec);
+  for (const { field, index } of embeddedTaskSpecs(out)) {
+    const pt = (out[field] as Obj[])[index]!;
+    pt.taskSpec = defaultTaskSpec(pt.taskSpec);
+  }
+  return out;
+}
+
+function fromFieldErrors(errs: FieldErrors): Located[] {
+  return errs.merged().map((e) => ({
+    d: { severity: 'error', message: e.message, paths: e.paths, ...(e.details ? { details: e.details } : {}) },
+    raw: e.anchor,
+  }));
+}

@@ -1,0 +1,168 @@
+// The shape the Tekton CRDs declare (structural OpenAPI schemas, §1.2). The API server prunes
+// fields a CRD does not declare and rejects values of the wrong type before Tekton's webhook
+// sees a document; `checkSchema` does both and returns what the webhook would receive.
+// Kubernetes-owned structures (volumes, securityContext, resources, podTemplate...) are opaque.
+import type { PathSegment } from '../load.js';
+import { FieldErrors } from './field-error.js';
+
+type Scalar = 'string' | 'boolean' | 'integer';
+export type Schema =
+  | Scalar
+  | 'any'
+  | { readonly fields: Readonly<Record<string, Schema>>; readonly open?: boolean }
+  | { readonly items: Schema }
+  | { readonly values: Schema };
+
+export type ApiVersion = 'v1' | 'v1beta1';
+
+const str = 'string' as const;
+const bool = 'boolean' as const;
+const any = 'any' as const;
+const obj = (fields: Record<string, Schema>, open = false): Schema => ({ fields, open });
+const list = (items: Schema): Schema => ({ items });
+const strings = list(str);
+
+const param = obj({ name: str, value: any });
+const paramSpec = obj({ name: str, type: str, description: str, properties: { values: obj({ type: str }) }, default: any, enum: strings });
+const resultSpec = (withValue: boolean) =>
+  obj({ name: str, type: str, description: str, properties: { values: obj({ type: str }) }, ...(withValue ? { value: any } : {}) });
+const envVar = obj({ name: str, value: str, valueFrom: any });
+const volumeMount = obj({ name: str, mountPath: str, subPath: str, readOnly: bool, mountPropagation: str, subPathExpr: str, recursiveReadOnly: str });
+const workspaceUsage = obj({ name: str, mountPath: str });
+const ref = obj({ name: str, resolver: str, params: list(param) });
+const when = obj({ input: str, operator: str, values: strings, cel: str });
+
+const deprecatedContainerFields: Record<string, Schema> = {
+  ports: any, livenessProbe: any, readinessProbe: any, startupProbe: any, lifecycle: any,
+  terminationMessagePath: str, terminationMessagePolicy: str, stdin: bool, stdinOnce: bool, tty: bool,
+};
+
+const containerFields = (v: ApiVersion): Record<string, Schema> => ({
+  image: str, command: strings, args: strings, workingDir: str, envFrom: any, env: list(envVar),
+  volumeMounts: list(volumeMount), volumeDevices: any, imagePullPolicy: str, securityContext: any,
+  ...(v === 'v1' ? { computeResources: any } : { resources: any }),
+});
+
+const step = (v: ApiVersion) => obj({
+  ...containerFields(v),
+  ...(v === 'v1beta1' ? deprecatedContainerFields : {}),
+  name: str, displayName: str, script: str, timeout: str, workspaces: list(workspaceUsage), onError: str,
+  stdoutConfig: obj({ path: str }), stderrConfig: obj({ path: str }), ref, params: list(param),
+  results: list(resultSpec(false)), when: list(when),
+});
+
+const stepTemplate = (v: ApiVersion) =>
+  obj({ ...containerFields(v), ...(v === 'v1beta1' ? { ...deprecatedContainerFields, name: str } : {}) });
+
+const sidecar = (v: ApiVersion) => obj({
+  ...containerFields(v), ...deprecatedContainerFields,
+  name: str, script: str, workspaces: list(workspaceUsage), restartPolicy: str,
+});
+
+const taskSpecFields = (v: ApiVersion): Record<string, Schema> => ({
+  params: list(paramSpec), displayName: str, description: str, steps: list(step(v)), volumes: any,
+  stepTemplate: stepTemplate(v), sidecars: list(sidecar(v)),
+  workspaces: list(obj({ name: str, description: str, mountPath: str, readOnly: bool, optional: bool })),
+  results: list(resultSpec(true)),
+  ...(v === 'v1beta1' ? { resources: any } : {}),
+});
+
+const taskRef = (v: ApiVersion) => obj({ name: str, kind: str, apiVersion: str, resolver: str, params: list(param), ...(v === 'v1beta1' ? { bundle: str } : {}) });
+
+const workspaceBinding = obj({
+  name: str, subPath: str, volumeClaimTemplate: any, persistentVolumeClaim: any, emptyDir: any,
+  configMap: any, secret: any, projected: any, csi: any,
+});
+
+const stepSpecs = (v: ApiVersion) => list(obj({ name: str, ...(v === 'v1' ? { computeResources: any } : { resources: any }) }));
+
+const taskRunSpec = (v: ApiVersion) => obj({
+  debug: any, params: list(param), serviceAccountName: str, taskRef: taskRef(v), taskSpec: obj(taskSpecFields(v)),
+  status: str, statusMessage: str, retries: 'integer', timeout: str, podTemplate: any,
+  workspaces: list(workspaceBinding), computeResources: any, managedBy: str,
+  ...(v === 'v1'
+    ? { stepSpecs: stepSpecs(v), sidecarSpecs: stepSpecs(v) }
+    : { stepOverrides: stepSpecs(v), sidecarOverrides: stepSpecs(v), resources: any }),
+});
+
+/** A PipelineTask: only its embedded taskSpec is checked field by field. */
+const pipelineTask = (v: ApiVersion) => obj({
+  taskSpec: obj({ ...taskSpecFields(v), apiVersion: str, kind: str, spec: any, metadata: any }),
+  taskRef: taskRef(v),
+}, true);
+
+const pipelineSpec = (v: ApiVersion) => obj({ tasks: list(pipelineTask(v)), finally: list(pipelineTask(v)) }, true);
+
+const top = (spec: Schema) => obj({ apiVersion: str, kind: str, metadata: any, spec, status: any });
+
+const SCHEMAS: Record<string, Record<ApiVersion, Schema>> = {
+  Task: { v1: top(obj(taskSpecFields('v1'))), v1beta1: top(obj(taskSpecFields('v1beta1'))) },
+  TaskRun: { v1: top(taskRunSpec('v1')), v1beta1: top(taskRunSpec('v1beta1')) },
+  StepAction: {
+    v1: top(obj({ description: str, image: str, command: strings, args: strings, env: list(envVar), script: str, workingDir: str, params: list(paramSpec), results: list(resultSpec(false)), securityContext: any, volumeMounts: list(volumeMount) })),
+    v1beta1: top(obj({})),
+  },
+  Pipeline: { v1: top(pipelineSpec('v1')), v1beta1: top(pipelineSpec('v1beta1')) },
+  PipelineRun: { v1: top(obj({ pipelineSpec: pipelineSpec('v1') }, true)), v1beta1: top(obj({ pipelineSpec: pipelineSpec('v1beta1') }, true)) },
+};
+SCHEMAS.StepAction!.v1beta1 = SCHEMAS.StepAction!.v1;
+
+export function schemaFor(kind: string, version: ApiVersion): Schema | undefined {
+  return SCHEMAS[kind]?.[version];
+}
+
+export interface SchemaResult {
+  /** The document as the API server stores it: unknown fields pruned, wrongly typed ones dropped. */
+  value: unknown;
+  /** Values of the wrong type (the API server rejects the document). */
+  errors: FieldErrors;
+  /** Fields the CRD does not declare (the API server drops them). */
+  unknown: FieldErrors;
+}
+
+export function checkSchema(value: unknown, schema: Schema): SchemaResult {
+  const errors = new FieldErrors();
+  const unknown = new FieldErrors();
+  const walk = (v: unknown, s: Schema, path: string, raw: PathSegment[]): unknown => {
+    if (s === 'any') return v;
+    const t = jsonType(v);
+    if (typeof s === 'string') {
+      if (t === s || (s === 'integer' && t === 'integer')) return v;
+      errors.add(`must be of type ${s}: "${t}"`, path, raw);
+      return undefined;
+    }
+    if ('items' in s) {
+      if (t !== 'array') {
+        errors.add(`must be of type array: "${t}"`, path, raw);
+        return undefined;
+      }
+      return (v as unknown[]).map((item, i) => (item === null ? item : walk(item, s.items, `${path}[${i}]`, [...raw, i])));
+    }
+    if (t !== 'object') {
+      errors.add(`must be of type object: "${t}"`, path, raw);
+      return undefined;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (x === null) continue; // the API server drops nulls of non-nullable fields
+      const sub = 'values' in s ? s.values : s.fields[k];
+      const p = path ? `${path}.${k}` : k;
+      if (sub === undefined) {
+        if ('fields' in s && s.open) out[k] = x;
+        else unknown.add(`unknown field "${k}"`, p, [...raw, k]);
+        continue;
+      }
+      const w = walk(x, sub, p, [...raw, k]);
+      if (w !== undefined) out[k] = w;
+    }
+    return out;
+  };
+  return { value: walk(value, schema, '', []), errors, unknown };
+}
+
+function jsonType(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
