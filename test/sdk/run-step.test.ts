@@ -336,3 +336,18 @@ test('exec failure: the error carries the command, the code and the stderr tail'
   assert.equal(missing.exitCode, 1);
   assert.match(missing.stderr, /^error: `no-such-tool-xyz a` could not start: spawn no-such-tool-xyz ENOENT\n$/);
 });
+
+test('results set before run threw are still written; the step still fails', async () => {
+  const step = defineStep({
+    name: 'partial',
+    results: { early: result.string(), late: result.string() },
+    run({ results }) {
+      results.early.set('kept');
+      throw new Error('then it broke');
+    },
+  });
+  const r = await runStep(step);
+  assert.equal(r.exitCode, 1);
+  assert.equal(r.stderr, 'error: then it broke\n');
+  assert.deepEqual(r.rawResults, { early: 'kept' });
+});
