@@ -150,7 +150,7 @@ export default async function run(argv: string[]): Promise<number> {
         pvcRoot: resolve('.tektite', 'pvc'),
         overlays,
         log: { console: out, colour },
-        note: () => {},
+        note: (text) => out.write(`${colour ? '\x1b[33m' : ''}${text}${colour ? '\x1b[0m' : ''}\n`),
         onStepStart: (i, name, image) => {
           started[i] = Date.now();
           out.write(`${colour ? '\x1b[1m' : ''}── step ${name}${colour ? '\x1b[0m' : ''} (image ${image || 'none'}, not pulled: host tools)\n`);

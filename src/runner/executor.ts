@@ -83,6 +83,8 @@ export const sandboxExecutor: Executor = {
     for (const m of sorted) {
       if (!bindable(m)) {
         unbound.push(m);
+        // Reached through its rewritten (host) path, which is read-only under the host's root unless bound.
+        if (!m.readOnly) args.push('--bind', m.hostPath, m.hostPath);
         continue;
       }
       args.push(m.readOnly ? '--ro-bind' : '--bind', m.hostPath, m.imagePath);

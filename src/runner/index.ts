@@ -82,6 +82,13 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
 
   const resolved = resolveTask(tr, tasks);
   if (!resolved.ok) return failed(resolved.failure, undefined, true);
+  const withRef = resolved.spec.steps.findIndex((st) => st.ref);
+  if (withRef >= 0) {
+    return failed({ reason: REASON.resolutionFailed, message: `steps[${withRef}] refers to a StepAction (ref), which tektite run does not resolve yet` }, undefined, true);
+  }
+  if (resolved.spec.sidecars?.length) {
+    opts.note?.(`sidecars are not started by tektite run: ${resolved.spec.sidecars.map((sc) => sc.name ?? '(unnamed)').join(', ')}`);
+  }
   const planned = planTaskRun(tr, resolved);
   if (!planned.ok) return failed(planned.failure, planned.spec);
   const plan = planned.plan;

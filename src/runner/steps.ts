@@ -244,7 +244,7 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
   if (Buffer.byteLength(encodeTerminationMessage(entries)) > MAX_TERMINATION_MESSAGE) {
     say(`Termination message is above max allowed size ${MAX_TERMINATION_MESSAGE}, caused by large task result.`);
     const text = budgetExplanation(base.container, entries);
-    say(text);
+    logFile.write(`${text}\n`);
     ctx.note(text);
     message = [];
     if (containerExit === 0) {
