@@ -92,6 +92,12 @@ export default async function run(argv: string[]): Promise<number> {
   const errors = [...main.diagnostics, ...extra.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length) return fail(errors.map(formatDiagnostic).join('\n'));
 
+  // Tekton's webhook would refuse invalid documents before anything runs: so does tektite.
+  const { validateDocs } = await import('../tekton/validate/index.js');
+  const checked = [...main.tekton, ...extra.tekton].filter((d) => d.kind === 'Task' || d.kind === 'TaskRun');
+  const invalid = validateDocs(checked).filter((d) => d.severity === 'error');
+  if (invalid.length) return fail(`invalid input (Tekton's admission webhook would refuse it):\n${invalid.map(formatDiagnostic).join('\n')}`);
+
   const all = [...main.docs, ...extra.docs];
   const tasks = new Map<string, LoadedDoc>();
   for (const d of all) if (d.kind === 'Task' && d.name && !tasks.has(d.name)) tasks.set(d.name, d);

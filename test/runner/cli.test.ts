@@ -108,6 +108,14 @@ describe('tektite run: output and exit codes', () => {
     assert.match(r.stderr, new RegExp(`${f.replace(/[.]/g, '\\.')}:\\d+:\\d+: `));
   });
 
+  it('exit 2 with file:line:col when Tekton\'s webhook would refuse the Task', () => {
+    const f = write('refused.yaml', 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: refused}\nspec:\n  steps:\n    - name: s\n      image: alpine\n      command: [sh]\n      script: echo\n');
+    const r = tektite([f, '--executor', 'host']);
+    assert.equal(r.code, 2);
+    assert.ok(r.stderr.includes(`${f}:9:15: script cannot be used with command: spec.steps[0].script`), r.stderr);
+    assert.doesNotMatch(r.stdout, /TaskRun/);
+  });
+
   it('exit 2 for bad flags, missing files and folders, and an unresolvable taskRef', () => {
     assert.equal(tektite(['/nonexistent.yaml']).code, 2);
     assert.match(tektite([flagsTask, '-p', 'novalue']).stderr, /-p "novalue": expected name=value/);
