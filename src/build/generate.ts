@@ -198,6 +198,8 @@ export function generateStepAction(program: StepProgram, options: GenerateOption
  * workspaces and results as the generated Task, results surfaced from the step's results.
  */
 export function generateStepActionTask(program: StepProgram, options: { name?: string } = {}): Doc {
+  const dotted = Object.keys(program.results).filter((r) => r.includes('.'));
+  if (dotted.length) throw new GenerateError(`${program.name}: a Task cannot surface step results with dots in their names (${dotted.join(', ')}): Tekton only accepts $(steps.<step>.results.<name>)`);
   const stepParams: Doc[] = [];
   for (const [name, spec] of Object.entries(program.params)) {
     if (spec.cliOnly) continue;

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { defineStep, param, result, workspace } from 'tektite/sdk';
 import { generateStepAction, generateStepActionTask, generateTask, GenerateError } from '../../src/build/generate.js';
 import echoAll from '../../examples/echo-all/echo-all.js';
+import { validateResource } from '../../src/tekton/validate/index.js';
 import { repoRoot, tektiteBin } from '../helpers/paths.js';
 
 type AnyDoc = Record<string, any>;
@@ -138,11 +139,46 @@ test('dotted names use bracket references; cliOnly params stay out; writable roo
   assert.deepEqual(task.spec.workspaces, [{ name: 'basic-auth', mountPath: '/creds', readOnly: true, optional: true }]);
 });
 
+test("every generated document passes the validator with no finding, strict", () => {
+  const odd = defineStep({
+    name: 'odd',
+    image: 'example.com/odd@sha256:' + '0'.repeat(64),
+    home: '$(params.userHome)',
+    readOnlyRootFilesystem: false,
+    params: {
+      'a.b': param.string(),
+      userHome: param.string({ default: '/tekton/home' }),
+      list: param.array(),
+      second: param.array({ default: ['x'] }),
+      flag: param.boolean({ default: true }),
+      obj: param.object({ properties: ['k', 'l'] }),
+      path: param.string({ cliOnly: true, default: '' }),
+    },
+    results: { 'r.x': result.string(), list: result.array(), o: result.object({ properties: ['k'] }) },
+    workspaces: {
+      out: workspace(),
+      'basic-auth': workspace({ optional: true, env: 'WORKSPACE_BASIC_AUTH_DIRECTORY', readOnly: true }),
+      cache: workspace({ optional: true, mountPath: '/cache' }),
+    },
+    run() {},
+  });
+  const bare = defineStep({ name: 'bare', image: 'example.com/bare:1', run() {} });
+  for (const program of [echoAll, odd, bare]) {
+    const wrapper = program === odd ? [] : [generateStepActionTask(program)];
+    for (const doc of [generateTask(program, { source: 'x.ts' }), generateStepAction(program, { source: 'x.ts' }), ...wrapper]) {
+      const findings = validateResource(doc, { strict: true });
+      assert.deepEqual(findings, [], `${program.name} ${String(doc.kind)}: ${JSON.stringify(findings)}`);
+    }
+  }
+});
+
 test('generation refuses what it cannot express', () => {
   const noImage = defineStep({ name: 'noimg', run() {} });
   assert.throws(() => generateTask(noImage, { source: 'x.ts' }), (e: unknown) => e instanceof GenerateError && /noimg: set `image`/.test(e.message));
   const clash = defineStep({ name: 'clash', image: 'x:1', params: { 'out-path': param.string() }, workspaces: { out: workspace() }, run() {} });
   assert.throws(() => generateStepAction(clash, { source: 'x.ts' }), /param "out-path" collides/);
+  const dotted = defineStep({ name: 'dotted', image: 'x:1', results: { 'a.b': result.string() }, run() {} });
+  assert.throws(() => generateStepActionTask(dotted), /cannot surface step results with dots in their names \(a\.b\)/);
 });
 
 test('tektite generate prints the Task; -o writes it with the source relative to the file', () => {
