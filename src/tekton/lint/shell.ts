@@ -43,7 +43,10 @@ export function codeOnly(script: string): string {
     }
     if (c === "'" || c === '"') {
       const end = findQuoteEnd(script, i);
-      out += c + ' '.repeat(Math.max(0, end - i - 1)) + (end < script.length ? c : '');
+      const inner = script.slice(i + 1, end);
+      // Inside double quotes ${...} expansions are still code; everything else is text.
+      const kept = c === '"' ? inner.replace(/\$\{[^}]*\}|[^$]+|\$/g, (m) => (m.startsWith('${') ? m : ' '.repeat(m.length))) : ' '.repeat(inner.length);
+      out += c + kept + (end < script.length ? c : '');
       i = end + 1;
       continue;
     }

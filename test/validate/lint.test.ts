@@ -1,0 +1,120 @@
+// tektite's lint rules: what each flags, what it leaves alone, and --strict.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnose, findings, task, taskRun } from './helpers.js';
+import { bashisms, codeOnly } from '../../src/tekton/lint/shell.js';
+
+test('script-reference: a param pasted into a script, with the exact env snippet', () => {
+  const doc = task('params:\n  - name: url\nsteps:\n  - name: clone\n    image: alpine:3.20\n    script: |\n      git clone "$(params.url)" && echo $(params.url)');
+  const f = findings(doc, 'script-reference');
+  assert.equal(f.length, 1, 'one finding per distinct reference');
+  assert.equal(f[0]!.severity, 'warning');
+  assert.equal(f[0]!.message, 'param reference $(params.url) in a script: the value is pasted into the shell code before it runs (code injection)');
+  assert.deepEqual(f[0]!.paths, ['spec.steps[0].script']);
+  assert.equal(f[0]!.details, 'Pass it through the environment and write "${PARAM_URL}" in the script:\n  env:\n    - name: PARAM_URL\n      value: $(params.url)');
+});
+
+test('script-reference: reuses an env var that already carries the value; covers workspace paths and legacy inputs.params', () => {
+  const doc = task('params:\n  - name: url\nworkspaces:\n  - name: src\nsteps:\n  - image: alpine:3.20\n    env:\n      - name: URL\n        value: $(params.url)\n    script: |\n      cd $(workspaces.src.path)\n      echo $(params.url) $(inputs.params.url)\n      echo x > $(results.r.path)\nresults:\n  - name: r');
+  const f = findings(doc, 'script-reference');
+  assert.deepEqual(f.map((x) => x.message.split(' in a script')[0]), [
+    'workspace path reference $(workspaces.src.path)',
+    'param reference $(params.url)',
+    'param reference $(inputs.params.url)',
+  ]);
+  assert.match(f[1]!.details!, /already has env URL with that value; write "\$\{URL\}"/);
+  assert.match(f[2]!.details!, /name: PARAM_URL/);
+});
+
+test('script-reference: nothing for env-form scripts', () => {
+  const doc = task('params:\n  - name: url\nsteps:\n  - image: alpine:3.20\n    env:\n      - name: URL\n        value: $(params.url)\n    script: git clone "$URL"');
+  assert.deepEqual(findings(doc, 'script-reference'), []);
+});
+
+test('undeclared-workspace: references Tekton leaves literal; propagated bindings count as declared', () => {
+  const doc = task('workspaces:\n  - name: source\nsteps:\n  - image: alpine:3.20\n    script: cd $(workspaces.output.path) && ls $(workspaces.source.path)');
+  const f = findings(doc, 'undeclared-workspace');
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.message, 'workspace "output" is not declared: $(workspaces.output.path) stays literal text');
+  assert.deepEqual(f[0]!.paths, ['spec.steps[0].script']);
+  const run = taskRun('workspaces:\n  - name: output\n    emptyDir: {}\ntaskSpec:\n  steps:\n    - image: alpine:3.20\n      script: ls $(workspaces.output.path)');
+  assert.deepEqual(findings(run, 'undeclared-workspace'), []);
+});
+
+test('undeclared-param: fields Tekton does not check, and param defaults', () => {
+  const doc = task('params:\n  - name: image\n    default: $(params.IMAGE)\nstepTemplate:\n  env:\n    - name: A\n      value: $(params.nope)\nsteps:\n  - image: alpine:3.20\n    env:\n      - name: TOKEN\n        valueFrom:\n          secretKeyRef:\n            name: $(params.secret)\n            key: token');
+  const f = findings(doc, 'undeclared-param');
+  assert.deepEqual(f.map((x) => `${x.paths[0]}: ${x.message}`).sort(), [
+    'spec.params[0].default: param "IMAGE" is not declared: $(params.IMAGE) stays literal text',
+    'spec.stepTemplate.env[0].value: param "nope" is not declared: $(params.nope) stays literal text',
+    'spec.steps[0].env[0].valueFrom.secretKeyRef.name: param "secret" is not declared: $(params.secret) stays literal text',
+  ]);
+  assert.deepEqual(findings(task('steps:\n  - image: alpine:3.20\n    args: ["$(inputs.params.gone)"]'), 'undeclared-param').map((x) => x.message), [
+    'param "gone" is not declared: $(inputs.params.gone) stays literal text',
+  ]);
+});
+
+test('result-budget: fires only when even empty results overflow the termination message', () => {
+  const results = (n: number, extra = '') => Array.from({ length: n }, (_, i) => `  - name: result-with-a-fairly-long-name-${String(i).padStart(3, '0')}${extra}`).join('\n');
+  const few = task(`results:\n${results(40)}\nsteps:\n  - image: alpine:3.20\n    script: echo`);
+  assert.deepEqual(findings(few, 'result-budget'), []);
+  const many = task(`results:\n${results(80)}\nsteps:\n  - image: alpine:3.20\n    script: echo`);
+  const f = findings(many, 'result-budget');
+  assert.equal(f.length, 1);
+  assert.deepEqual(f[0]!.paths, ['spec.results']);
+  // 80 entries of {"key":"result-with-a-fairly-long-name-NNN","value":"","type":1} (64 bytes),
+  // StartedAt (63 bytes), brackets and commas: 2 + 80*64 + 63 + 80 = 5265.
+  assert.match(f[0]!.message, /with all 80 results written, even with empty values, step 0 reports 5265 bytes and the limit is 4096 bytes/);
+  // objects must carry every declared key: the keys count even when empty
+  const keys = Array.from({ length: 400 }, (_, i) => `k${i}: {}`).join(', ');
+  const obj = task(`results:\n  - name: big\n    properties: {${keys}}\nsteps:\n  - image: alpine:3.20`);
+  assert.equal(findings(obj, 'result-budget').length, 1);
+});
+
+test('result-budget: with many containers Kubernetes keeps less than 4096 bytes each', () => {
+  const results = Array.from({ length: 30 }, (_, i) => `  - name: result-with-a-fairly-long-name-${i}`).join('\n');
+  const steps = Array.from({ length: 6 }, (_, i) => `  - name: s${i}\n    image: alpine:3.20\n    script: echo`).join('\n');
+  const f = findings(task(`results:\n${results}\nsteps:\n${steps}`), 'result-budget');
+  assert.equal(f.length, 1);
+  assert.match(f[0]!.message, /the pod has at least 8 containers, so Kubernetes keeps at most 1536 bytes/);
+});
+
+test('sh-bashism: bash-only syntax under /bin/sh only', () => {
+  assert.deepEqual(bashisms('if [[ -f x ]]; then echo; fi'), ['[[ … ]] test']);
+  assert.deepEqual(bashisms('#!/bin/bash\nif [[ -f x ]]; then echo; fi'), []);
+  assert.deepEqual(bashisms('#!/usr/bin/env sh\nsource ./env.sh'), ['`source` (POSIX sh has `.`)']);
+  assert.deepEqual(bashisms('function build {\n  :\n}'), ['`function` keyword']);
+  assert.deepEqual(bashisms('ARGS=(a b)\necho "${ARGS[@]}"'), ['array assignment', 'array expansion ${name[…]}']);
+  assert.deepEqual(bashisms('read -r x <<< "$y"\ncmd &> /dev/null'), ['here-string <<<', '&> redirection']);
+  assert.deepEqual(bashisms('if [ "$a" == "b" ]; then :; fi'), ['== inside [ ]']);
+  // not code: comments, quoted text, here-document bodies; POSIX look-alikes
+  assert.deepEqual(bashisms('# if [[ x ]] in a comment\necho "[[ quoted ]] source x"\ncat <<EOF\n[[ heredoc ]]\nEOF\nx=$(date) y=${z:-1} 2>&1\n[ "$a" = b ]'), []);
+  assert.equal(codeOnly('echo "a # b" # c'), 'echo "     " ');
+  const doc = task('steps:\n  - image: debian:12\n    script: |\n      [[ -n "$X" ]] && echo set');
+  const f = findings(doc, 'sh-bashism');
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.message, 'script uses bash-only syntax ([[ … ]] test) but it has no shebang, so Tekton runs it with #!/bin/sh; it fails where /bin/sh is dash');
+});
+
+test('script-shebang: interpreter line without #!, and text before #!', () => {
+  const missing = findings(task('steps:\n  - image: mikefarah/yq:4\n    script: |\n      /usr/bin/env sh\n      yq --version'), 'script-shebang');
+  assert.equal(missing[0]!.message, 'the first line "/usr/bin/env sh" looks like an interpreter but lacks #!: sh runs it as a command');
+  const late = findings(task('steps:\n  - image: alpine:3.20\n    script: "\\n  #!/bin/sh\\necho"'), 'script-shebang');
+  assert.match(late[0]!.message, /exec format error/);
+});
+
+test('image-unpinned: no tag, latest; params and digests are fine', () => {
+  const doc = task('params:\n  - name: img\nsteps:\n  - image: alpine\n  - image: registry.local:5000/tools:latest\n  - image: registry.local:5000/tools\n  - image: $(params.img)\n  - image: alpine@sha256:25109184c71bdad752c8312a8623239686a9a2071e8825f20acb8f2198c3f659\n  - image: alpine:3.20');
+  assert.deepEqual(findings(doc, 'image-unpinned').map((f) => f.paths[0]), ['spec.steps[0].image', 'spec.steps[1].image', 'spec.steps[2].image']);
+});
+
+test('relative-working-dir', () => {
+  const f = findings(task('steps:\n  - image: alpine:3.20\n    workingDir: src'), 'relative-working-dir');
+  assert.equal(f[0]!.message, 'workingDir "src" is relative: Tekton creates /workspace/src but how the container runtime resolves it is runtime-specific');
+});
+
+test('--strict turns lint findings into errors', () => {
+  const doc = task('steps:\n  - image: alpine');
+  assert.deepEqual(diagnose(doc).map((d) => d.severity), ['warning']);
+  assert.deepEqual(diagnose(doc, { strict: true }).map((d) => d.severity), ['error']);
+});

@@ -1,0 +1,134 @@
+// One invalid document per TaskRun webhook rule (§9.3, §6.2, §2.6), plus StepAction rules and
+// the API server's schema checks, each asserting the exact message and path(s).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnose, taskRun, tektonErrors } from './helpers.js';
+import type { ValidateOptions } from '../../src/tekton/validate/index.js';
+
+const SPEC = 'taskSpec:\n  steps:\n    - image: alpine:3.20\n      script: echo ok';
+
+const cases: { name: string; doc: string; want: string[]; opts?: ValidateOptions }[] = [
+  { name: 'neither taskRef nor taskSpec', doc: taskRun('params: []'), want: ['expected exactly one, got neither: spec.taskRef, spec.taskSpec'] },
+  { name: 'both taskRef and taskSpec', doc: taskRun(`taskRef:\n  name: t\n${SPEC}`), want: ['expected exactly one, got both: spec.taskRef, spec.taskSpec'] },
+  { name: 'taskRef without name or resolver', doc: taskRun('taskRef:\n  kind: Task'), want: ['missing field(s): spec.taskRef.name'] },
+  {
+    name: 'taskRef name not a qualified name',
+    doc: taskRun('taskRef:\n  name: "-bad-"'),
+    want: ["invalid value: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]'): spec.taskRef.name"],
+  },
+  {
+    name: 'duplicate params compare case-insensitively',
+    doc: taskRun('taskRef:\n  name: t\nparams:\n  - name: foo\n    value: a\n  - name: FOO\n    value: b'),
+    want: ['expected exactly one, got both: spec.params[FOO].name'],
+  },
+  { name: 'bad status', doc: taskRun('taskRef:\n  name: t\nstatus: Stopped'), want: ['invalid value: Stopped should be TaskRunCancelled or TaskRunPending: spec.status'] },
+  {
+    name: 'statusMessage without status',
+    doc: taskRun('taskRef:\n  name: t\nstatusMessage: why'),
+    want: ['invalid value: statusMessage should not be set if status is not set, but it is currently set to why: spec.statusMessage'],
+  },
+  { name: 'negative retries', doc: taskRun('taskRef:\n  name: t\nretries: -1'), want: ['invalid value: -1 should be >= 0: spec.retries'] },
+  { name: 'negative timeout', doc: taskRun('taskRef:\n  name: t\ntimeout: -48h'), want: ['invalid value: -48h0m0s should be >= 0: spec.timeout'] },
+  { name: 'debug needs alpha API fields', doc: taskRun('taskRef:\n  name: t\ndebug:\n  breakpoints:\n    onFailure: enabled'), want: ['debug requires "enable-api-fields" feature gate to be "alpha" but it is "beta"'] },
+  {
+    name: 'stepSpecs without name, duplicated',
+    doc: taskRun('taskRef:\n  name: t\nstepSpecs:\n  - computeResources: {}\n  - name: a\n  - name: A'),
+    want: ['expected exactly one, got both: spec.stepSpecs[2].name', 'missing field(s): spec.stepSpecs[0].name'],
+  },
+  {
+    name: 'computeResources together with stepSpecs resources',
+    doc: taskRun('taskRef:\n  name: t\ncomputeResources:\n  limits: {cpu: "1"}\nstepSpecs:\n  - name: a\n    computeResources:\n      limits: {cpu: "2"}'),
+    want: ['expected exactly one, got both: spec.computeResources, spec.stepSpecs.resources'],
+  },
+  { name: 'stepSpecs gate with stable API fields', doc: taskRun('taskRef:\n  name: t\nstepSpecs:\n  - name: a'), opts: { flags: { apiFields: 'stable' } }, want: ['stepSpecs requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"'] },
+  // workspace bindings (§6.2)
+  { name: 'empty binding', doc: taskRun(`${SPEC}\nworkspaces:\n  - {}`), want: ['missing field(s): spec.workspaces[0]'] },
+  {
+    name: 'binding without a source',
+    doc: taskRun(`${SPEC}\nworkspaces:\n  - name: w`),
+    want: ['expected exactly one, got neither: spec.workspaces[0].configmap, spec.workspaces[0].emptydir, spec.workspaces[0].persistentvolumeclaim, spec.workspaces[0].secret, spec.workspaces[0].volumeclaimtemplate'],
+  },
+  {
+    name: 'binding with two sources',
+    doc: taskRun(`${SPEC}\nworkspaces:\n  - name: w\n    emptyDir: {}\n    secret:\n      secretName: s`),
+    want: ['expected exactly one, got both: spec.workspaces[0].configmap, spec.workspaces[0].emptydir, spec.workspaces[0].persistentvolumeclaim, spec.workspaces[0].secret, spec.workspaces[0].volumeclaimtemplate'],
+  },
+  { name: 'PVC without claimName', doc: taskRun(`${SPEC}\nworkspaces:\n  - name: w\n    persistentVolumeClaim: {}`), want: ['missing field(s): spec.workspaces[0].persistentvolumeclaim.claimname'] },
+  { name: 'configMap without name', doc: taskRun(`${SPEC}\nworkspaces:\n  - name: w\n    configMap: {}`), want: ['missing field(s): spec.workspaces[0].configmap.name'] },
+  { name: 'secret without secretName', doc: taskRun(`${SPEC}\nworkspaces:\n  - name: w\n    secret: {}`), want: ['missing field(s): spec.workspaces[0].secret.secretName'] },
+  { name: 'projected without sources', doc: taskRun(`${SPEC}\nworkspaces:\n  - name: w\n    projected: {sources: []}`), want: ['missing field(s): spec.workspaces[0].projected.sources'] },
+  { name: 'csi without driver', doc: taskRun(`${SPEC}\nworkspaces:\n  - name: w\n    csi: {}`), want: ['missing field(s): spec.workspaces[0].csi.driver'] },
+  {
+    name: 'duplicate bindings compare case-insensitively',
+    doc: taskRun(`${SPEC}\nworkspaces:\n  - name: w\n    emptyDir: {}\n  - name: W\n    emptyDir: {}`),
+    want: ['expected exactly one, got both: spec.workspaces[1].name'],
+  },
+  // inline taskSpec with propagated params (§2.6)
+  {
+    name: 'propagated params are visible in an inline taskSpec',
+    doc: taskRun('params:\n  - name: words\n    value: [hello, run]\ntaskSpec:\n  steps:\n    - image: alpine:3.20\n      command: [echo]\n      args: ["$(params.words[*])"]'),
+    want: [],
+  },
+  {
+    // Tekton reports the inline param checks at spec.steps (not spec.taskSpec.steps).
+    name: 'param neither declared nor provided',
+    doc: taskRun('taskSpec:\n  steps:\n    - image: alpine:3.20\n      command: [echo]\n      args: ["$(params.task-words[*])"]'),
+    want: ['non-existent variable in "$(params.task-words[*])": spec.steps[0].args[0]'],
+  },
+  {
+    name: 'object param provided by the run but declared without properties',
+    doc: taskRun('params:\n  - name: task-words\n    value: {hello: run}\ntaskSpec:\n  params:\n    - name: task-words\n      type: object\n      default: {hello: def}\n  steps:\n    - image: alpine:3.20\n      args: ["$(params.task-words.hello)"]'),
+    want: ['missing field(s): spec.task-words.properties'],
+  },
+  {
+    name: 'inline spec errors get the taskSpec prefix',
+    doc: taskRun('taskSpec:\n  steps:\n    - name: a\n      script: echo'),
+    want: ['missing field(s): spec.taskSpec.steps[0].Image'],
+  },
+  // StepAction (tekton.dev/v1beta1)
+  {
+    name: 'StepAction without image; param in script',
+    doc: 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata:\n  name: act\nspec:\n  params:\n    - name: p\n  script: echo $(params.p)\n',
+    want: ['missing field(s): spec.Image', 'param substitution in scripts is not allowed.: spec.script'],
+  },
+  {
+    name: 'StepAction volume mount name must be a single param reference',
+    doc: 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata:\n  name: act\nspec:\n  image: alpine:3.20\n  volumeMounts:\n    - name: data\n      mountPath: /data\n',
+    want: ['invalid value: data: spec.volumeMounts[0].name'],
+  },
+  // served versions and the API server's schema
+  {
+    name: 'unserved version',
+    doc: 'apiVersion: tekton.dev/v1alpha1\nkind: Task\nmetadata:\n  name: t\nspec: {}\n',
+    want: ['no matches for kind "Task" in version "tekton.dev/v1alpha1" (served: tekton.dev/v1, tekton.dev/v1beta1): apiVersion'],
+  },
+  {
+    name: 'wrong value types are rejected before the webhook runs',
+    doc: 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - image: 3\n      args: a\n',
+    want: ['must be of type array: "string": spec.steps[0].args', 'must be of type string: "integer": spec.steps[0].image'],
+  },
+];
+
+for (const c of cases) {
+  test(`TaskRun/StepAction rule: ${c.name}`, () => {
+    assert.deepEqual(tektonErrors(c.doc, c.opts), c.want);
+  });
+}
+
+test('unknown fields are warnings pointing at the key', () => {
+  const ds = diagnose('apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - image: alpine:3.20\n      scirpt: echo\n');
+  const u = ds.filter((d) => d.rule === 'unknown-field');
+  assert.equal(u.length, 1);
+  assert.equal(u[0]!.severity, 'warning');
+  assert.equal(u[0]!.message, 'unknown field "scirpt"');
+  assert.deepEqual(u[0]!.paths, ['spec.steps[0].scirpt']);
+  assert.deepEqual(u[0]!.pos, { line: 8, col: 7 });
+  assert.equal(ds.filter((d) => d.severity === 'error').length, 0, 'the pruned document is valid');
+});
+
+test('Pipeline and PipelineRun: embedded task specs get the TaskSpec rules', () => {
+  const p = 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  params:\n    - name: x\n  tasks:\n    - name: a\n      taskSpec:\n        steps:\n          - name: Bad\n            image: alpine:3.20\n            script: echo $(params.x)\n';
+  assert.deepEqual(tektonErrors(p), ['invalid value "Bad": spec.tasks[0].taskSpec.steps[0].name']);
+  const pr = 'apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n  pipelineSpec:\n    finally:\n      - name: a\n        taskSpec:\n          steps:\n            - script: echo\n';
+  assert.deepEqual(tektonErrors(pr), ['missing field(s): spec.pipelineSpec.finally[0].taskSpec.steps[0].Image']);
+});
