@@ -21,17 +21,14 @@ export class UsageError extends Error {
 type Raw = { scalar?: string; list?: string[]; keys: Record<string, string> };
 type FlagTarget = { param: string; key?: string };
 
-const HELP = new Set(['-h', '-help', '--h', '--help']);
+/** `-h`, `-help`, `--help` where a flag may stand (not as the value of the flag before it). */
+export class HelpRequested extends Error {
+  override name = 'HelpRequested';
+}
+
+const HELP_FLAGS = new Set(['h', 'help']);
 const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
-
-export function wantsHelp(argv: readonly string[]): boolean {
-  for (const a of argv) {
-    if (a === '--' || a.startsWith(ARRAY_MARKER)) return false;
-    if (HELP.has(a)) return true;
-  }
-  return false;
-}
 
 export function readParams(program: StepProgram, argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Record<string, ParamRuntimeValue> {
   const params = program.params;
@@ -77,6 +74,7 @@ function readArgv(params: Record<string, ParamSpec>, argv: readonly string[], ra
     if (body === '' || body.startsWith('-') || body.startsWith('=')) throw new UsageError(`bad flag syntax: ${arg}`);
     const eq = body.indexOf('=');
     const flag = eq < 0 ? body : body.slice(0, eq);
+    if (HELP_FLAGS.has(flag)) throw new HelpRequested();
     const target = table.get(flag);
     if (!target) throw new UsageError(`flag provided but not defined: -${flag}`);
     const spec = params[target.param]!;

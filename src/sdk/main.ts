@@ -3,7 +3,7 @@
 import type { ResultSetter, StepProgram, WorkspaceValue } from './declare.js';
 import { resultEnv, workspaceEnv } from './declare.js';
 import { makeExec } from './exec.js';
-import { UsageError, readParams, wantsHelp } from './inputs.js';
+import { HelpRequested, UsageError, readParams } from './inputs.js';
 import { StepLogger, parseLogLevel, type Sink } from './log.js';
 import { Masker } from './mask.js';
 import { ResultError, checkBudget, encodeResult, writeResults, type PlannedResult } from './results.js';
@@ -21,10 +21,6 @@ export const EXIT_CODES = { ok: 0, failed: 1, usage: 2 } as const;
 export async function runProgram(program: StepProgram, io: StepIO): Promise<number> {
   const masker = io.masker ?? new Masker();
   const log = new StepLogger(masker, io, parseLogLevel(io.env.TEKTITE_LOG_LEVEL));
-  if (wantsHelp(io.argv)) {
-    io.stdout(usageText(program));
-    return EXIT_CODES.ok;
-  }
   let params: Record<string, unknown>;
   let workspaces: Record<string, WorkspaceValue>;
   try {
@@ -32,6 +28,10 @@ export async function runProgram(program: StepProgram, io: StepIO): Promise<numb
     maskSecrets(program, params, masker);
     workspaces = readWorkspaces(program, io.env, params);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout(usageText(program));
+      return EXIT_CODES.ok;
+    }
     if (!(e instanceof UsageError)) throw e;
     io.stderr(masker.mask(`${program.name}: ${e.message}\n\n${usageText(program)}`));
     return EXIT_CODES.usage;

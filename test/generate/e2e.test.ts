@@ -79,6 +79,16 @@ test('generate -> validate -> tektite run of the Task: results byte-equal to the
   runAndCheck(['taskruns.yaml', '-f', 'task.yaml'], 'Task');
 });
 
+test('a secret param never reaches the run log', () => {
+  const secret = 'tok-9f8e7d-SECRET';
+  assert.equal(tektite(['generate', source, '-o', 'task-secret.yaml']).code, 0);
+  const r = tektite(['run', 'task-secret.yaml', '-p', 'text=hello', '-p', `token=${secret}`, '-p', 'count=2']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.ok(!(r.stdout + r.stderr).includes(secret), r.stdout);
+  assert.match(r.stdout, /\[echo-all\] token: \*\*\*\n/);
+  assert.match(r.stdout, /summary = shout=false count=2 level=normal token-length=17/);
+});
+
 // TODO(issue 3): drop `todo` once `tektite run` resolves steps[].ref StepActions (with
 // sourceOverlays for their tektite.dev/source annotation).
 test('the same through the StepAction wrapped in a Task', { todo: 'waits for StepAction refs in tektite run' }, () => {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { defineStep, param } from 'tektite/sdk';
-import { readParams, UsageError } from '../../src/sdk/inputs.js';
+import { HelpRequested, readParams, UsageError } from '../../src/sdk/inputs.js';
 
 const step = defineStep({
   name: 'probe',
@@ -26,7 +26,7 @@ const read = (argv: string[], env: Record<string, string> = {}) => readParams(st
 const usageError = (fn: () => unknown, pattern: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof UsageError && pattern.test(e.message));
 
-const tricky = ['', '-x', '--', '-text=y', 'line1\nline2 ünïcødé ✓ 🚀', '$(params.text)', ' padded ', '=', 'a=b', '--tektite-array=items'];
+const tricky = ['', '-x', '--', '-h', '--help', '-text=y', 'line1\nline2 ünïcødé ✓ 🚀', '$(params.text)', ' padded ', '=', 'a=b', '--tektite-array=items'];
 
 test('the four Go flag forms carry any value byte-exact', () => {
   for (const v of tricky) {
@@ -141,4 +141,10 @@ test('declarations that break Tekton rules or collide are refused at definition'
   assert.throws(() => defineStep({ name: 'x', params: { n: param.integer({ default: 5, max: 3 }) }, run() {} }), /default 5 is outside/);
   assert.throws(() => defineStep({ name: 'x', params: { e: param.enum(['a'], { default: 'b' as 'a' }) }, run() {} }), /default "b" is not one of/);
   assert.throws(() => defineStep({ name: 'x', params: { p: param.string({ cliOnly: true }) }, run() {} }), /cliOnly param needs a default/);
+});
+
+test('-h/-help/--help ask for help only where a flag may stand', () => {
+  for (const h of ['-h', '-help', '--help', '--h']) assert.throws(() => read(['-count=x', h]), HelpRequested);
+  assert.equal(read(['-text', '-h']).text, '-h');
+  assert.deepEqual(read(['-text=t', '--tektite-array=items', '--help']).items, ['--help']);
 });
