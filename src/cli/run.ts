@@ -132,6 +132,11 @@ export default async function run(argv: string[]): Promise<number> {
   const out = o.output ? process.stderr : process.stdout;
   const colour = Boolean(out.isTTY) && !process.env.NO_COLOR;
   const printed: TaskRun[] = [];
+  // Ctrl-C cancels like `tkn taskrun cancel`: the running step's process group is killed.
+  const cancel = new AbortController();
+  const onSignal = () => cancel.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let code: number = EXIT.ok;
   for (const raw of taskRuns) {
     const tr = normaliseTaskRun(raw);
@@ -157,6 +162,7 @@ export default async function run(argv: string[]): Promise<number> {
         overlays,
         log: { console: out, colour },
         note: (text) => out.write(`${colour ? '\x1b[33m' : ''}${text}${colour ? '\x1b[0m' : ''}\n`),
+        cancel: cancel.signal,
         onStepStart: (i, name, image) => {
           started[i] = Date.now();
           out.write(`${colour ? '\x1b[1m' : ''}── step ${name}${colour ? '\x1b[0m' : ''} (image ${image || 'none'}, not pulled: host tools)\n`);
@@ -168,7 +174,10 @@ export default async function run(argv: string[]): Promise<number> {
     const cond = outcome.taskRun.status?.conditions?.[0];
     if (outcome.inputError) code = Math.max(code, EXIT.usage);
     else if (cond?.status !== 'True') code = Math.max(code, EXIT.failed);
+    if (cancel.signal.aborted) break;
   }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   if (o.output) {
     const docs = printed.map((t) => (o.output === 'json' ? JSON.stringify(t, null, 2) : stringify(t, { lineWidth: 0 })));
     process.stdout.write(o.output === 'json' ? `${docs.join('\n')}\n` : docs.join('---\n'));

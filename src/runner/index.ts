@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { toV1 } from '../tekton/convert.js';
 import { defaultTaskRun, defaultTaskSpec } from '../tekton/defaults.js';
 import { mergeStepTemplate } from '../tekton/merge.js';
-import { REASON, condition, k8sTime, stepExitedMessage, stepTimeoutMessage, successCondition, taskRunTimeoutMessage, userError, goMapOfLists } from '../tekton/status.js';
+import { REASON, condition, k8sTime, stepExitedMessage, stepTimeoutMessage, successCondition, taskRunTimeoutMessage, taskRunCancelledMessage, userError, goMapOfLists } from '../tekton/status.js';
 import { stepContainerName, workspaceMountPath } from '../tekton/substitute.js';
 import type { RunResult, Step, Task, TaskRun, TaskSpec } from '../tekton/types.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
@@ -41,6 +41,8 @@ export interface RunOptions {
   /** tektite's own remarks (over-budget explanations), printed apart from step output. */
   note?: (text: string) => void;
   onStepStart?: (index: number, name: string, image: string) => void;
+  /** Cancels the run (Ctrl-C): the running step's process group is killed, the TaskRun is TaskRunCancelled. */
+  cancel?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -106,7 +108,10 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
   const timeoutText = tr.spec.timeout ?? '1h0m0s';
   const timeoutMs = parseGoDuration(timeoutText) ?? 3_600_000;
   const abort = new AbortController();
-  const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(), timeoutMs) : undefined;
+  const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(REASON.timeout), timeoutMs) : undefined;
+  const onCancel = () => abort.abort(REASON.cancelled);
+  if (opts.cancel?.aborted) onCancel();
+  opts.cancel?.addEventListener('abort', onCancel, { once: true });
   let records: StepRecord[];
   try {
     records = await runSteps({
@@ -127,12 +132,13 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
     });
   } finally {
     if (timer) clearTimeout(timer);
+    opts.cancel?.removeEventListener('abort', onCancel);
   }
 
   const done = k8sTime(new Date());
   const { results, stepResults } = collectResults(plan.substituted, steps, records);
   tr.status = {
-    conditions: [finalCondition(tr, records, abort.signal.aborted, formatGoDuration(timeoutMs), done)],
+    conditions: [finalCondition(tr, records, abort.signal.aborted ? String(abort.signal.reason) : undefined, formatGoDuration(timeoutMs), done)],
     podName: plan.context.podName,
     startTime: k8sTime(start),
     completionTime: done,
@@ -203,8 +209,9 @@ function stepMounts(plan: Plan, tr: TaskRun, steps: Step[], objects: KubeObjects
   };
 }
 
-function finalCondition(tr: TaskRun, records: StepRecord[], timedOut: boolean, duration: string, at: string) {
-  if (timedOut) return condition('False', REASON.timeout, taskRunTimeoutMessage(tr.metadata.name!, duration), at);
+function finalCondition(tr: TaskRun, records: StepRecord[], stopped: string | undefined, duration: string, at: string) {
+  if (stopped === REASON.timeout) return condition('False', REASON.timeout, taskRunTimeoutMessage(tr.metadata.name!, duration), at);
+  if (stopped === REASON.cancelled) return condition('False', REASON.cancelled, taskRunCancelledMessage(tr.metadata.name!, tr.spec.statusMessage ?? ''), at);
   for (const r of records) {
     if (r.timedOut) return condition('False', REASON.stepFailed, stepTimeoutMessage(r.state.container), at);
     if (r.containerExit !== 0) return condition('False', REASON.stepFailed, stepExitedMessage(r.state.container, r.containerExit), at);

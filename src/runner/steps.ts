@@ -32,6 +32,7 @@ export interface StepsContext {
   namespace: string;
   podEnv: EnvVar[];
   objects: KubeObjects;
+  /** Aborted on TaskRun timeout or cancel; its reason is `TaskRunTimeout` or `TaskRunCancelled`. */
   signal: AbortSignal;
   /** Printed lines that are tektite's, not the step's (budget explanations, image notes). */
   note: (text: string) => void;
@@ -77,7 +78,7 @@ export async function runSteps(ctx: StepsContext): Promise<StepRecord[]> {
     const base: StepState = { name: stepStatusName(step, i), container, imageID: step.image ?? '' };
     const runDirOf = join(ctx.runDir, 'tekton', 'run', String(i));
     if (ctx.signal.aborted) {
-      records.push(terminatedByPod(base, ctx.podName));
+      records.push(terminatedByPod(base, ctx.podName, String(ctx.signal.reason)));
       continue;
     }
     const started = new Date();
@@ -200,7 +201,7 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
   if (outcome.kind === 'aborted') {
     writeFileSync(join(runDirOf, 'out.err'), '');
     await done({ state: base, message: [], containerExit: 1, timedOut: false, failedPost: true });
-    return terminatedByPod(base, ctx.podName, started);
+    return terminatedByPod(base, ctx.podName, String(ctx.signal.reason), started);
   }
   let exit: number;
   let reason = 'Completed';
@@ -274,14 +275,14 @@ function finish(base: StepState, started: Date, exitCode: number, reason: string
   return { state, message, containerExit, timedOut: terminationReason === 'TimeoutExceeded', failedPost: containerExit !== 0 && !budgetOnly };
 }
 
-/** A step the TaskRun timeout cut short (running or not yet started), as Tekton reports it. */
-function terminatedByPod(base: StepState, pod: string, started?: Date): StepRecord {
+/** A step the TaskRun timeout or a cancel cut short (running or not yet started), as Tekton reports it. */
+function terminatedByPod(base: StepState, pod: string, reason: string, started?: Date): StepRecord {
   const now = k8sTime(new Date());
   return {
     state: {
       ...base,
-      terminated: { exitCode: 1, reason: 'TaskRunTimeout', message: podTerminatedMessage(base.name, pod), startedAt: started ? k8sTime(started) : now, finishedAt: now },
-      terminationReason: 'TaskRunTimeout',
+      terminated: { exitCode: 1, reason, message: podTerminatedMessage(base.name, pod), startedAt: started ? k8sTime(started) : now, finishedAt: now },
+      terminationReason: reason,
     },
     message: [],
     containerExit: 1,

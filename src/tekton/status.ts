@@ -7,6 +7,7 @@ export const REASON = {
   validationFailed: 'TaskRunValidationFailed',
   resolutionFailed: 'TaskRunResolutionFailed',
   timeout: 'TaskRunTimeout',
+  cancelled: 'TaskRunCancelled',
   configError: 'CreateContainerConfigError',
 } as const;
 
@@ -25,6 +26,8 @@ export const stepTimeoutMessage = (container: string): string =>
   `"${container}" exited because the step exceeded the specified timeout limit`;
 
 export const taskRunTimeoutMessage = (name: string, duration: string): string => `TaskRun "${name}" failed to finish within "${duration}"`;
+
+export const taskRunCancelledMessage = (name: string, statusMessage: string): string => `TaskRun "${name}" was cancelled. ${statusMessage}`;
 
 export const podTerminatedMessage = (stepName: string, pod: string): string => `Step ${stepName} terminated as pod ${pod} is terminated`;
 

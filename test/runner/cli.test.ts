@@ -1,7 +1,7 @@
 // `tektite run` as a user calls it: flags, files, exit codes, output, the run folder, and a
 // tektite plugin run straight from its TypeScript source.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,29 @@ describe('tektite run: output and exit codes', () => {
     assert.equal(r.stdout.match(/Succeeded \(Succeeded/g)?.length, 2);
     assert.match(r.stdout, /^\[curl\] kind: Task$/m);
   });
+});
+
+describe('tektite run: Ctrl-C', () => {
+  for (const executor of ['host', 'sandbox']) {
+    it(`cancels the TaskRun and leaves nothing running (${executor})`, async () => {
+      const marker = `${executor === 'host' ? 51 : 52}.${process.pid}`;
+      const f = write(`cancel-${executor}.yaml`, `apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: cancel}\nspec:\n  steps:\n    - {name: wait, image: alpine, script: "echo waiting; sleep ${marker} & sleep ${marker}"}\n    - {name: after, image: alpine, script: "echo after"}\n`);
+      const child = spawn(process.execPath, [tektiteBin, 'run', f, '--executor', executor], { cwd: work, env: { ...process.env, NO_COLOR: '1' } });
+      let stdout = '';
+      let sent = false;
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (!sent && stdout.includes('[wait] waiting')) sent = child.kill('SIGINT');
+      });
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      assert.equal(code, 1, stdout);
+      assert.match(stdout, /TaskRun cancel-run-[a-z0-9]{5} Failed \(TaskRunCancelled: TaskRun "cancel-run-[a-z0-9]{5}" was cancelled\. \)/);
+      assert.match(stdout, /^wait +TaskRunCancelled +1 /m);
+      assert.match(stdout, /^after +TaskRunCancelled +1 /m);
+      const left = spawnSync('pgrep', ['-f', `sleep ${marker}`], { encoding: 'utf8' }).stdout.trim();
+      assert.equal(left, '', 'processes of the cancelled step are still running');
+    });
+  }
 });
 
 describe('tektite run: a plugin straight from source (tektite.dev/source)', () => {
