@@ -22,6 +22,21 @@ export async function runMain(program: unknown): Promise<never> {
   const masker = new Masker();
   const stdout = maskStream(process.stdout, masker);
   const stderr = maskStream(process.stderr, masker);
+  const unfinished = () => {
+    stderr('error: the program ended before run() finished (it awaits a promise that never settles)\n');
+    process.exitCode = 1;
+  };
+  const crash = (e: unknown) => {
+    process.off('exit', unfinished);
+    stderr(masker.mask(`error: ${e instanceof Error ? e.message : String(e)}\n`));
+    process.exit(1);
+  };
+  // A promise nobody awaited must not print its secret-bearing stack unmasked, nor pass silently.
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  // The event loop drained while run() was still pending (a promise that never settles): without
+  // this the process would exit 0 and the step would look successful.
+  process.on('exit', unfinished);
   let code: number;
   try {
     code = await runProgram(program as StepProgram, { argv: process.argv.slice(2), env: process.env, stdout, stderr, masker });
@@ -29,6 +44,7 @@ export async function runMain(program: unknown): Promise<never> {
     stderr(masker.mask(`error: internal: ${(e as Error)?.stack ?? String(e)}\n`));
     code = 1;
   }
+  process.off('exit', unfinished);
   // Exit even when the program left handles open (a step must end when its work is done).
   process.exit(code);
 }

@@ -137,3 +137,32 @@ test('sourceOverlays bundles the annotated source for the paths the step command
   assert.equal(run(join(out, 'echo-all.mjs'), ['-h']).code, 0);
   assert.equal(await sourceOverlays(yamlFile, { metadata: {} }, out), undefined);
 });
+
+test('a run that never settles or a stray rejection fails the step, masked', async () => {
+  const root = fixture('stray', {
+    'plugin.ts': [
+      "import { defineStep, param } from 'tektite/sdk';",
+      'export default defineStep({',
+      "  name: 'stray',",
+      "  params: { mode: param.enum(['hang', 'reject', 'throw-later']), token: param.string({ secret: true }) },",
+      '  run({ params }) {',
+      "    if (params.mode === 'hang') return new Promise<void>(() => {});",
+      "    if (params.mode === 'reject') { void Promise.reject(new Error(`stray ${params.token}`)); return new Promise<void>((r) => setTimeout(r, 200)); }",
+      '    setTimeout(() => { throw new Error(`late ${params.token}`); }, 10);',
+      '    return new Promise<void>((r) => setTimeout(r, 200));',
+      '  },',
+      '});',
+    ].join('\n'),
+  });
+  const out = join(root, 'stray.mjs');
+  await bundlePlugin(join(root, 'plugin.ts'), out);
+  const hang = run(out, ['-mode=hang'], { PARAM_TOKEN: 'sekrit-1' });
+  assert.equal(hang.code, 1);
+  assert.equal(hang.stderr, 'error: the program ended before run() finished (it awaits a promise that never settles)\n');
+  const rejected = run(out, ['-mode=reject'], { PARAM_TOKEN: 'sekrit-1' });
+  assert.equal(rejected.code, 1);
+  assert.equal(rejected.stderr, 'error: stray ***\n');
+  const late = run(out, ['-mode=throw-later'], { PARAM_TOKEN: 'sekrit-1' });
+  assert.equal(late.code, 1);
+  assert.equal(late.stderr, 'error: late ***\n');
+});
