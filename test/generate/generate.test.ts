@@ -172,6 +172,14 @@ test("every generated document passes the validator with no finding, strict", ()
   }
 });
 
+test('home: HOME env and a user-home emptyDir mounted there (Task only)', () => {
+  const p = defineStep({ name: 'homey', image: 'x:1', home: '$(params.userHome)', params: { userHome: param.string({ default: '/home/git' }) }, run() {} });
+  const task = generateTask(p, { source: 'x.ts' }) as AnyDoc;
+  assert.deepEqual(task.spec.volumes, [{ name: 'user-home', emptyDir: {} }]);
+  assert.deepEqual(task.spec.steps[0].env[0], { name: 'HOME', value: '$(params.userHome)' });
+  assert.deepEqual(task.spec.steps[0].volumeMounts, [{ name: 'user-home', mountPath: '$(params.userHome)' }]);
+});
+
 test('generation refuses what it cannot express', () => {
   const noImage = defineStep({ name: 'noimg', run() {} });
   assert.throws(() => generateTask(noImage, { source: 'x.ts' }), (e: unknown) => e instanceof GenerateError && /noimg: set `image`/.test(e.message));

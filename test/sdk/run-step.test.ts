@@ -351,3 +351,26 @@ test('results set before run threw are still written; the step still fails', asy
   assert.equal(r.stderr, 'error: then it broke\n');
   assert.deepEqual(r.rawResults, { early: 'kept' });
 });
+
+test('UsageError thrown by run exits 2; optionalWhen excuses a required workspace', async () => {
+  const { UsageError } = await import('tektite/sdk');
+  const step = defineStep({
+    name: 'modes',
+    params: { path: param.string({ cliOnly: true, default: '' }), bad: param.boolean({ default: false }) },
+    workspaces: { output: workspace({ optionalWhen: 'path' }) },
+    results: { where: result.string() },
+    run({ params, workspaces }) {
+      if (params.bad) throw new UsageError('that combination makes no sense');
+      return { where: workspaces.output.bound ? workspaces.output.path : params.path };
+    },
+  });
+  const bad = await runStep(step, { argv: ['-path=/x', '-bad'] });
+  assert.equal(bad.exitCode, 2);
+  assert.equal(bad.stderr, 'error: that combination makes no sense\n');
+  const viaFlag = await runStep(step, { argv: ['-path=/somewhere'] });
+  assert.equal(viaFlag.exitCode, 0, viaFlag.stderr);
+  assert.equal(viaFlag.rawResults.where, '/somewhere');
+  const neither = await runStep(step);
+  assert.equal(neither.exitCode, 2);
+  assert.match(neither.stderr, /workspace output is required but not bound/);
+});
