@@ -11,19 +11,20 @@ import { repoRoot } from '../test/helpers/paths.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const WARMUP = 3;
 
-function timeOnce(argv: string[], env: NodeJS.ProcessEnv): number {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, argv, { env, stdio: 'ignore' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${r.status}`);
-  return ms;
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+  rssKb: number;
 }
 
-function peakRssKb(argv: string[], env: NodeJS.ProcessEnv): number | undefined {
-  if (!existsSync('/usr/bin/time')) return undefined;
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...argv], { env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  const kb = Number(r.stderr.trim().split('\n').at(-1));
-  return Number.isFinite(kb) ? kb : undefined;
+/** One run under /usr/bin/time: wall time from here, user+sys CPU and peak RSS from time(1). */
+function runOnce(argv: string[], env: NodeJS.ProcessEnv): Sample {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %U %S %M', process.execPath, ...argv], { env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const [, user, sys, rss] = r.stderr.trim().split('\n').at(-1)!.split(' ');
+  return { wallMs, cpuMs: (Number(user) + Number(sys)) * 1000, rssKb: Number(rss) };
 }
 
 interface Stats {
@@ -39,15 +40,20 @@ function stats(xs: number[]): Stats {
 }
 
 /** Interleaves the commands run by run, so machine noise hits them alike. */
-function measure(cases: { label: string; argv: string[]; env?: NodeJS.ProcessEnv }[]): Map<string, number[]> {
-  const times = new Map(cases.map((c) => [c.label, [] as number[]]));
+function measure(cases: { label: string; argv: string[]; env?: NodeJS.ProcessEnv }[]): Map<string, Sample[]> {
+  const samples = new Map(cases.map((c) => [c.label, [] as Sample[]]));
   for (let i = 0; i < WARMUP + RUNS; i++) {
     for (const c of cases) {
-      const ms = timeOnce(c.argv, c.env ?? { PATH: process.env.PATH });
-      if (i >= WARMUP) times.get(c.label)!.push(ms);
+      const sample = runOnce(c.argv, c.env ?? { PATH: process.env.PATH });
+      if (i >= WARMUP) samples.get(c.label)!.push(sample);
     }
   }
-  return times;
+  return samples;
+}
+
+if (!existsSync('/usr/bin/time')) {
+  console.error('sdk-start bench: /usr/bin/time is missing (Debian package "time")');
+  process.exit(1);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tektite-bench-sdk-'));
@@ -76,18 +82,31 @@ try {
     { label: 'echo-all.min.mjs --help', argv: [minified, '--help'] },
     { label: 'echo-all.mjs (full run, 4 results)', argv: [plain, '--tektite-array=items', 'a', 'b'], env: runEnv },
   ];
-  const times = measure(cases);
-  const base = stats(times.get('node -e 0')!).median;
+  const samples = measure(cases);
+  const wall = (label: string) => stats(samples.get(label)!.map((x) => x.wallMs));
+  const cpu = (label: string) => stats(samples.get(label)!.map((x) => x.cpuMs));
+  const base = wall('node -e 0').median;
+  const baseCpu = cpu('node -e 0').median;
 
-  console.log(`node ${process.version}, ${RUNS} runs each after ${WARMUP} warm-up runs, interleaved; wall time per process`);
+  console.log(`node ${process.version}, ${RUNS} runs each after ${WARMUP} warm-up runs, interleaved, each under /usr/bin/time`);
+  console.log('wall: median [p10-p90] and the difference to node -e 0; cpu: user+sys median; peak RSS: max over runs');
   console.log('');
-  console.log(`${'command'.padEnd(38)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'vs node -e 0'.padStart(14)} ${'peak RSS'.padStart(10)}`);
+  console.log(`${'command'.padEnd(36)} ${'wall median'.padStart(11)} ${'p10-p90'.padStart(15)} ${'vs node -e 0'.padStart(17)} ${'cpu'.padStart(9)} ${'vs node -e 0'.padStart(13)} ${'peak RSS'.padStart(9)}`);
   for (const c of cases) {
-    const s = stats(times.get(c.label)!);
-    const rss = peakRssKb(c.argv, c.env ?? { PATH: process.env.PATH });
-    const delta = c.label === 'node -e 0' ? '' : `+${(s.median - base).toFixed(1)} ms (${(s.median / base).toFixed(2)}x)`;
+    const w = wall(c.label);
+    const u = cpu(c.label).median;
+    const rss = Math.max(...samples.get(c.label)!.map((x) => x.rssKb));
+    const first = c.label === 'node -e 0';
     console.log(
-      `${c.label.padEnd(38)} ${`${s.median.toFixed(1)} ms`.padStart(9)} ${`${s.p10.toFixed(1)} ms`.padStart(9)} ${`${s.p90.toFixed(1)} ms`.padStart(9)} ${delta.padStart(14)} ${rss ? `${(rss / 1024).toFixed(1)} MB` : 'n/a'}`.trimEnd(),
+      [
+        c.label.padEnd(36),
+        `${w.median.toFixed(1)} ms`.padStart(11),
+        `${w.p10.toFixed(0)}-${w.p90.toFixed(0)} ms`.padStart(15),
+        (first ? '' : `+${(w.median - base).toFixed(1)} ms (${(w.median / base).toFixed(2)}x)`).padStart(17),
+        `${u.toFixed(0)} ms`.padStart(9),
+        (first ? '' : `${u - baseCpu >= 0 ? '+' : ''}${(u - baseCpu).toFixed(0)} ms`).padStart(13),
+        `${(rss / 1024).toFixed(1)} MB`.padStart(9),
+      ].join(' '),
     );
   }
   console.log('');

@@ -1,6 +1,5 @@
 // ctx.exec: run a child process, stream its output through the masking logger, return its exit
 // code and output, and fail with the tail of its stderr when it exits non-zero.
-import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Masker } from './mask.js';
 import { MaskingLineWriter } from './mask.js';
@@ -50,8 +49,11 @@ function quote(arg: string): string {
 }
 
 export function makeExec(deps: { masker: Masker; sink: Sink; env: Record<string, string | undefined>; indent: () => string }): Exec {
-  return (command, args = [], options = {}) =>
-    new Promise<ExecResult>((resolve, reject) => {
+  return async (command, args = [], options = {}) => {
+    // Loaded on first use: node:child_process costs ~12 ms of start-up, which --help and programs
+    // that never spawn should not pay.
+    const { spawn } = await import('node:child_process');
+    return new Promise<ExecResult>((resolve, reject) => {
       const shown = deps.masker.mask([command, ...args].map(quote).join(' '));
       const env = { ...deps.env, ...options.env };
       for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
@@ -100,4 +102,5 @@ export function makeExec(deps: { masker: Masker; sink: Sink; env: Record<string,
         reject(new ExecError(deps.masker.mask(`\`${shown}\` ${why}${t ? `:\n${t}` : ''}`), result));
       });
     });
+  };
 }
