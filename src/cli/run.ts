@@ -131,6 +131,8 @@ export default async function run(argv: string[]): Promise<number> {
 
   const out = o.output ? process.stderr : process.stdout;
   const colour = Boolean(out.isTTY) && !process.env.NO_COLOR;
+  // A closed console (`tektite run … | head`) must not stop the run half-way or leave steps running.
+  out.on('error', () => {});
   const printed: TaskRun[] = [];
   // Ctrl-C cancels like `tkn taskrun cancel`: the running step's process group is killed.
   const cancel = new AbortController();

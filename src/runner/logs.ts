@@ -20,13 +20,25 @@ export function pumpStream(src: Readable, file: Writable, target: LogTarget, ste
   let atLineStart = true;
   const out = target.console;
   return new Promise((resolve) => {
+    // Wait for the slow side; a destroyed console (EPIPE: `| head`) must not stall the step.
+    const waiting = new Set<Writable>();
     const waitFor = (w: Writable) => {
+      if (w.destroyed || waiting.has(w)) return;
+      waiting.add(w);
       src.pause();
-      w.once('drain', () => src.resume());
+      const go = () => {
+        w.off('drain', go);
+        w.off('close', go);
+        waiting.delete(w);
+        if (waiting.size === 0) src.resume();
+      };
+      w.once('drain', go);
+      w.once('close', go);
     };
+    const live = () => out !== undefined && !out.destroyed;
     src.on('data', (chunk: Buffer) => {
       if (!file.write(chunk)) waitFor(file);
-      if (!out) return;
+      if (!out || !live()) return;
       const parts: Buffer[] = [];
       let start = 0;
       for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
@@ -44,10 +56,11 @@ export function pumpStream(src: Readable, file: Writable, target: LogTarget, ste
         carry = Buffer.alloc(0);
         atLineStart = false;
       }
-      if (parts.length && !out.write(Buffer.concat(parts))) waitFor(out);
+      if (parts.length && live() && !out.write(Buffer.concat(parts))) waitFor(out);
     });
     src.on('end', () => {
-      if (out && carry.length) out.write(Buffer.concat([atLineStart ? prefix : Buffer.alloc(0), carry, Buffer.from('\n')]));
+      if (!live()) resolve();
+      else if (out && carry.length) out.write(Buffer.concat([atLineStart ? prefix : Buffer.alloc(0), carry, Buffer.from('\n')]));
       else if (out && !atLineStart) out.write('\n');
       resolve();
     });
