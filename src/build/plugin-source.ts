@@ -46,7 +46,9 @@ export async function sourceOverlays(yamlFile: string, doc: unknown, outDir: str
   const commands = [d.spec?.command, ...(d.spec?.steps ?? []).map((s) => s.command)];
   const paths = new Set(commands.flatMap((c) => (Array.isArray(c) ? c : [])).filter((a) => /^\/tektite\/[^/]+\.mjs$/.test(a)));
   if (paths.size === 0) paths.add(imageBundlePath(basename(entry, extname(entry))));
-  const bundle = join(resolve(outDir), `${basename(entry, extname(entry))}.mjs`);
+  // Named after the image path (the program's name), so two plugins both in `plugin.ts` files
+  // bundled into one run folder do not overwrite each other.
+  const bundle = join(resolve(outDir), basename([...paths][0]!));
   await bundlePlugin(entry, bundle);
   const overlays: Record<string, string> = { [IMAGE_NODE]: process.execPath };
   for (const p of paths) overlays[p] = bundle;

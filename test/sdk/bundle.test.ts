@@ -136,6 +136,9 @@ test('sourceOverlays bundles the annotated source for the paths the step command
   assert.deepEqual(overlays, { '/tektite/node': process.execPath, '/tektite/echo-all.mjs': join(out, 'echo-all.mjs') });
   assert.equal(run(join(out, 'echo-all.mjs'), ['-h']).code, 0);
   assert.equal(await sourceOverlays(yamlFile, { metadata: {} }, out), undefined);
+  // A StepAction's command is at spec level; the bundle is named after the image path.
+  const stepAction = { metadata: { annotations: { 'tektite.dev/source': 'echo-all.ts' } }, spec: { command: ['/tektite/node', '/tektite/renamed.mjs'] } };
+  assert.deepEqual(await sourceOverlays(yamlFile, stepAction, out), { '/tektite/node': process.execPath, '/tektite/renamed.mjs': join(out, 'renamed.mjs') });
 });
 
 test('a run that never settles or a stray rejection fails the step, masked', async () => {
