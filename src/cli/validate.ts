@@ -68,7 +68,7 @@ export default async function validate(argv: string[]): Promise<number> {
     flags.apiFields = o['api-fields'] as FeatureFlags['apiFields'];
   }
   for (const name of o.enable ?? []) {
-    const key = GATES[name];
+    const key = Object.hasOwn(GATES, name) ? GATES[name] : undefined;
     if (!key) return fail(`validate: unknown feature flag "${name}" (known: ${Object.keys(GATES).join(', ')})`);
     (flags as Record<string, unknown>)[key] = true;
   }

@@ -77,9 +77,9 @@ export function sourcePath(original: unknown, path: readonly PathSegment[]): Pat
   let node: unknown = original;
   for (const seg of path) {
     let key: PathSegment = seg;
-    if (typeof seg === 'string' && isObj(node) && !(seg in node)) {
-      const old = RENAMED_FROM[seg];
-      if (old && old in node) key = old;
+    if (typeof seg === 'string' && isObj(node) && !Object.hasOwn(node, seg) && Object.hasOwn(RENAMED_FROM, seg)) {
+      const old = RENAMED_FROM[seg]!;
+      if (Object.hasOwn(node, old)) key = old;
     }
     out.push(key);
     node = isObj(node) || Array.isArray(node) ? (node as Record<PathSegment, unknown>)[key] : undefined;

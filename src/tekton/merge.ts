@@ -1,7 +1,7 @@
 // stepTemplate + step -> the step Tekton runs (§4.8): a Kubernetes strategic merge of the step
 // onto the template. Plain data in, a new object out.
 
-import { cloneData } from './clone.js';
+import { cloneData, setOwn } from './clone.js';
 
 type Obj = Record<string, unknown>;
 
@@ -51,8 +51,8 @@ function mergeMaps(base: Obj, patch: Obj): Obj {
   const out: Obj = cloneData(base);
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else if (isObj(v) && isObj(out[k])) out[k] = mergeMaps(out[k] as Obj, v);
-    else out[k] = cloneData(v);
+    else if (isObj(v) && Object.hasOwn(out, k) && isObj(out[k])) setOwn(out, k, mergeMaps(out[k] as Obj, v));
+    else setOwn(out, k, cloneData(v));
   }
   return out;
 }

@@ -16,6 +16,7 @@ function pattern(prefix: string): RegExp {
     } catch {
       re = /(?!)/g; // Tekton's regexp.Compile fails too (a param name with regex syntax) and finds nothing
     }
+    if (cache.size > 500) cache.clear(); // object-param prefixes are per name; keep the cache bounded
     cache.set(prefix, re);
   }
   re.lastIndex = 0;
@@ -31,7 +32,10 @@ export interface Extracted {
 }
 
 /** Tekton's ExtractVariablesFromString. */
+const NONE: Extracted = Object.freeze({ vars: [], present: false, error: '' }) as Extracted;
+
 export function extractVariables(s: string, prefix: string): Extracted {
+  if (!s.includes('$(')) return NONE;
   const vars: string[] = [];
   let any = false;
   for (const m of s.matchAll(pattern(prefix))) {
@@ -57,6 +61,7 @@ export function extractVariables(s: string, prefix: string): Extracted {
 /** Tekton's extractEntireVariablesFromString: whole expressions after the prefix (`obj.key`, `a[*]`). */
 export function extractEntireVariables(s: string, prefix: string): string[] {
   const out: string[] = [];
+  if (!s.includes('$(')) return out;
   for (const m of s.matchAll(pattern(prefix))) {
     const g = m.groups ?? {};
     out.push(g.var1 || g.var2 || g.var3 || '');
@@ -66,12 +71,14 @@ export function extractEntireVariables(s: string, prefix: string): string[] {
 
 /** The text of the first reference with this prefix, or ''. */
 export function firstExpression(s: string, prefix: string): string {
+  if (!s.includes('$(')) return '';
   const m = pattern(prefix).exec(s);
   return m ? m[0] : '';
 }
 
 /** Every full reference text with this prefix (Tekton's ExtractVariableExpressions). */
 export function expressions(s: string, prefix: string): string[] {
+  if (!s.includes('$(')) return [];
   return [...s.matchAll(pattern(prefix))].map((m) => m[0]);
 }
 

@@ -48,11 +48,32 @@ export function containersOf(site: SpecSite): ContainerSite[] {
 }
 
 /** Every string inside a value, with its path (for reference scans over whole subtrees). */
-export function* strings(value: unknown, path: string, raw: PathSegment[]): Generator<{ text: string; path: string; raw: PathSegment[] }> {
-  if (typeof value === 'string') yield { text: value, path, raw };
-  else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) yield* strings(value[i], `${path}[${i}]`, [...raw, i]);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`, [...raw, k]);
-  }
+export function strings(value: unknown, path: string, raw: PathSegment[]): { text: string; path: string; raw: PathSegment[] }[] {
+  const out: { text: string; path: string; raw: PathSegment[] }[] = [];
+  const keys: PathSegment[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.includes('$(')) out.push({ text: v, path: pathText(path, keys), raw: [...raw, ...keys] });
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        keys.push(i);
+        walk(v[i]);
+        keys.pop();
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        keys.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        keys.pop();
+      }
+    }
+  };
+  walk(value);
+  return out;
+}
+
+function pathText(base: string, keys: PathSegment[]): string {
+  let s = base;
+  for (const k of keys) s += typeof k === 'number' ? `[${k}]` : `.${k}`;
+  return s;
 }

@@ -33,23 +33,25 @@ export function undeclaredWorkspaces(site: SpecSite): Finding[] {
 }
 
 /** Fields where Tekton's webhook does not check `$(params.x)` (§3.8). */
-function* uncheckedParamFields(site: SpecSite): Generator<{ text: string; path: string; raw: (string | number)[] }> {
+function uncheckedParamFields(site: SpecSite): { text: string; path: string; raw: (string | number)[] }[] {
+  const out: { text: string; path: string; raw: (string | number)[] }[] = [];
   const { spec, path, raw } = site;
-  yield* strings(spec.stepTemplate, `${path}.stepTemplate`, [...raw, 'stepTemplate']);
-  yield* strings(spec.sidecars, `${path}.sidecars`, [...raw, 'sidecars']);
-  yield* strings(spec.volumes, `${path}.volumes`, [...raw, 'volumes']);
+  out.push(...strings(spec.stepTemplate, `${path}.stepTemplate`, [...raw, 'stepTemplate']));
+  out.push(...strings(spec.sidecars, `${path}.sidecars`, [...raw, 'sidecars']));
+  out.push(...strings(spec.volumes, `${path}.volumes`, [...raw, 'volumes']));
   for (const [i, w] of (spec.workspaces ?? []).entries()) {
-    if (typeof w?.mountPath === 'string') yield { text: w.mountPath, path: `${path}.workspaces[${i}].mountPath`, raw: [...raw, 'workspaces', i, 'mountPath'] };
+    if (typeof w?.mountPath === 'string') out.push({ text: w.mountPath, path: `${path}.workspaces[${i}].mountPath`, raw: [...raw, 'workspaces', i, 'mountPath'] });
   }
   for (const [i, p] of (spec.params ?? []).entries()) {
-    yield* strings(p?.default, `${path}.params[${i}].default`, [...raw, 'params', i, 'default']);
+    out.push(...strings(p?.default, `${path}.params[${i}].default`, [...raw, 'params', i, 'default']));
   }
   for (const [i, s] of (spec.steps ?? []).entries()) {
     const base = `${path}.steps[${i}]`;
     const braw = [...raw, 'steps', i];
-    for (const [j, e] of (s?.env ?? []).entries()) yield* strings(e?.valueFrom, `${base}.env[${j}].valueFrom`, [...braw, 'env', j, 'valueFrom']);
-    yield* strings(s?.envFrom, `${base}.envFrom`, [...braw, 'envFrom']);
+    for (const [j, e] of (s?.env ?? []).entries()) out.push(...strings(e?.valueFrom, `${base}.env[${j}].valueFrom`, [...braw, 'env', j, 'valueFrom']));
+    out.push(...strings(s?.envFrom, `${base}.envFrom`, [...braw, 'envFrom']));
   }
+  return out;
 }
 
 export function undeclaredParams(site: SpecSite): Finding[] {

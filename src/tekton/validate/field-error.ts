@@ -48,23 +48,28 @@ export class FieldErrors {
   }
 
   /** Prepends a field name (`raw` overrides the document keys it stands for). */
-  viaField(name: string, raw: PathSegment[] = name.split('.')): this {
-    return this.prefix(name, raw);
+  viaField(name: string, raw?: PathSegment[]): this {
+    if (this.issues.length === 0) return this;
+    return this.prefix(name, raw ?? name.split('.'));
   }
 
-  viaIndex(index: number, raw: PathSegment[] = [index]): this {
-    return this.prefix(`[${index}]`, raw);
+  viaIndex(index: number, raw?: PathSegment[]): this {
+    if (this.issues.length === 0) return this;
+    return this.prefix(`[${index}]`, raw ?? [index]);
   }
 
   viaKey(key: string, raw: PathSegment[]): this {
+    if (this.issues.length === 0) return this;
     return this.prefix(`[${key}]`, raw);
   }
 
-  viaFieldIndex(name: string, index: number, raw: PathSegment[] = [name, index]): this {
-    return this.prefix(`${name}[${index}]`, raw);
+  viaFieldIndex(name: string, index: number, raw?: PathSegment[]): this {
+    if (this.issues.length === 0) return this;
+    return this.prefix(`${name}[${index}]`, raw ?? [name, index]);
   }
 
   viaFieldKey(name: string, key: string, raw: PathSegment[]): this {
+    if (this.issues.length === 0) return this;
     return this.prefix(`${name}[${key}]`, raw);
   }
 

@@ -93,8 +93,9 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
   const flags: FeatureFlags = { ...DEFAULT_FLAGS, ...opts.flags };
   const out: Located[] = [];
   const [group, version = ''] = apiVersion.split('/');
-  if (group !== 'tekton.dev' || !SERVED[kind]?.includes(version)) {
-    const served = (SERVED[kind] ?? []).map((v) => `tekton.dev/${v}`).join(', ');
+  const versions = Object.hasOwn(SERVED, kind) ? SERVED[kind]! : [];
+  if (group !== 'tekton.dev' || !versions.includes(version)) {
+    const served = versions.map((v) => `tekton.dev/${v}`).join(', ');
     out.push({ d: { severity: 'error', message: `no matches for kind "${kind}" in version "${apiVersion}"${served ? ` (served: ${served})` : ''}`, paths: ['apiVersion'] }, raw: ['apiVersion'] });
     return out;
   }

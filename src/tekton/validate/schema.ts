@@ -3,6 +3,7 @@
 // sees a document; `checkSchema` does both and returns what the webhook would receive.
 // Kubernetes-owned structures (volumes, securityContext, resources, podTemplate...) are opaque.
 import type { PathSegment } from '../load.js';
+import { setOwn } from '../clone.js';
 import { FieldErrors } from './field-error.js';
 
 type Scalar = 'string' | 'boolean' | 'integer';
@@ -38,8 +39,8 @@ const deprecatedContainerFields: Record<string, Schema> = {
 };
 
 const containerFields = (v: ApiVersion): Record<string, Schema> => ({
-  image: str, command: strings, args: strings, workingDir: str, envFrom: any, env: list(envVar),
-  volumeMounts: list(volumeMount), volumeDevices: any, imagePullPolicy: str, securityContext: any,
+  image: str, command: strings, args: strings, workingDir: str, envFrom: list(any), env: list(envVar),
+  volumeMounts: list(volumeMount), volumeDevices: list(any), imagePullPolicy: str, securityContext: any,
   ...(v === 'v1' ? { computeResources: any } : { resources: any }),
 });
 
@@ -60,7 +61,7 @@ const sidecar = (v: ApiVersion) => obj({
 });
 
 const taskSpecFields = (v: ApiVersion): Record<string, Schema> => ({
-  params: list(paramSpec), displayName: str, description: str, steps: list(step(v)), volumes: any,
+  params: list(paramSpec), displayName: str, description: str, steps: list(step(v)), volumes: list(any),
   stepTemplate: stepTemplate(v), sidecars: list(sidecar(v)),
   workspaces: list(obj({ name: str, description: str, mountPath: str, readOnly: bool, optional: bool })),
   results: list(resultSpec(true)),
@@ -108,7 +109,7 @@ const SCHEMAS: Record<string, Record<ApiVersion, Schema>> = {
 SCHEMAS.StepAction!.v1beta1 = SCHEMAS.StepAction!.v1;
 
 export function schemaFor(kind: string, version: ApiVersion): Schema | undefined {
-  return SCHEMAS[kind]?.[version];
+  return Object.hasOwn(SCHEMAS, kind) ? SCHEMAS[kind]![version] : undefined;
 }
 
 export interface SchemaResult {
@@ -145,15 +146,15 @@ export function checkSchema(value: unknown, schema: Schema): SchemaResult {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (x === null) continue; // the API server drops nulls of non-nullable fields
-      const sub = 'values' in s ? s.values : s.fields[k];
+      const sub = 'values' in s ? s.values : Object.hasOwn(s.fields, k) ? s.fields[k] : undefined;
       const p = path ? `${path}.${k}` : k;
       if (sub === undefined) {
-        if ('fields' in s && s.open) out[k] = x;
+        if ('fields' in s && s.open) setOwn(out, k, x);
         else unknown.add(`unknown field "${k}"`, p, [...raw, k]);
         continue;
       }
       const w = walk(x, sub, p, [...raw, k]);
-      if (w !== undefined) out[k] = w;
+      if (w !== undefined) setOwn(out, k, w);
     }
     return out;
   };
