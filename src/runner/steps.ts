@@ -341,8 +341,27 @@ function stepEnv(ctx: StepsContext, step: Step, refs: Replacements): Record<stri
     // `git config --global` and friends never touch the real user's files.
     HOME: '/tekton/home',
   };
+  for (const from of (step.envFrom ?? []) as EnvFrom[]) Object.assign(env, envFromSource(ctx, from));
   for (const e of [...(step.env ?? []), ...ctx.podEnv]) env[e.name] = envValue(ctx, e, refs);
   return env;
+}
+
+interface EnvFrom {
+  prefix?: string;
+  configMapRef?: { name?: string; optional?: boolean };
+  secretRef?: { name?: string; optional?: boolean };
+}
+
+/** `envFrom`: every key of a ConfigMap or Secret as a variable (with the prefix), before `env`. */
+function envFromSource(ctx: StepsContext, from: EnvFrom): Record<string, string> {
+  const ref = from.configMapRef ?? from.secretRef;
+  const kind = from.configMapRef ? 'configmap' : 'secret';
+  const data = (from.configMapRef ? ctx.objects.configMaps : ctx.objects.secrets).get(ref?.name ?? '');
+  if (!data) {
+    if (ref?.optional) return {};
+    throw new Error(`envFrom: ${kind} "${ref?.name ?? ''}" not found (give its YAML with -f)`);
+  }
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [`${from.prefix ?? ''}${k}`, v.toString('utf8')]));
 }
 
 function envValue(ctx: StepsContext, e: EnvVar, refs: Replacements): string {

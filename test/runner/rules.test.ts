@@ -292,6 +292,46 @@ ${taskRun('taskRef: {name: t}\nworkspaces: [{name: stray, emptyDir: {}}]')}`);
 });
 
 describe('step contract', () => {
+  it('env from ConfigMaps and Secrets: valueFrom, envFrom with prefix, fieldRef; a missing Secret is a config error', async () => {
+    const objects = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm}
+data: {A: from-cm, B: b}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: sec}
+data: {token: ${Buffer.from('s3cret').toString('base64')}}
+`;
+    const ok = await one(taskRun(`taskSpec:
+  steps:
+    - name: s
+      image: alpine
+      envFrom: [{configMapRef: {name: cm}, prefix: CM_}]
+      env:
+        - {name: TOKEN, valueFrom: {secretKeyRef: {name: sec, key: token}}}
+        - {name: A, valueFrom: {configMapKeyRef: {name: cm, key: A}}}
+        - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: CM_B, value: overridden}
+      script: 'echo "$TOKEN $A $CM_A $CM_B $POD"'`, 'envs'), 'host', { extra: objects });
+    assert.equal(condition(ok.taskRun)!.status, 'True', ok.log);
+    assert.match(ok.log, /^\[s\] s3cret from-cm from-cm overridden envs-pod$/m);
+    assert.doesNotMatch(JSON.stringify(ok.taskRun), /s3cret/, 'a secret value reached the TaskRun');
+    const missing = await one(taskRun(`taskSpec:
+  steps:
+    - {name: s, image: alpine, env: [{name: T, valueFrom: {secretKeyRef: {name: absent, key: k}}}], script: 'true'}`));
+    assert.deepEqual(states(missing.taskRun), [{ name: 's', exitCode: 1, reason: 'CreateContainerConfigError', terminationReason: 'Error' }]);
+    assert.match(missing.log, /env T: secret "absent" key "k" not found/);
+  });
+
+  it('a command that cannot be started fails the step like the entrypoint does', async () => {
+    const r = await one(taskRun(`taskSpec:
+  steps:
+    - {name: s, image: alpine, command: [/no/such/program]}`));
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'StepFailed', message: '"step-s" exited with code 1' });
+    assert.match(r.log, /^\[s\] Error executing command: fork\/exec \/no\/such\/program: no such file or directory$/m);
+  });
+
   for (const executor of ['host', 'sandbox'] as const) {
     it(`script preamble, script args, stdin, workingDir, when (${executor})`, async () => {
       const r = await one(taskRun(`taskSpec:
