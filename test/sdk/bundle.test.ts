@@ -169,3 +169,20 @@ test('a run that never settles or a stray rejection fails the step, masked', asy
   assert.equal(late.code, 1);
   assert.equal(late.stderr, 'error: late ***\n');
 });
+
+test('property: the bundled program carries any argv/env text byte for byte', async () => {
+  const { default: fc } = await import('fast-check');
+  const text = fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !s.includes('\0'));
+  fc.assert(
+    fc.property(text, fc.array(text, { maxLength: 4 }), text, (t, items, a) => {
+      const res = mkdtempSync(join(dir, 'prop-'));
+      const env = { PARAM_META_A: a, PARAM_META_B: '', RESULT_TEXT_PATH: join(res, 'text'), RESULT_ITEMS_PATH: join(res, 'items'), RESULT_META_PATH: join(res, 'meta') };
+      const r = run(echoAll, [`-text=${t}`, '-level=quiet', '--tektite-array=items', ...items], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(readFileSync(join(res, 'text'), 'utf8'), t);
+      assert.deepEqual(JSON.parse(readFileSync(join(res, 'items'), 'utf8')), items);
+      assert.deepEqual(JSON.parse(readFileSync(join(res, 'meta'), 'utf8')), { a, b: '' });
+    }),
+    { numRuns: 25 },
+  );
+});

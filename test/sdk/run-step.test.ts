@@ -374,3 +374,18 @@ test('UsageError thrown by run exits 2; optionalWhen excuses a required workspac
   assert.equal(neither.exitCode, 2);
   assert.match(neither.stderr, /workspace output is required but not bound/);
 });
+
+test('property: any text, array and object round-trips through runStep byte for byte', async () => {
+  const { default: fc } = await import('fast-check');
+  const text = fc.string({ unit: 'grapheme', maxLength: 40 }).filter((s) => !s.includes('\0'));
+  await fc.assert(
+    fc.asyncProperty(text, fc.array(text, { maxLength: 6 }), text, text, async (t, items, a, b) => {
+      const r = await runStep(echoAll, { params: { text: t, items, meta: { a, b } } });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.equal(r.rawResults.text, t);
+      assert.deepEqual(r.results.items, items);
+      assert.deepEqual(r.results.meta, { a, b });
+    }),
+    { numRuns: 150 },
+  );
+});
