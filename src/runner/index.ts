@@ -15,7 +15,7 @@ import type { Executor, Mount } from './executor.js';
 import type { LogTarget } from './logs.js';
 import { planTaskRun, resolveTask, type Plan, type PlanFailure } from './plan.js';
 import { decodeResultText } from './results.js';
-import { prepareTektonDirs, runSteps, type StepRecord } from './steps.js';
+import { containerConfigError, prepareTektonDirs, runSteps, type StepRecord, type StepsContext } from './steps.js';
 import { allocateBinding, allocateVolume, LOCAL_DIR_ANNOTATION, VolumeError, type KubeObjects, type VolumeSource } from './volumes.js';
 
 export { LOCAL_DIR_ANNOTATION, type KubeObjects } from './volumes.js';
@@ -50,6 +50,9 @@ export interface RunOutcome {
   /** Set when the run failed before any step because the input cannot run here (exit 2). */
   inputError?: string;
 }
+
+/** Tekton's message when the pod cannot be created for a config error (a missing Secret, ConfigMap or key). */
+const CONFIG_ERROR_MESSAGE = 'Failed to create pod due to config error';
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -96,40 +99,48 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
   const plan = planned.plan;
 
   const steps: Step[] = plan.substituted.steps.map((s) => mergeStepTemplate(plan.substituted.stepTemplate, s));
-  let mountsOf: (i: number) => Mount[];
+  let mounts: Mount[][];
   try {
     prepareTektonDirs(opts.runDir, steps);
-    mountsOf = stepMounts(plan, tr, steps, input.objects, opts);
+    const mountsOf = stepMounts(plan, tr, steps, input.objects, opts);
+    mounts = steps.map((_, i) => mountsOf(i));
   } catch (e) {
     if (!(e instanceof VolumeError)) throw e;
-    return failed({ reason: REASON.configError, message: e.message }, plan.substituted, true);
+    opts.note?.(`tektite: ${e.message}`);
+    return failed({ reason: REASON.configError, message: CONFIG_ERROR_MESSAGE }, plan.substituted, true);
   }
 
   const timeoutText = tr.spec.timeout ?? '1h0m0s';
   const timeoutMs = parseGoDuration(timeoutText) ?? 3_600_000;
   const abort = new AbortController();
+  const ctx: StepsContext = {
+    runDir: opts.runDir,
+    spec: plan.substituted,
+    steps,
+    executor: opts.executor,
+    network: opts.network,
+    log: opts.log,
+    mounts: (i) => mounts[i]!,
+    podName: plan.context.podName,
+    namespace: plan.context.namespace,
+    podEnv: ((tr.spec.podTemplate?.env as Step['env']) ?? []),
+    objects: input.objects,
+    signal: abort.signal,
+    note: opts.note ?? (() => {}),
+    onStepStart: opts.onStepStart,
+  };
+  const configError = containerConfigError(ctx);
+  if (configError) {
+    opts.note?.(`tektite: ${configError}`);
+    return failed({ reason: REASON.configError, message: CONFIG_ERROR_MESSAGE }, plan.substituted, true);
+  }
   const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(REASON.timeout), timeoutMs) : undefined;
   const onCancel = () => abort.abort(REASON.cancelled);
   if (opts.cancel?.aborted) onCancel();
   opts.cancel?.addEventListener('abort', onCancel, { once: true });
   let records: StepRecord[];
   try {
-    records = await runSteps({
-      runDir: opts.runDir,
-      spec: plan.substituted,
-      steps,
-      executor: opts.executor,
-      network: opts.network,
-      log: opts.log,
-      mounts: mountsOf,
-      podName: plan.context.podName,
-      namespace: plan.context.namespace,
-      podEnv: ((tr.spec.podTemplate?.env as Step['env']) ?? []),
-      objects: input.objects,
-      signal: abort.signal,
-      note: opts.note ?? (() => {}),
-      onStepStart: opts.onStepStart,
-    });
+    records = await runSteps(ctx);
   } finally {
     if (timer) clearTimeout(timer);
     opts.cancel?.removeEventListener('abort', onCancel);

@@ -69,6 +69,21 @@ export function prepareTektonDirs(runDir: string, steps: readonly Step[]): void 
   });
 }
 
+/**
+ * What Kubernetes checks before it starts any container of the pod: every Secret/ConfigMap key
+ * that env and envFrom name must exist. Returns what is missing, or undefined.
+ */
+export function containerConfigError(ctx: StepsContext): string | undefined {
+  for (const step of ctx.steps) {
+    try {
+      stepEnv(ctx, step, emptyReplacements());
+    } catch (e) {
+      return `step "${step.name ?? ''}": ${(e as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
 export async function runSteps(ctx: StepsContext): Promise<StepRecord[]> {
   const records: StepRecord[] = [];
   let previousFailed = false;
@@ -166,14 +181,8 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
     return done(finish(base, started, 1, 'Error', 'Error', entries, 1));
   }
 
-  let env: Record<string, string>;
-  try {
-    env = stepEnv(ctx, step, stepRefs);
-  } catch (e) {
-    say(`tektite: ${(e as Error).message}`);
-    writeFileSync(join(runDirOf, 'out.err'), '');
-    return done(finish(base, started, 1, 'CreateContainerConfigError', 'Error', entries, 1));
-  }
+  // Missing Secrets/ConfigMaps were refused before any step ran (containerConfigError).
+  const env = stepEnv(ctx, step, stepRefs);
 
   const cmd = ctx.executor.prepare({
     argv,

@@ -320,8 +320,11 @@ data: {token: ${Buffer.from('s3cret').toString('base64')}}
     const missing = await one(taskRun(`taskSpec:
   steps:
     - {name: s, image: alpine, env: [{name: T, valueFrom: {secretKeyRef: {name: absent, key: k}}}], script: 'true'}`));
-    assert.deepEqual(states(missing.taskRun), [{ name: 's', exitCode: 1, reason: 'CreateContainerConfigError', terminationReason: 'Error' }]);
-    assert.match(missing.log, /env T: secret "absent" key "k" not found/);
+    // Kubernetes starts no container of the pod: no step runs.
+    assert.deepEqual(cond(missing.taskRun), { status: 'False', reason: 'CreateContainerConfigError', message: 'Failed to create pod due to config error' });
+    assert.equal(missing.taskRun.status!.steps, undefined);
+    assert.ok(missing.inputError);
+    assert.match(missing.notes[0]!, /step "s": env T: secret "absent" key "k" not found/);
   });
 
   it('a command that cannot be started fails the step like the entrypoint does', async () => {
