@@ -1,0 +1,140 @@
+// `tektite validate` as users run it: a child process, real files, exit codes and output.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { corpusDir, requireCorpus, tektiteBin } from '../helpers/paths.js';
+
+let dir: string;
+
+const GOOD = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: hello\nspec:\n  steps:\n    - name: say\n      image: alpine:3.20\n      script: echo hello\n';
+const WARN = GOOD.replace('alpine:3.20', 'alpine');
+const BAD = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: bad\nspec:\n  steps:\n    - name: Say\n      script: echo $(params.who)\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n';
+
+function tektite(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [tektiteBin, ...args], { input, encoding: 'utf8', cwd: dir, timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tektite-validate-'));
+  writeFileSync(join(dir, 'good.yaml'), GOOD);
+  writeFileSync(join(dir, 'warn.yaml'), WARN);
+  writeFileSync(join(dir, 'bad.yaml'), BAD);
+  writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  steps: [\n');
+  mkdirSync(join(dir, 'folder'));
+  writeFileSync(join(dir, 'folder', 'a.yml'), GOOD);
+  writeFileSync(join(dir, 'folder', 'notes.txt'), 'not yaml');
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('valid file: exit 0, summary on stderr, nothing on stdout', () => {
+  const r = tektite(['validate', 'good.yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, '1 file, 1 Tekton document: 0 errors, 0 warnings\n');
+});
+
+test('warnings alone keep exit 0; --strict makes them errors (exit 1)', () => {
+  const r = tektite(['validate', 'warn.yaml']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^warn\.yaml:8:14: warning: image "alpine" has no tag or digest \(Kubernetes pulls :latest\): spec\.steps\[0\]\.image \[image-unpinned\]$/m);
+  const s = tektite(['validate', '--strict', 'warn.yaml']);
+  assert.equal(s.code, 1);
+  assert.match(s.stdout, /^warn\.yaml:8:14: image "alpine" has no tag/m);
+});
+
+test('errors: exit 1, file:line:col: message: path, in line order', () => {
+  const r = tektite(['validate', 'bad.yaml']);
+  assert.equal(r.code, 1);
+  const lines = r.stdout.split('\n').filter((l) => /^bad\.yaml:\d+:\d+: /.test(l));
+  assert.deepEqual(lines.filter((l) => !l.includes('warning:')), [
+    'bad.yaml:7:7: missing field(s): spec.steps[0].Image',
+    'bad.yaml:7:13: invalid value "Say": spec.steps[0].name',
+    'bad.yaml:8:15: non-existent variable in "echo $(params.who)": spec.steps[0].script',
+  ]);
+  assert.match(r.stdout, /^ {2}Task step name must be a valid DNS Label/m, 'details on the next line');
+  assert.equal(r.stderr, '1 file, 1 Tekton document (1 other skipped): 3 errors, 1 warning\n');
+  assert.doesNotMatch(r.stdout, /ConfigMap/, 'notes only with --verbose');
+  assert.match(tektite(['validate', '--verbose', 'bad.yaml']).stdout, /^bad\.yaml:10:1: note: skipped ConfigMap \(v1\)/m);
+});
+
+test('YAML syntax errors are errors with a position, not crashes', () => {
+  const r = tektite(['validate', 'broken.yaml']);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^broken\.yaml:\d+:\d+: .+\[yaml-syntax\]$/m);
+  assert.doesNotMatch(r.stderr, /internal error/);
+});
+
+test('folders are searched for .yaml/.yml/.json; several paths at once', () => {
+  const r = tektite(['validate', 'folder', 'good.yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '2 files, 2 Tekton documents: 0 errors, 0 warnings\n');
+});
+
+test('stdin with -', () => {
+  const ok = tektite(['validate', '-'], GOOD);
+  assert.equal(ok.code, 0);
+  const bad = tektite(['validate', '-'], BAD);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /^<stdin>:7:7: missing field\(s\): spec\.steps\[0\]\.Image$/m);
+});
+
+test('-o json: machine-readable findings and counts', () => {
+  const r = tektite(['validate', '-o', 'json', 'bad.yaml', 'good.yaml']);
+  assert.equal(r.code, 1);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.files, 2);
+  assert.equal(j.documents, 2);
+  assert.equal(j.skipped, 1);
+  assert.equal(j.errors, 3);
+  assert.equal(j.warnings, 1);
+  assert.deepEqual(j.diagnostics[0], { file: 'bad.yaml', line: 7, col: 7, severity: 'error', message: 'missing field(s)', paths: ['spec.steps[0].Image'] });
+  const lint = j.diagnostics.find((d: { rule?: string }) => d.rule === 'script-reference');
+  assert.equal(lint.severity, 'warning');
+  assert.match(lint.details, /name: PARAM_WHO/);
+});
+
+test('unreadable input and bad usage: exit 2 with a clear message', () => {
+  const missing = tektite(['validate', 'nope.yaml']);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, 'tektite: validate: cannot read nope.yaml: no such file or directory\n');
+  assert.equal(tektite(['validate']).code, 2);
+  assert.equal(tektite(['validate', '--output', 'xml', 'good.yaml']).code, 2);
+  assert.equal(tektite(['validate', '--enable', 'enable-nothing', 'good.yaml']).code, 2);
+  assert.equal(tektite(['validate', '--api-fields', 'gamma', 'good.yaml']).code, 2);
+  assert.equal(tektite(['validate', '--frobnicate', 'good.yaml']).code, 2);
+  if (process.getuid?.() !== 0) {
+    const locked = join(dir, 'locked.yaml');
+    writeFileSync(locked, GOOD);
+    chmodSync(locked, 0o000);
+    const r = tektite(['validate', locked]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /permission denied/);
+  }
+});
+
+test('feature flags: --enable and --api-fields change what the webhook accepts', () => {
+  const doc = GOOD.replace('spec:\n', 'spec:\n  params:\n    - name: level\n      enum: [a, b]\n');
+  assert.equal(tektite(['validate', '-'], doc).code, 1);
+  assert.equal(tektite(['validate', '--enable', 'enable-param-enum', '-'], doc).code, 0);
+  const ws = GOOD.replace('script: echo hello', 'workspaces:\n        - name: w\n      script: echo hello').replace('spec:\n', 'spec:\n  workspaces:\n    - name: w\n');
+  assert.equal(tektite(['validate', '-'], ws).code, 0);
+  assert.equal(tektite(['validate', '--api-fields', 'stable', '-'], ws).code, 1);
+});
+
+test('--help lists options, exit codes and lint rules', () => {
+  const r = tektite(['validate', '--help']);
+  assert.equal(r.code, 0);
+  for (const s of ['--strict', '-o, --output', 'Exit codes', 'script-reference', 'result-budget', 'sh-bashism', 'image-unpinned']) assert.ok(r.stdout.includes(s), s);
+});
+
+test('the whole shared corpus through the CLI', () => {
+  requireCorpus();
+  const r = tektite(['validate', join(corpusDir, 'catalog'), join(corpusDir, 'tekton-examples')]);
+  assert.equal(r.code, 1, 'the four PipelineResources tasks are errors');
+  assert.match(r.stderr, /^185 files, 187 Tekton documents \(1 other skipped\): 4 errors, \d+ warnings\n$/);
+});
