@@ -18,6 +18,8 @@ export default defineStep({
     "The git-clone Task will clone a repo from the provided url into the output Workspace. By default the repo will be cloned into the root of your Workspace. You can clone into a subdirectory by setting this Task's subdirectory param. This Task also supports sparse checkouts. To perform a sparse checkout, pass a list of comma separated directory patterns to this Task's sparseCheckoutDirectories param.",
   ].join('\n'),
   image: 'ghcr.io/tektite-dev/git-clone:0.1.0',
+  // The program drives the git binary: the base needs git beside node (distroless has no git).
+  base: 'docker.io/library/node:22-bookworm',
   home: '$(params.userHome)',
   params: {
     url: param.string({ description: 'Repository URL to clone from.' }),
