@@ -26,13 +26,35 @@ function defaultLabel(spec: ParamSpec): string {
   return `default ${JSON.stringify(spec.default)}`;
 }
 
+const LINE = 100;
+
+/** Collapses whitespace (descriptions are often YAML block text) and wraps at `width`. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
+
 function table(rows: [string, string][]): string {
   const width = Math.min(32, Math.max(...rows.map(([a]) => a.length)));
-  return rows.map(([a, b]) => (a.length > width ? `  ${a}\n  ${' '.repeat(width)}  ${b}` : `  ${a.padEnd(width)}  ${b}`)).join('\n');
+  const pad = ' '.repeat(width + 4);
+  return rows
+    .map(([a, b]) => {
+      const text = wrap(b, Math.max(40, LINE - pad.length));
+      const head = a.length > width ? `  ${a}\n${pad}` : `  ${a.padEnd(width)}  `;
+      return head + text.join(`\n${pad}`);
+    })
+    .join('\n');
 }
 
 export function usageText(p: StepProgram): string {
-  const parts: string[] = [`${p.name}${p.description ? ` — ${p.description}` : ''}`, '', `Usage: ${p.name} [flags]`];
+  const parts: string[] = [...wrap(`${p.name}${p.description ? ` — ${p.description}` : ''}`, LINE), '', `Usage: ${p.name} [flags]`];
   const params = Object.entries(p.params);
   if (params.length) {
     const rows: [string, string][] = [];

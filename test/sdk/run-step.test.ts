@@ -65,10 +65,12 @@ test('--help prints the declaration as usage and exits 0', async () => {
     assert.match(r.stdout, /^echo-all — Echo every param back as results, byte for byte\.\n\nUsage: echo-all \[flags\]/);
     assert.match(r.stdout, /-text string +Echoed to the text result as is\. \(required; env PARAM_TEXT\)/);
     assert.match(r.stdout, /-level quiet\|normal\|loud +How much to log\. \(default "normal"; env PARAM_LEVEL\)/);
-    assert.match(r.stdout, /-meta\.<a\|b> string .*env PARAM_META_A, PARAM_META_B/);
-    assert.match(r.stdout, /-token string .*\(has a default; env PARAM_TOKEN; secret\)/);
+    // Long lines wrap under the description column.
+    assert.match(r.stdout, /-meta\.<a\|b> string +Echoed to the meta result\. \(default \{"a":"1","b":"2"\}; env\n {29}PARAM_META_A, PARAM_META_B\)/);
+    assert.match(r.stdout, /-token string +A secret; only its length is reported\. \(has a default; env PARAM_TOKEN;\n {29}secret\)/);
+    for (const line of r.stdout.split('\n')) assert.ok(line.length <= 100, line);
     assert.match(r.stdout, /Results:\n {2}text +string — The text param, unchanged\. \(written to \$RESULT_TEXT_PATH\)/);
-    assert.match(r.stdout, /Workspaces:\n {2}output .*\(optional; env WORKSPACE_OUTPUT_PATH, WORKSPACE_OUTPUT_BOUND\)/);
+    assert.match(r.stdout, /Workspaces:\n {2}output {2}When bound, .*\(optional; env\n {10}WORKSPACE_OUTPUT_PATH, WORKSPACE_OUTPUT_BOUND\)/);
   }
 });
 
