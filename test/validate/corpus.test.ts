@@ -59,6 +59,12 @@ test('catalog: lint findings match the defects the corpus notes list', () => {
   assert.deepEqual(byFile(ds, (d) => d.rule === 'script-shebang'), ['yq-0.5.yaml']);
   // Only two steps use a floating `:latest`; every other literal image has a tag or digest.
   assert.deepEqual(byFile(ds, (d) => d.rule === 'image-unpinned'), ['jumpstarter-get-lease-0.1.yaml', 'jumpstarter-release-lease-0.1.yaml']);
+  // The same env var set twice in one step (the earlier value is dead).
+  assert.deepEqual(ds.filter((d) => d.rule === 'duplicate-env').map((d) => `${basename(d.file!)}: ${d.paths[0]}`), [
+    'nexus-lifecycle-scan-0.1.yaml: spec.steps[0].env[5].name',
+    'terraform-cli-0.2.yaml: spec.steps[0].env[2].name',
+    'terraform-cli-0.2.yaml: spec.steps[1].env[2].name',
+  ]);
   // catlin warns on $(params…) in scripts too; git-clone/0.10 already uses the env form.
   const scriptRefs = byFile(ds, (d) => d.rule === 'script-reference');
   assert.ok(scriptRefs.length > 80, `files with params pasted into scripts: ${scriptRefs.length}`);

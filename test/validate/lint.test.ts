@@ -113,6 +113,11 @@ test('relative-working-dir', () => {
   assert.equal(f[0]!.message, 'workingDir "src" is relative: Tekton creates /workspace/src but how the container runtime resolves it is runtime-specific');
 });
 
+test('duplicate-env: the same variable twice in one step', () => {
+  const f = findings(task('steps:\n  - image: alpine:3.20\n    env:\n      - name: A\n        value: "1"\n      - name: B\n        value: "2"\n      - name: A\n        value: "3"'), 'duplicate-env');
+  assert.deepEqual(f.map((d) => `${d.paths[0]}: ${d.message}`), ['spec.steps[0].env[2].name: env var "A" is set again (first at env[0]): Kubernetes keeps only the last value']);
+});
+
 test('--strict turns lint findings into errors', () => {
   const doc = task('steps:\n  - image: alpine');
   assert.deepEqual(diagnose(doc).map((d) => d.severity), ['warning']);

@@ -3,6 +3,7 @@
 import type { Sidecar, StepActionSpec, TaskRunSpec, TaskSpec } from '../types.js';
 import { embeddedTaskSpecs } from '../validate/pipeline.js';
 import { containersOf, type ContainerSite, type Finding, type SpecSite } from './finding.js';
+import { duplicateEnv } from './env.js';
 import { imageRules, workingDirRules } from './images.js';
 import { resultBudget } from './result-budget.js';
 import { scriptReferences } from './script-references.js';
@@ -21,6 +22,7 @@ export const LINT_RULES: Record<string, string> = {
   'script-shebang': 'an interpreter line without #!, or text before #!',
   'image-unpinned': 'an image without tag or digest, or tagged latest',
   'relative-working-dir': 'a relative workingDir',
+  'duplicate-env': 'the same env var twice in one step (Kubernetes keeps the last)',
   'unknown-field': 'a field the Tekton CRD does not declare (the API server drops it)',
 };
 
@@ -73,7 +75,7 @@ export function lintDocument(kind: string, doc: unknown): Finding[] {
   for (const c of containers) {
     // A StepAction script with $(params…) is already a Tekton error; do not repeat it.
     if (c.kind !== 'stepaction') out.push(...scriptReferences(c));
-    out.push(...shellRules(c), ...imageRules(c), ...workingDirRules(c));
+    out.push(...shellRules(c), ...imageRules(c), ...workingDirRules(c), ...duplicateEnv(c));
   }
   return out;
 }
