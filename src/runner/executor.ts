@@ -1,7 +1,7 @@
 // Where a step's process runs. Both executors see the same launch description in *image* paths
 // (/tekton/..., /workspace, workspace mount paths, overlays) and turn it into a host command.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readlinkSync } from 'node:fs';
 import { PathMap } from './pathmap.js';
 
 export interface Mount {
@@ -43,7 +43,7 @@ export const hostExecutor: Executor = {
   prepare(l) {
     const map = pathMapOf(l.mounts);
     const cwd = l.workingDir ? map.resolve(l.workingDir) : l.hostRoot;
-    mkdirSync(cwd, { recursive: true });
+    if (l.workingDir) mkdirSync(cwd, { recursive: true });
     return {
       argv: l.argv.map((a) => map.rewrite(a)),
       env: Object.fromEntries(Object.entries(l.env).map(([k, v]) => [k, map.rewrite(v)])),
@@ -56,8 +56,14 @@ function pathMapOf(mounts: readonly Mount[]): PathMap {
   return new PathMap(new Map(mounts.map((m) => [m.imagePath, m.hostPath])));
 }
 
-/** Top-level host entries never shown inside the sandbox (replaced by fresh ones or by Tekton's). */
-const NOT_FROM_HOST = new Set(['proc', 'dev', 'sys', 'tmp', 'run', 'tekton', 'workspace', 'lost+found']);
+/**
+ * The host's system folders a step sees (read-only), standing in for an image's. Nothing else of
+ * the host is visible: not /root, /home, /tmp or the project, so a step cannot read the user's keys.
+ */
+const FROM_HOST = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32', 'usr', 'etc', 'opt', 'var', 'srv', 'nix'];
+
+/** A PATH like images have: the host's own PATH may point into folders the sandbox hides. */
+export const SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /**
  * bubblewrap over the host's root file system, read-only, with Tekton's paths bound where Tekton
@@ -70,21 +76,15 @@ export const sandboxExecutor: Executor = {
   prepare(l) {
     const args = ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv', '--hostname', l.hostname];
     if (l.network) args.push('--share-net');
-    for (const name of readdirSync('/').sort()) {
-      if (NOT_FROM_HOST.has(name)) continue;
-      const p = `/${name}`;
-      const st = lstatSync(p);
-      if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(p), p);
-      else args.push('--ro-bind', p, p);
-    }
+    args.push(...hostSystem());
     args.push('--proc', '/proc', '--dev', '/dev', '--ro-bind', '/sys', '/sys', '--tmpfs', '/tmp', '--tmpfs', '/run');
     const sorted = [...l.mounts].sort((a, b) => a.imagePath.split('/').length - b.imagePath.split('/').length);
     const unbound: Mount[] = [];
     for (const m of sorted) {
       if (!bindable(m)) {
         unbound.push(m);
-        // Reached through its rewritten (host) path, which is read-only under the host's root unless bound.
-        if (!m.readOnly) args.push('--bind', m.hostPath, m.hostPath);
+        // Reached through its rewritten (host) path: make that path visible in the sandbox.
+        args.push(m.readOnly ? '--ro-bind' : '--bind', m.hostPath, m.hostPath);
         continue;
       }
       args.push(m.readOnly ? '--ro-bind' : '--bind', m.hostPath, m.imagePath);
@@ -94,7 +94,7 @@ export const sandboxExecutor: Executor = {
       const wd = l.workingDir;
       const underMount = sorted.find((m) => wd === m.imagePath || wd.startsWith(`${m.imagePath}/`));
       if (underMount) mkdirSync(underMount.hostPath + wd.slice(underMount.imagePath.length), { recursive: true });
-      else if (!existsSync(wd)) args.push('--dir', wd);
+      else if (!FROM_HOST.includes(wd.split('/')[1] ?? '') || !existsSync(wd)) args.push('--dir', wd);
       args.push('--chdir', wd);
     } else {
       args.push('--chdir', '/');
@@ -105,15 +105,35 @@ export const sandboxExecutor: Executor = {
   },
 };
 
+let hostSystemArgs: string[] | undefined;
+
+/** bwrap arguments showing the host's system folders (symlinks such as /bin -> usr/bin kept as links). */
+function hostSystem(): string[] {
+  if (!hostSystemArgs) {
+    hostSystemArgs = [];
+    for (const name of FROM_HOST) {
+      const p = `/${name}`;
+      let st;
+      try {
+        st = lstatSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isSymbolicLink()) hostSystemArgs.push('--symlink', readlinkSync(p), p);
+      else if (st.isDirectory()) hostSystemArgs.push('--ro-bind', p, p);
+    }
+  }
+  return hostSystemArgs;
+}
+
 /**
  * A mount can be bound when its target exists on the host or can be made on the sandbox's own
  * root: its first path component is not a host directory. Others (a file under a host folder
  * that is read-only in the sandbox) fall back to path rewriting, as on the host.
  */
 function bindable(m: Mount): boolean {
-  if (existsSync(m.imagePath)) return true;
   const top = m.imagePath.split('/')[1] ?? '';
-  return NOT_FROM_HOST.has(top) || !existsSync(`/${top}`);
+  return !FROM_HOST.includes(top) || existsSync(m.imagePath);
 }
 
 let sandboxWorks: boolean | undefined;

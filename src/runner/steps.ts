@@ -9,7 +9,7 @@ import { entrypointTime, k8sTime, podTerminatedMessage } from '../tekton/status.
 import { emptyReplacements, replaceList, replaceString, stepContainerName, type Replacements } from '../tekton/substitute.js';
 import type { EnvVar, Step, StepState, TaskSpec } from '../tekton/types.js';
 import { parseGoDuration } from './duration.js';
-import type { Executor, Mount } from './executor.js';
+import { SANDBOX_PATH, type Executor, type Mount } from './executor.js';
 import { imageTools } from './images.js';
 import type { LogTarget } from './logs.js';
 import { runProcess, type ProcessOutcome } from './process.js';
@@ -60,9 +60,12 @@ export function prepareTektonDirs(runDir: string, steps: readonly Step[]): void 
   mkdirSync(join(runDir, 'rootfs'), { recursive: true });
   mkdirSync(join(runDir, 'logs'), { recursive: true });
   steps.forEach((s, i) => {
+    // One mkdir each (no recursive probing): file-system metadata is most of a step's overhead.
     const status = join(t, 'run', String(i), 'status');
-    mkdirSync(join(status, 'results'), { recursive: true });
-    mkdirSync(join(status, 'artifacts'), { recursive: true });
+    mkdirSync(join(t, 'run', String(i)));
+    mkdirSync(status);
+    mkdirSync(join(status, 'results'));
+    mkdirSync(join(status, 'artifacts'));
     // Relative links resolve both on the host and at /tekton/steps inside the sandbox.
     symlinkSync(`../run/${i}/status`, join(t, 'steps', stepContainerName(s, i)));
     symlinkSync(`../run/${i}/status`, join(t, 'steps', String(i)));
@@ -344,7 +347,7 @@ function evaluateWhen(step: Step, refs: Replacements): boolean | 'cel' {
 /** The step's environment: a base the host needs, the step's env (valueFrom resolved), podTemplate env. */
 function stepEnv(ctx: StepsContext, step: Step, refs: Replacements): Record<string, string> {
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    PATH: ctx.executor.name === 'sandbox' ? SANDBOX_PATH : (process.env.PATH ?? SANDBOX_PATH),
     HOSTNAME: ctx.podName,
     // Tekton leaves HOME to the image; tektite points it at the run's /tekton/home so that
     // `git config --global` and friends never touch the real user's files.
