@@ -73,6 +73,19 @@ describe('git-clone: the catalog 0.10 TaskRuns through tektite run', () => {
     for (const tr of catalog) assert.ok(param(tr, 'url')! in GITHUB, param(tr, 'url'));
   });
 
+  test('under the sandbox executor (bubblewrap, --network for the daemon on 127.0.0.1): succeeds, home in its emptyDir', async () => {
+    const work = join(dir, 'sandbox');
+    mkdirSync(work);
+    const url = servers['git daemon']!.url(repos.names.main);
+    const run = await tektite(['run', taskYaml, '--executor', 'sandbox', '--network', '-p', `url=${url}`, '-p', 'revision=1.0.0', '-w', 'output=emptyDir'], work);
+    assert.equal(run.code, 0, `tektite run failed:\n${run.stdout}\n${run.stderr}`);
+    const name = /TaskRun (\S+) /.exec(run.stdout)![1]!;
+    const folder = runFolder(work, name);
+    assert.equal(readStatus(folder).results.commit, repos.main.tagCommit);
+    assert.equal((await checkoutState(join(folder, 'workspaces', 'output'), env)).commit, repos.main.tagCommit);
+    assert.match(readFileSync(join(folder, 'volumes', 'user-home', '.gitconfig'), 'utf8'), /safe/);
+  });
+
   for (const transport of ['file', 'git daemon', 'smart HTTP']) {
     test(`over ${transport}: all succeed, and commit, committer-date, depth, files and submodules equal plain git`, async () => {
       const server = servers[transport]!;

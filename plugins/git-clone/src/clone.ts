@@ -69,7 +69,7 @@ async function cloneAsTask(s: Settings, ws: CloneWorkspaces, exec: Exec, log: Cl
   };
 
   if (s.deleteExisting) for (const problem of emptyDir(dir.path)) log.warning(problem);
-  const git = makeGit({ exec, env, cwd: ws.output.path, verbose: s.verbose, log: (l) => log.info(l) });
+  const git = makeGit({ exec, env, cwd: home, verbose: s.verbose, log: (l) => log.info(l) });
   await git(['config', '--global', '--add', 'safe.directory', ws.output.path]);
   const checkout = await withRestore(dir, () =>
     fetchRepo(
