@@ -40,11 +40,16 @@ export default async function generate(argv: string[]): Promise<number> {
 
   const { loadStepProgram } = await import('../build/plugin-source.js');
   const { generateStepAction, generateTask, toYaml } = await import('../build/generate.js');
+  const { validateResource } = await import('../tekton/validate/index.js');
+  const { formatDiagnostic } = await import('../tekton/diagnostics.js');
   let text: string;
   try {
     const program = await loadStepProgram(entry);
     const source = relative(out ? dirname(out) : process.cwd(), entry).split(sep).join('/');
     const doc = parsed.values.stepaction ? generateStepAction(program, { source }) : generateTask(program, { source });
+    // What a declaration allows but Tekton would refuse is caught here, not at kubectl apply.
+    const findings = validateResource(doc, { strict: true });
+    if (findings.length) return fail(`the ${String(doc.kind)} generated from ${parsed.positionals[0]} does not pass Tekton's rules:\n${findings.map(formatDiagnostic).join('\n')}`);
     text = toYaml([doc], source);
   } catch (e) {
     return fail((e as Error).message);

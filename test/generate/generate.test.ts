@@ -211,6 +211,7 @@ test('tektite generate: bad input exits 2 with a clear message', () => {
   writeFileSync(join(root, 'invalid.ts'), "import { defineStep } from 'tektite/sdk';\nexport default defineStep({ name: 'Not_A_Label', run() {} });\n");
   writeFileSync(join(root, 'noimage.ts'), "import { defineStep } from 'tektite/sdk';\nexport default defineStep({ name: 'ok', run() {} });\n");
   writeFileSync(join(root, 'syntax.ts'), 'export default {\n');
+  writeFileSync(join(root, 'badref.ts'), "import { defineStep } from 'tektite/sdk';\nexport default defineStep({ name: 'badref', image: 'x:1', home: '$(params.nope)', run() {} });\n");
   const cases: [string[], RegExp][] = [
     [[], /give exactly one plugin source file/],
     [['missing.ts'], /missing\.ts: no such file/],
@@ -218,6 +219,7 @@ test('tektite generate: bad input exits 2 with a clear message', () => {
     [[join(root, 'invalid.ts')], /invalid step declaration "Not_A_Label":\n {2}name "Not_A_Label" must be a DNS label/],
     [[join(root, 'noimage.ts')], /ok: set `image` in defineStep/],
     [[join(root, 'syntax.ts')], /cannot bundle .*syntax\.ts:\nsyntax\.ts:2:0?1?: /],
+    [[join(root, 'badref.ts')], /the Task generated from .*badref\.ts does not pass Tekton's rules:\n.*non-existent variable in "\$\(params\.nope\)"/],
   ];
   for (const [args, pattern] of cases) {
     const r = tektite(['generate', ...args]);
