@@ -12,6 +12,8 @@ import { repoRoot } from '../test/helpers/paths.js';
 const COMMITS = Number(process.env.BENCH_GIT_COMMITS ?? 5000);
 const FILES = Number(process.env.BENCH_GIT_FILES ?? 3000);
 const REPEATS = Number(process.env.BENCH_RUNS ?? 7);
+/** Clone depths to time; 0 = full history. */
+const DEPTHS = (process.env.BENCH_GIT_DEPTHS ?? '1,0').split(',').map(Number);
 
 for (const tool of ['git', '/usr/bin/time']) {
   if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).error) {
@@ -88,19 +90,22 @@ git submodule update --recursive --init --force $DEPTH_ARG
 
 interface Sample {
   ms: number;
+  /** user+sys CPU of the whole process tree (less sensitive to a busy machine than wall time). */
+  cpuMs: number;
   rssKb: number;
 }
 
 function runTimed(argv: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'TIME %M', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', 'TIME %U %S %M', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (code !== 0) return reject(new Error(`${argv.join(' ')} exited ${code}:\n${stderr}`));
-      resolve({ ms, rssKb: Number(stderr.trim().split('\n').at(-1)!.split(' ')[1]) });
+      const [, user, sys, rss] = stderr.trim().split('\n').at(-1)!.split(' ');
+      resolve({ ms, cpuMs: (Number(user) + Number(sys)) * 1000, rssKb: Number(rss) });
     });
   });
 }
@@ -122,8 +127,8 @@ try {
   const base = { PATH: process.env.PATH, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
 
   console.log(`\ngit-clone of ${url}: plugin (node ${bundle.replace(dir, '<tmp>')}) vs the same git commands in sh; ${REPEATS} interleaved repeats after 1 warm-up\n`);
-  console.log('depth   plugin median (min–max)      plain sh median (min–max)    ratio   peak RSS plugin / sh\n');
-  for (const depth of [1, 0]) {
+  console.log('depth  measure  plugin median (min–max)      plain sh median (min–max)    ratio   peak RSS plugin / sh\n');
+  for (const depth of DEPTHS) {
     const samples = { plugin: [] as Sample[], plain: [] as Sample[] };
     for (let i = 0; i <= REPEATS; i++) {
       for (const which of i % 2 ? (['plain', 'plugin'] as const) : (['plugin', 'plain'] as const)) {
@@ -150,11 +155,15 @@ try {
         if (i > 0) samples[which].push(sample);
       }
     }
-    const p = stats(samples.plugin.map((s) => s.ms));
-    const q = stats(samples.plain.map((s) => s.ms));
     const rss = (xs: Sample[]) => `${(Math.max(...xs.map((s) => s.rssKb)) / 1024).toFixed(0)} MB`;
     const fmt = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(0).padStart(6)} ms (${s.min.toFixed(0)}–${s.max.toFixed(0)})`.padEnd(29);
-    console.log(`${(depth === 0 ? 'full' : String(depth)).padEnd(8)}${fmt(p)}${fmt(q)}${(p.median / q.median).toFixed(3).padEnd(8)}${rss(samples.plugin)} / ${rss(samples.plain)}`);
+    for (const measure of ['wall', 'cpu'] as const) {
+      const pick = (s: Sample) => (measure === 'wall' ? s.ms : s.cpuMs);
+      const p = stats(samples.plugin.map(pick));
+      const q = stats(samples.plain.map(pick));
+      const label = measure === 'wall' ? (depth === 0 ? 'full' : String(depth)) : '';
+      console.log(`${label.padEnd(7)}${measure.padEnd(9)}${fmt(p)}${fmt(q)}${(p.median / q.median).toFixed(3).padEnd(8)}${measure === 'wall' ? `${rss(samples.plugin)} / ${rss(samples.plain)}` : ''}`);
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

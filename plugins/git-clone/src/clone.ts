@@ -58,7 +58,11 @@ async function cloneAsTask(s: Settings, ws: CloneWorkspaces, exec: Exec, log: Cl
   const dir = resolveCheckoutDir(ws.output.path, s.subdirectory);
 
   const home = s.userHome;
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new Error(`cannot create userHome ${home}: ${(e as Error).message} (the Task mounts its user-home emptyDir there; elsewhere, point userHome at a writable folder)`);
+  }
   if (ws.basicAuth.bound) copyBasicAuth(ws.basicAuth.path, home);
   if (ws.sshDirectory.bound) copySshDirectory(ws.sshDirectory.path, home);
   const env = {
