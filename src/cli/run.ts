@@ -13,7 +13,7 @@ import { hostExecutor, sandboxAvailable, sandboxExecutor, type Executor } from '
 import { normaliseTaskRun, runTaskRun, type KubeObjects } from '../runner/index.js';
 import { buildTaskRun, FlagError, kubeObjectsOf, parseParamFlag, parseWorkspaceFlag } from '../runner/taskrun-from-flags.js';
 import { printSummary } from '../runner/summary.js';
-import type { ParamSpec, TaskRun } from '../tekton/types.js';
+import type { ParamSpec, TaskRun, TaskSpec } from '../tekton/types.js';
 import { EXIT, fail } from './exit.js';
 
 const USAGE = `Usage: tektite run <task.yaml | taskrun.yaml | folder>... [options]
@@ -34,13 +34,20 @@ Options:
 Exit codes: 0 Succeeded, 1 the TaskRun failed, 2 invalid input.
 `;
 
-/** A referenced Task generated from a tektite plugin runs from its TypeScript source (see team-contracts). */
-async function pluginOverlays(tr: TaskRun, tasks: ReadonlyMap<string, LoadedDoc>, runDir: string): Promise<Record<string, string>> {
-  const doc = tr.spec.taskRef?.name ? tasks.get(tr.spec.taskRef.name) : undefined;
-  const annotations = (doc?.value as { metadata?: { annotations?: Record<string, string> } } | undefined)?.metadata?.annotations;
-  if (!doc || !annotations?.['tektite.dev/source']) return {};
+/**
+ * A referenced Task or StepAction generated from a tektite plugin runs from its TypeScript source
+ * (see team-contracts): its bundle and node are overlaid where the image would have them.
+ */
+async function pluginOverlays(tr: TaskRun, tasks: ReadonlyMap<string, LoadedDoc>, stepActions: ReadonlyMap<string, LoadedDoc>, runDir: string): Promise<Record<string, string>> {
+  const task = tr.spec.taskRef?.name ? tasks.get(tr.spec.taskRef.name) : undefined;
+  const steps = ((task?.value as { spec?: TaskSpec } | undefined)?.spec ?? tr.spec.taskSpec)?.steps ?? [];
+  const docs = [task, ...steps.map((s) => (s.ref?.name ? stepActions.get(s.ref.name) : undefined))];
+  const annotated = docs.filter((d): d is LoadedDoc => Boolean((d?.value as { metadata?: { annotations?: Record<string, string> } } | undefined)?.metadata?.annotations?.['tektite.dev/source']));
+  if (annotated.length === 0) return {};
   const { sourceOverlays } = await import('../build/plugin-source.js');
-  return (await sourceOverlays(doc.file, doc.value, runDir)) ?? {};
+  const overlays: Record<string, string> = {};
+  for (const d of new Set(annotated)) Object.assign(overlays, await sourceOverlays(d.file, d.value, runDir));
+  return overlays;
 }
 
 export default async function run(argv: string[]): Promise<number> {
@@ -94,13 +101,17 @@ export default async function run(argv: string[]): Promise<number> {
 
   // Tekton's webhook would refuse invalid documents before anything runs: so does tektite.
   const { validateDocs } = await import('../tekton/validate/index.js');
-  const checked = [...main.tekton, ...extra.tekton].filter((d) => d.kind === 'Task' || d.kind === 'TaskRun');
+  const checked = [...main.tekton, ...extra.tekton].filter((d) => d.kind === 'Task' || d.kind === 'TaskRun' || d.kind === 'StepAction');
   const invalid = validateDocs(checked).filter((d) => d.severity === 'error');
   if (invalid.length) return fail(`invalid input (Tekton's admission webhook would refuse it):\n${invalid.map(formatDiagnostic).join('\n')}`);
 
   const all = [...main.docs, ...extra.docs];
   const tasks = new Map<string, LoadedDoc>();
-  for (const d of all) if (d.kind === 'Task' && d.name && !tasks.has(d.name)) tasks.set(d.name, d);
+  const stepActions = new Map<string, LoadedDoc>();
+  for (const d of all) {
+    const byKind = d.kind === 'Task' ? tasks : d.kind === 'StepAction' ? stepActions : undefined;
+    if (byKind && d.name && !byKind.has(d.name)) byKind.set(d.name, d);
+  }
   let objects: KubeObjects;
   try {
     objects = kubeObjectsOf(all);
@@ -147,7 +158,7 @@ export default async function run(argv: string[]): Promise<number> {
     mkdirSync(runDir, { recursive: true });
     let overlays: Record<string, string>;
     try {
-      overlays = await pluginOverlays(tr, tasks, runDir);
+      overlays = await pluginOverlays(tr, tasks, stepActions, runDir);
     } catch (e) {
       return fail((e as Error).message);
     }
@@ -155,7 +166,7 @@ export default async function run(argv: string[]): Promise<number> {
     const started: number[] = [];
     const t0 = Date.now();
     const outcome = await runTaskRun(
-      { taskRun: tr, tasks: new Map([...tasks].map(([n, d]) => [n, d.value])), objects },
+      { taskRun: tr, tasks: new Map([...tasks].map(([n, d]) => [n, d.value])), stepActions: new Map([...stepActions].map(([n, d]) => [n, d.value])), objects },
       {
         executor,
         network: Boolean(o.network),

@@ -9,7 +9,7 @@ import { defaultTaskRun, defaultTaskSpec } from '../tekton/defaults.js';
 import { mergeStepTemplate } from '../tekton/merge.js';
 import { REASON, condition, k8sTime, stepExitedMessage, stepTimeoutMessage, successCondition, taskRunTimeoutMessage, taskRunCancelledMessage, userError, goMapOfLists } from '../tekton/status.js';
 import { stepContainerName, workspaceMountPath } from '../tekton/substitute.js';
-import type { RunResult, Step, Task, TaskRun, TaskSpec } from '../tekton/types.js';
+import type { RunResult, Step, StepAction, StepActionSpec, Task, TaskRun, TaskSpec } from '../tekton/types.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
 import type { Executor, Mount } from './executor.js';
 import type { LogTarget } from './logs.js';
@@ -25,6 +25,8 @@ export interface RunInput {
   taskRun: unknown;
   /** Task documents by metadata.name, for `taskRef` (as loaded; converted here). */
   tasks: ReadonlyMap<string, unknown>;
+  /** StepAction documents by metadata.name, for `steps[].ref`. */
+  stepActions?: ReadonlyMap<string, unknown>;
   objects: KubeObjects;
 }
 
@@ -87,15 +89,13 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
 
   const resolved = resolveTask(tr, tasks);
   if (!resolved.ok) return failed(resolved.failure, undefined, true);
-  const withRef = resolved.spec.steps.findIndex((st) => st.ref);
-  if (withRef >= 0) {
-    return failed({ reason: REASON.resolutionFailed, message: `steps[${withRef}] refers to a StepAction (ref), which tektite run does not resolve yet` }, undefined, true);
-  }
   if (resolved.spec.sidecars?.length) {
     opts.note?.(`sidecars are not started by tektite run: ${resolved.spec.sidecars.map((sc) => sc.name ?? '(unnamed)').join(', ')}`);
   }
-  const planned = planTaskRun(tr, resolved);
-  if (!planned.ok) return failed(planned.failure, planned.spec);
+  const stepActions = new Map<string, StepActionSpec>();
+  for (const [name, sa] of input.stepActions ?? []) stepActions.set(name, defaultTaskSpec((toV1(sa) as StepAction).spec));
+  const planned = planTaskRun(tr, resolved, stepActions);
+  if (!planned.ok) return failed(planned.failure, planned.spec, planned.failure.reason === REASON.resolutionFailed);
   const plan = planned.plan;
 
   const steps: Step[] = plan.substituted.steps.map((s) => mergeStepTemplate(plan.substituted.stepTemplate, s));

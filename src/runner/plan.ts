@@ -11,7 +11,8 @@ import {
   workspaceVolumeName,
   type WorkspaceValues,
 } from '../tekton/substitute.js';
-import type { ParamSpec, ParamValue, Task, TaskRun, TaskSpec, WorkspaceBinding, WorkspaceDeclaration } from '../tekton/types.js';
+import type { ParamSpec, ParamValue, StepActionSpec, Task, TaskRun, TaskSpec, WorkspaceBinding, WorkspaceDeclaration } from '../tekton/types.js';
+import { inlineStepActions } from './stepactions.js';
 
 export interface PlanFailure {
   reason: string;
@@ -53,8 +54,8 @@ export function resolveTask(tr: TaskRun, tasks: ReadonlyMap<string, Task>): { ok
   return { ok: true, name: ref!.name!, spec: task.spec, inline: false };
 }
 
-export function planTaskRun(tr: TaskRun, resolved: { name: string; spec: TaskSpec; inline: boolean }): PlanResult {
-  const spec = structuredClone(resolved.spec);
+export function planTaskRun(tr: TaskRun, resolved: { name: string; spec: TaskSpec; inline: boolean }, stepActions: ReadonlyMap<string, StepActionSpec> = new Map()): PlanResult {
+  let spec = structuredClone(resolved.spec);
   const supplied = new Map<string, ParamValue>();
   for (const p of tr.spec.params ?? []) supplied.set(p.name, decodeParamValue(p.value).value);
 
@@ -67,6 +68,10 @@ export function planTaskRun(tr: TaskRun, resolved: { name: string; spec: TaskSpe
   const arrays = new Set([...values].filter(([, v]) => Array.isArray(v)).map(([k]) => k));
   const outOfBounds = [...new Set(arrayIndexReferences(spec, arrays).filter((r) => r.index >= (values.get(r.name) as string[]).length).map((r) => r.ref))].sort();
   if (outOfBounds.length) return { ok: false, failure: { reason: REASON.validationFailed, message: userError(`non-existent param references:${goList(outOfBounds)}`) }, spec };
+
+  const inlined = inlineStepActions(spec, stepActions, values);
+  if (!inlined.ok) return { ok: false, failure: inlined.failure, spec };
+  spec = inlined.spec;
 
   const propagated = resolved.inline ? propagatedWorkspaces(spec.workspaces ?? [], tr.spec.workspaces ?? []) : [];
   if (propagated.length) spec.workspaces = [...(spec.workspaces ?? []), ...propagated];

@@ -207,7 +207,8 @@ export function applyToSpec(spec: TaskSpec, r: Replacements): TaskSpec {
 
 const CONTAINER_STRINGS = ['name', 'image', 'imagePullPolicy', 'workingDir', 'script', 'onError'] as const;
 
-function applyToContainer<T extends Obj | object>(container: T, r: Replacements, withScript: boolean): T {
+/** Applies replacements to the substituted fields of one step (or, without script, a template). */
+export function applyToContainer<T extends Obj | object>(container: T, r: Replacements, withScript: boolean): T {
   const c = { ...(container as Obj) };
   const s = (v: unknown) => (typeof v === 'string' ? replaceString(v, r.strings) : v);
   for (const f of CONTAINER_STRINGS) {

@@ -24,7 +24,7 @@ export interface TestRun extends RunOutcome {
 }
 
 /** Runs every TaskRun in `yaml` (Tasks, ConfigMaps, Secrets in `yaml` or `extra` are available). */
-export async function runYaml(yaml: string, executor: ExecutorName, opts: { extra?: string; network?: boolean; overlays?: Record<string, string>; keep?: boolean; mutate?: (tr: TaskRun) => void } = {}): Promise<TestRun[]> {
+export async function runYaml(yaml: string, executor: ExecutorName, opts: { extra?: string; network?: boolean; overlays?: Record<string, string>; keep?: boolean; mutate?: (tr: TaskRun) => void; stepActions?: ReadonlyMap<string, unknown> } = {}): Promise<TestRun[]> {
   const docs = [...loadText(yaml, 'test.yaml').docs, ...(opts.extra ? loadText(opts.extra, 'extra.yaml').docs : [])];
   const tasks = new Map(docs.filter((d) => d.kind === 'Task').map((d) => [d.name, d.value]));
   const objects = kubeObjectsOf(docs);
@@ -39,7 +39,7 @@ export async function runYaml(yaml: string, executor: ExecutorName, opts: { extr
     opts.mutate?.(tr);
     try {
       const outcome = await runTaskRun(
-        { taskRun: tr, tasks, objects },
+        { taskRun: tr, tasks, objects, stepActions: opts.stepActions },
         { executor: executorOf(executor), network: opts.network ?? false, runDir, pvcRoot: join(runDir, 'pvc'), overlays: opts.overlays, log: { console, colour: false }, note: (t) => notes.push(t) },
       );
       out.push({ ...outcome, log: Buffer.concat(chunks).toString('utf8'), notes, runDir });
