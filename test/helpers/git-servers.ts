@@ -1,9 +1,10 @@
 // Local git repositories for the git-clone tests, and three ways to serve them on this machine:
 // file://, `git daemon` on 127.0.0.1, and smart HTTP (`git http-backend` behind a Node server on
-// 127.0.0.1, optionally behind basic auth). Nothing here talks to anything but 127.0.0.1.
+// 127.0.0.1, optionally behind basic auth, optionally HTTPS with a self-signed certificate). Nothing here talks to anything but 127.0.0.1.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -202,22 +203,37 @@ export async function startGitDaemon(root: string): Promise<GitServer> {
 export interface HttpServerOptions {
   /** Require these basic-auth credentials for every request. */
   auth?: { user: string; password: string };
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
+}
+
+/** A self-signed certificate for 127.0.0.1 (openssl); returns PEM texts and the cert's file. */
+export function selfSignedCertificate(dir: string): { key: string; cert: string; certFile: string } {
+  const keyFile = join(dir, 'key.pem');
+  const certFile = join(dir, 'cert.pem');
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(`openssl could not make a test certificate (apt-get install openssl): ${(e as { stderr?: Buffer }).stderr ?? e}`);
+  }
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
 
 /** Smart HTTP: a Node server on 127.0.0.1 that runs `git http-backend` (CGI) for each request. */
 export async function startHttpGitServer(root: string, options: HttpServerOptions = {}): Promise<GitServer> {
   const children = new Set<ChildProcess>();
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (options.auth && !authorized(req, options.auth)) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="tektite-test"' }).end('authentication required\n');
       return;
     }
     serveCgi(root, req, res, children);
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: (name) => `http://127.0.0.1:${port}/${name}`,
+    url: (name) => `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/${name}`,
     close: async () => {
       await Promise.all([...children].map(stop));
       server.closeAllConnections();

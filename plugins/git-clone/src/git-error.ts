@@ -22,6 +22,9 @@ export class RevisionError extends Error {
   }
 }
 
+const TLS_HINT = "The server's TLS certificate is not trusted. Bind the ssl-ca-directory workspace with the CA (crtFileName), or set sslVerify to \"false\" if you trust the remote.";
+const CONNECT_HINT = 'Nothing accepted the connection. Check the url (host and port) and the httpProxy/httpsProxy/noProxy params.';
+
 const HINTS: Array<[needle: string, hint: string]> = [
   ['terminal prompts disabled', 'The remote asks for a user name and password. Bind the basic-auth workspace (.git-credentials and .gitconfig) or use an ssh URL with the ssh-directory workspace.'],
   ['could not read username', 'The remote asks for a user name and password. Bind the basic-auth workspace (.git-credentials and .gitconfig) or use an ssh URL with the ssh-directory workspace.'],
@@ -30,13 +33,15 @@ const HINTS: Array<[needle: string, hint: string]> = [
   ['host key verification failed', "The remote's host key is unknown or changed. Put the host's key in known_hosts in the ssh-directory workspace."],
   ["couldn't find remote ref", 'The revision or refspec does not exist on the remote. Check the revision param (branch, tag or full commit SHA) and the refspec param.'],
   ['error parsing', 'The revision was not among the fetched commits. With a refspec, the revision must be reachable from what the refspec fetches; with depth > 0 it must be within the fetched depth.'],
-  ['ssl certificate problem', "The server's TLS certificate is not trusted. Bind the ssl-ca-directory workspace with the CA (crtFileName), or set sslVerify to \"false\" if you trust the remote."],
+  ['ssl certificate problem', TLS_HINT],
+  ['server certificate verification failed', TLS_HINT],
   ['transport \'file\' not allowed', 'A submodule uses a file:// URL, which git refuses by default since 2.38.1. Serve the submodule over another transport, or set submodules to "false".'],
   ['sparse checkout leaves no entry', 'The sparseCheckoutDirectories patterns match no file of this revision. Check the patterns (comma-separated, gitignore syntax).'],
   ['repository not found', 'The repository does not exist or is private. Check the url param, and the credentials for a private repository.'],
   ['does not appear to be a git repository', 'Nothing that looks like a git repository is at this url. Check the url param.'],
   ['could not resolve host', 'The host name could not be resolved. Check the url, and the httpProxy/httpsProxy/noProxy params.'],
-  ['connection refused', 'Nothing accepted the connection. Check the url (host and port) and the proxy params.'],
+  ['connection refused', CONNECT_HINT],
+  ["couldn't connect to server", CONNECT_HINT],
   ['timed out', 'The connection timed out. Check the network path to the remote and the proxy params.'],
 ];
 
