@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { buildRepos, isolatedGitEnv, requireGit, startGitDaemon, type GitServer, type Repos } from '../helpers/git-servers.js';
+import { buildRepos, isolatedGitEnv, requireGit, startGitDaemon, startHttpGitServer, type GitServer, type Repos } from '../helpers/git-servers.js';
 import { repoRoot, requireCorpus } from '../helpers/paths.js';
 import { checkoutState, tektite } from './harness.js';
 
@@ -72,6 +72,28 @@ describe('git-clone as the git-init binary', () => {
     const r = await exec(process.execPath, [bundle, `-url=${daemon.url('missing.git')}`, `-path=${path}`], env, dir);
     assert.equal(r.code, 1, r.out);
     assert.equal(existsSync(join(dir, 'bad')), false);
+  });
+
+  test('-retryMaxAttempts: a fetch that fails at first is retried with backoff', async () => {
+    const flaky = await startHttpGitServer(repos.root, { failFirst: 2 });
+    try {
+      const path = join(dir, 'retry', 'checkout');
+      const args = [bundle, `-url=${flaky.url(repos.names.main)}`, `-path=${path}`, '-retryMaxAttempts=3', '-retryInitial=10ms', '-retryMax=50ms'];
+      const r = await exec(process.execPath, args, env, dir);
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /fetch failed \(.*503.*\); attempt 2 in/);
+      assert.match(r.out, /attempt 3 in/);
+      assert.equal((await checkoutState(path, env)).commit, repos.main.commits.at(-1));
+    } finally {
+      await flaky.close();
+    }
+    const once = await startHttpGitServer(repos.root, { failFirst: 1 });
+    try {
+      const r = await exec(process.execPath, [bundle, `-url=${once.url(repos.names.main)}`, `-path=${join(dir, 'no-retry')}`], env, dir);
+      assert.equal(r.code, 1, 'no retry by default (git-init: -retryMaxAttempts=1)');
+    } finally {
+      await once.close();
+    }
   });
 
   test("the catalog 0.10 step script runs unchanged with our bundle as /ko-app/git-init", async () => {

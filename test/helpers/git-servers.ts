@@ -205,6 +205,8 @@ export interface HttpServerOptions {
   auth?: { user: string; password: string };
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
+  /** Answer the first N requests with 503 (a flaky server, for retries). */
+  failFirst?: number;
 }
 
 /** A self-signed certificate for 127.0.0.1 (openssl); returns PEM texts and the cert's file. */
@@ -222,7 +224,13 @@ export function selfSignedCertificate(dir: string): { key: string; cert: string;
 /** Smart HTTP: a Node server on 127.0.0.1 that runs `git http-backend` (CGI) for each request. */
 export async function startHttpGitServer(root: string, options: HttpServerOptions = {}): Promise<GitServer> {
   const children = new Set<ChildProcess>();
+  let failures = options.failFirst ?? 0;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (failures > 0) {
+      failures--;
+      res.writeHead(503).end('try again later\n');
+      return;
+    }
     if (options.auth && !authorized(req, options.auth)) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="tektite-test"' }).end('authentication required\n');
       return;

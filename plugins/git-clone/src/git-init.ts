@@ -91,7 +91,11 @@ export async function fetchRepo(spec: FetchSpec, git: Git, log: (line: string) =
   return { commit, committerDate, refs };
 }
 
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1)!.trim();
+}
+
 function retryLog(log: (line: string) => void, what: string) {
   return (error: unknown, waitMs: number, attemptNo: number) =>
-    log(`${what} failed (${redactCredentials((error as Error).message.split('\n')[0] ?? '')}); attempt ${attemptNo} in ${(waitMs / 1000).toFixed(1)}s`);
+    log(`${what} failed (${redactCredentials(lastLine((error as Error).message))}); attempt ${attemptNo} in ${Math.round(waitMs)} ms`);
 }
