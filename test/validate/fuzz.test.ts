@@ -10,7 +10,9 @@ import { toV1 } from '../../src/tekton/convert.js';
 import { defaultTaskRun, defaultTaskSpec } from '../../src/tekton/defaults.js';
 import { mergeStepTemplate } from '../../src/tekton/merge.js';
 
-const TIME_LIMIT_MS = 4000;
+// FUZZ_MS=60000 FUZZ_RUNS=1000000 node scripts/run-tests.mjs fuzz  runs a longer search locally.
+const TIME_LIMIT_MS = Number(process.env.FUZZ_MS ?? 4000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20_000);
 
 // Strings that exercise the reference scanners and Go-style quoting.
 const word = fc.oneof(
@@ -68,7 +70,7 @@ test('Tekton-shaped documents with random content never make the validator throw
       defaultTaskSpec(doc.spec);
       mergeStepTemplate((doc.spec as Record<string, unknown> | null)?.stepTemplate, doc.spec);
     }),
-    { numRuns: 20_000, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
+    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
   );
   assert.equal(r.failed, false, fc.defaultReportMessage(r) ?? '');
   enough(t, r.numRuns);
@@ -89,7 +91,7 @@ test('mutated YAML of a valid Task (through the loader, with positions) never th
       noInternalErrors(ds);
       for (const d of ds) assert.ok(d.pos && d.pos.line >= 1 && d.pos.col >= 1);
     }),
-    { numRuns: 20_000, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
+    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
   );
   assert.equal(r.failed, false, fc.defaultReportMessage(r) ?? '');
   enough(t, r.numRuns);
@@ -106,7 +108,7 @@ test('random Tekton-shaped trees as YAML text never throw', (t) => {
       }
       noInternalErrors(validateDocs(loadText(text, 'r.yaml').tekton));
     }),
-    { numRuns: 20_000, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
+    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
   );
   assert.equal(r.failed, false, fc.defaultReportMessage(r) ?? '');
   enough(t, r.numRuns);
@@ -119,4 +121,11 @@ test('keys named like Object.prototype members are plain data', () => {
   assert.deepEqual(ds.filter((d) => d.rule === 'unknown-field').map((d) => d.paths[0]).sort(), ['spec.__proto__', 'spec.constructor', 'spec.steps[0].hasOwnProperty', 'spec.toString']);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   noInternalErrors(validateResource({ ...doc, kind: 'constructor' }));
+});
+
+test('null list items decode as Go zero values', () => {
+  const ds = validateResource({ apiVersion: 'tekton.dev/v1beta1', kind: 'StepAction', metadata: { name: 'a' }, spec: { image: 'alpine:3.20', command: [null], args: [null, '$(params.x)'] } });
+  noInternalErrors(ds);
+  assert.deepEqual(ds.filter((d) => d.severity === 'error').map((d) => `${d.message}: ${d.paths.join(', ')}`), ['non-existent variable in "$(params.x)": spec.args[1]']);
+  noInternalErrors(validateResource({ apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: { name: 't' }, spec: { steps: [null, { image: 'a:1', env: [null], volumeMounts: [null] }], params: [null], workspaces: [null] } }));
 });

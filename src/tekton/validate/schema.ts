@@ -137,7 +137,8 @@ export function checkSchema(value: unknown, schema: Schema): SchemaResult {
         errors.add(`must be of type array: "${t}"`, path, raw);
         return undefined;
       }
-      return (v as unknown[]).map((item, i) => (item === null ? item : walk(item, s.items, `${path}[${i}]`, [...raw, i])));
+      // Go decodes a null list item as the zero value: "" for a string, {} for a struct.
+      return (v as unknown[]).map((item, i) => (item === null ? zeroValue(s.items) : walk(item, s.items, `${path}[${i}]`, [...raw, i])));
     }
     if (t !== 'object') {
       errors.add(`must be of type object: "${t}"`, path, raw);
@@ -159,6 +160,14 @@ export function checkSchema(value: unknown, schema: Schema): SchemaResult {
     return out;
   };
   return { value: walk(value, schema, '', []), errors, unknown };
+}
+
+function zeroValue(s: Schema): unknown {
+  if (s === 'string') return '';
+  if (s === 'boolean') return false;
+  if (s === 'integer') return 0;
+  if (s === 'any') return null;
+  return 'items' in s ? [] : {};
 }
 
 function jsonType(v: unknown): string {
