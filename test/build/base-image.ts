@@ -2,7 +2,7 @@
 // pulled here): the host's node at /nodejs/bin/node, the libraries `ldd` lists, /etc/passwd and
 // /etc/group with the nonroot user 65532, /tmp — and, for git-clone, git with its helpers.
 // Written as an OCI layout, then pushed with skopeo (an independent tool) to a test registry.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -113,10 +113,16 @@ export function buildBaseLayout(dir: string, opts: { git: boolean; arm64Stub?: b
   return { dir, tag: 'base' };
 }
 
-/** Pushes the layout to `target` (`host/repo:tag`) with skopeo; returns the pushed digest. */
-export function pushWithSkopeo(layout: BaseLayout, target: string, extra: string[] = []): string {
+/**
+ * Pushes the layout to `target` (`host/repo:tag`) with skopeo; returns the pushed digest.
+ * Asynchronous, so a token server living in the test process can answer skopeo meanwhile.
+ */
+export async function pushWithSkopeo(layout: BaseLayout, target: string, extra: string[] = []): Promise<string> {
   requireTool('skopeo');
   const index = JSON.parse(readFileSync(join(layout.dir, 'index.json'), 'utf8')) as ImageIndex;
-  execFileSync('skopeo', ['copy', '--all', '--dest-tls-verify=false', ...extra, `oci:${layout.dir}:${layout.tag}`, `docker://${target}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['copy', '--all', '--dest-tls-verify=false', ...extra, `oci:${layout.dir}:${layout.tag}`, `docker://${target}`];
+  await new Promise<void>((resolve, reject) => {
+    execFile('skopeo', args, { timeout: 120_000 }, (err, _stdout, stderr) => (err ? reject(new Error(`skopeo copy to ${target}: ${stderr || err.message}`)) : resolve()));
+  });
   return index.manifests[0]!.digest;
 }

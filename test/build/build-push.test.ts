@@ -38,9 +38,9 @@ describe('tektite build with a real registry', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  test('pushes an image whose manifest and config skopeo and umoci read back', () => {
+  test('pushes an image whose manifest and config skopeo and umoci read back', async () => {
     const target = `${seeded.registry.host}/plugins/${PLUGIN.name}:v1`;
-    const r = tektite(['build', PLUGIN.file, '--base', seeded.base, '--push', target], { TEKTITE_CACHE: cache, ...REMOTE_ENV });
+    const r = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--push', target], { TEKTITE_CACHE: cache, ...REMOTE_ENV });
     pushedRef = expectOk(r, 'build --push');
     assert.match(pushedRef, new RegExp(`^${seeded.registry.host}/plugins/${PLUGIN.name}@sha256:[a-f0-9]{64}$`));
     assert.match(r.stderr, /pushed .* \(2 blobs uploaded, 1 mounted, 0 already there\)/);
@@ -78,21 +78,21 @@ describe('tektite build with a real registry', () => {
     assert.deepEqual(runtime.process.args, ['/tektite/node', `/tektite/${PLUGIN.name}.mjs`]);
   });
 
-  test('rebuilding gives the identical digest, with a warm cache and with a cold one', () => {
+  test('rebuilding gives the identical digest, with a warm cache and with a cold one', async () => {
     assert.ok(pushedRef, 'needs the push test');
     const digest = pushedRef.split('@')[1];
-    const warm = expectOk(tektite(['build', PLUGIN.file, '--base', seeded.base], { TEKTITE_CACHE: cache, ...REMOTE_ENV }), 'warm rebuild');
+    const warm = expectOk(await tektite(['build', PLUGIN.file, '--base', seeded.base], { TEKTITE_CACHE: cache, ...REMOTE_ENV }), 'warm rebuild');
     assert.equal(warm, digest);
-    const cold = expectOk(tektite(['build', PLUGIN.file, '--base', seeded.base], { TEKTITE_CACHE: join(work, 'cold-cache'), ...REMOTE_ENV }), 'cold rebuild');
+    const cold = expectOk(await tektite(['build', PLUGIN.file, '--base', seeded.base], { TEKTITE_CACHE: join(work, 'cold-cache'), ...REMOTE_ENV }), 'cold rebuild');
     assert.equal(cold, digest);
-    const otherEpoch = expectOk(tektite(['build', PLUGIN.file, '--base', seeded.base], { TEKTITE_CACHE: cache, SOURCE_DATE_EPOCH: '1700000000', ...REMOTE_ENV }), 'epoch');
+    const otherEpoch = expectOk(await tektite(['build', PLUGIN.file, '--base', seeded.base], { TEKTITE_CACHE: cache, SOURCE_DATE_EPOCH: '1700000000', ...REMOTE_ENV }), 'epoch');
     assert.notEqual(otherEpoch, digest, 'SOURCE_DATE_EPOCH is part of the inputs');
   });
 
   test('a second push uploads no blob again', async () => {
     const target = `${seeded.registry.host}/plugins/${PLUGIN.name}:v1`;
     const before = (await seeded.registry.requests()).length;
-    const r = tektite(['build', PLUGIN.file, '--base', seeded.base, '--push', target], { TEKTITE_CACHE: cache, ...REMOTE_ENV });
+    const r = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--push', target], { TEKTITE_CACHE: cache, ...REMOTE_ENV });
     assert.equal(expectOk(r, 'second push'), pushedRef);
     assert.match(r.stderr, /\(0 blobs uploaded, 0 mounted, 3 already there\)/);
     const served = (await seeded.registry.requests()).slice(before);
@@ -101,21 +101,21 @@ describe('tektite build with a real registry', () => {
     assert.equal(served.filter((q) => q.method === 'HEAD' && q.uri.includes('/blobs/sha256:')).length, 3);
   });
 
-  test('--platform linux/amd64,linux/arm64 pushes an index of two images', () => {
+  test('--platform linux/amd64,linux/arm64 pushes an index of two images', async () => {
     const target = `${seeded.registry.host}/plugins/${PLUGIN.name}:multi`;
-    const ref = expectOk(tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'linux/amd64,linux/arm64', '--push', target], { TEKTITE_CACHE: cache }), 'multi push');
+    const ref = expectOk(await tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'linux/amd64,linux/arm64', '--push', target], { TEKTITE_CACHE: cache }), 'multi push');
     const index = skopeoInspect(`docker://${ref}`, true) as { mediaType: string; manifests: { platform: { architecture: string } }[] };
     assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
     assert.deepEqual(index.manifests.map((m) => m.platform.architecture), ['amd64', 'arm64']);
     assert.equal(skopeoInspect(`docker://${target}`).Architecture, 'amd64', "skopeo picks this machine's platform from the index");
-    const all = expectOk(tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'all'], { TEKTITE_CACHE: cache }), 'all');
+    const all = expectOk(await tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'all'], { TEKTITE_CACHE: cache }), 'all');
     assert.equal(all, ref.split('@')[1], '"all" is every platform of the base index');
   });
 
-  test('--oci-layout and --tarball write outputs skopeo and podman read', () => {
+  test('--oci-layout and --tarball write outputs skopeo and podman read', async () => {
     const layout = join(work, 'layout');
     const tarball = join(work, 'image.tar');
-    const r = tektite(['build', PLUGIN.file, '--base', seeded.base, '--oci-layout', layout, '--tarball', tarball, '--tag', `localhost/${PLUGIN.name}:dev`], { TEKTITE_CACHE: cache, ...REMOTE_ENV });
+    const r = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--oci-layout', layout, '--tarball', tarball, '--tag', `localhost/${PLUGIN.name}:dev`], { TEKTITE_CACHE: cache, ...REMOTE_ENV });
     const digest = expectOk(r, 'layout + tarball');
     assert.equal(digest, pushedRef.split('@')[1]);
     const fromLayout = skopeoInspect(`oci:${layout}:dev`);
@@ -126,21 +126,21 @@ describe('tektite build with a real registry', () => {
     assert.deepEqual(fromTar.Layers, config.rootfs.diff_ids, 'docker-archive layers are named by their diff IDs');
   });
 
-  test('bad input gets a clear message and exit code', () => {
-    const noFile = tektite(['build', join(work, 'missing.ts'), '--base', seeded.base], { TEKTITE_CACHE: cache });
+  test('bad input gets a clear message and exit code', async () => {
+    const noFile = await tektite(['build', join(work, 'missing.ts'), '--base', seeded.base], { TEKTITE_CACHE: cache });
     assert.equal(noFile.status, 2, noFile.stderr);
-    const badRef = tektite(['build', PLUGIN.file, '--push', 'Upper/Case'], { TEKTITE_CACHE: cache });
+    const badRef = await tektite(['build', PLUGIN.file, '--push', 'Upper/Case'], { TEKTITE_CACHE: cache });
     assert.equal(badRef.status, 2);
     assert.match(badRef.stderr, /invalid image reference "Upper\/Case"/);
-    const badPlatform = tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'linux/s390x'], { TEKTITE_CACHE: cache });
+    const badPlatform = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'linux/s390x'], { TEKTITE_CACHE: cache });
     assert.equal(badPlatform.status, 1);
     assert.match(badPlatform.stderr, /has no linux\/s390x image \(it has linux\/amd64, linux\/arm64\/v8\)/);
-    const unreachable = tektite(['build', PLUGIN.file, '--base', '127.0.0.1:1/base/node:1'], { TEKTITE_CACHE: cache });
+    const unreachable = await tektite(['build', PLUGIN.file, '--base', '127.0.0.1:1/base/node:1'], { TEKTITE_CACHE: cache });
     assert.equal(unreachable.status, 1);
     assert.match(unreachable.stderr, /cannot reach registry 127\.0\.0\.1:1/);
   });
 
-  test('the pushed image runs under podman: the plugin prints its --help', () => {
+  test('the pushed image runs under podman: the plugin prints its --help', async () => {
     assert.ok(pushedRef, 'needs the push test');
     run = podman(join(work, 'podman'), [seeded.registry.host]);
     const r = run(['run', '--rm', '--pull=always', pushedRef, '--help']);

@@ -1,7 +1,7 @@
 // Shared set-up of the builder tests: a registry seeded with the stand-in base, the tektite CLI
 // run as a child process, and podman configured as the machine notes say (runc, ulimits, no
 // network, per-test storage).
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, tektiteBin } from '../helpers/paths.js';
@@ -20,15 +20,36 @@ export type Seeded = { registry: TestRegistry; base: string; layout: BaseLayout 
 export async function seededRegistry(work: string, opts: RegistryOptions = {}): Promise<Seeded> {
   const registry = await startRegistry(opts);
   const layout = buildBaseLayout(join(work, 'base-layout'), { git: true, arm64Stub: true });
-  const digest = pushWithSkopeo(layout, `${registry.host}/base/node:1`);
+  const digest = await pushWithSkopeo(layout, `${registry.host}/base/node:1`);
   return { registry, base: `${registry.host}/base/node@${digest}`, layout };
 }
 
-export function tektite(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [tektiteBin, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 180_000 });
+export type CliResult = { status: number | null; stdout: string; stderr: string };
+
+/** Runs the CLI without blocking the event loop (token servers in the test process must answer). */
+export function tektite(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [tektiteBin, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
-export function expectOk(r: SpawnSyncReturns<string>, what: string): string {
+/** A tool's stdout, run asynchronously (see tektite()). */
+export function tool(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
+  });
+}
+
+export function expectOk(r: CliResult, what: string): string {
   if (r.status !== 0) throw new Error(`${what}: exit ${r.status}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r.stdout.trim();
 }
