@@ -1,8 +1,9 @@
 // runTaskRun: one TaskRun on this machine, from the TaskRun document to the final TaskRun with
 // Tekton's status (§7). The run folder keeps workspaces, logs and status.yaml afterwards.
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { toV1 } from '../tekton/convert.js';
 import { defaultTaskRun, defaultTaskSpec } from '../tekton/defaults.js';
@@ -99,10 +100,35 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
   const plan = planned.plan;
 
   const steps: Step[] = plan.substituted.steps.map((s) => mergeStepTemplate(plan.substituted.stepTemplate, s));
+  const tektonDir = scratchDir();
+  try {
+    return await runPlanned(input, opts, tr, plan, steps, tektonDir, start, failed);
+  } finally {
+    rmSync(dirname(tektonDir), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Tekton's /tekton bookkeeping (post files, exit codes, step links, scripts, results) lives in a
+ * scratch folder on tmpfs where there is one: creating these small files on a disk is most of a
+ * step's overhead, and none of them needs to outlive the run (results are in status.yaml).
+ */
+function scratchDir(): string {
+  for (const base of ['/dev/shm', tmpdir()]) {
+    try {
+      return join(mkdtempSync(join(base, 'tektite-')), 'tekton');
+    } catch {
+      // not writable here: try the next
+    }
+  }
+  throw new Error('cannot create a scratch folder in /dev/shm or the temp folder');
+}
+
+async function runPlanned(input: RunInput, opts: RunOptions, tr: TaskRun, plan: Plan, steps: Step[], tektonDir: string, start: Date, failed: (f: PlanFailure, spec?: TaskSpec, inputError?: boolean) => RunOutcome): Promise<RunOutcome> {
   let mounts: Mount[][];
   try {
-    prepareTektonDirs(opts.runDir, steps);
-    const mountsOf = stepMounts(plan, tr, steps, input.objects, opts);
+    prepareTektonDirs(opts.runDir, tektonDir, steps);
+    const mountsOf = stepMounts(plan, tr, steps, input.objects, opts, tektonDir);
     mounts = steps.map((_, i) => mountsOf(i));
   } catch (e) {
     if (!(e instanceof VolumeError)) throw e;
@@ -115,6 +141,7 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
   const abort = new AbortController();
   const ctx: StepsContext = {
     runDir: opts.runDir,
+    tektonDir,
     spec: plan.substituted,
     steps,
     executor: opts.executor,
@@ -174,8 +201,8 @@ function save(runDir: string, tr: TaskRun): void {
 }
 
 /** The mounts each step sees, in image paths (§8.4 plus workspaces, volumes and overlays). */
-function stepMounts(plan: Plan, tr: TaskRun, steps: Step[], objects: KubeObjects, opts: RunOptions): (i: number) => Mount[] {
-  const t = (p: string) => join(opts.runDir, 'tekton', p);
+function stepMounts(plan: Plan, tr: TaskRun, steps: Step[], objects: KubeObjects, opts: RunOptions, tektonDir: string): (i: number) => Mount[] {
+  const t = (p: string) => (p === 'home' ? join(opts.runDir, 'tekton', 'home') : join(tektonDir, p));
   const annotations = tr.metadata.annotations ?? {};
   const wsSources = new Map<string, VolumeSource>();
   for (const [name, w] of plan.workspaces) {

@@ -19,6 +19,8 @@ import type { KubeObjects } from './volumes.js';
 
 export interface StepsContext {
   runDir: string;
+  /** Host folder behind Tekton's /tekton (run, steps, scripts, results, creds): see scratchDir. */
+  tektonDir: string;
   /** Substituted spec (status.taskSpec) — result declarations come from here. */
   spec: TaskSpec;
   /** Substituted steps with stepTemplate merged: what runs. */
@@ -52,10 +54,14 @@ export interface StepRecord {
 
 const stepStatusName = (s: Step, i: number) => s.name || `unnamed-${i}`;
 
-/** Creates /tekton/{results,home,steps,run,scripts,creds}, /workspace and the per-step dirs. */
-export function prepareTektonDirs(runDir: string, steps: readonly Step[]): void {
-  const t = join(runDir, 'tekton');
-  for (const d of ['results', 'home', 'steps', 'scripts', 'creds', 'run']) mkdirSync(join(t, d), { recursive: true });
+/**
+ * Creates Tekton's /tekton folders in `tektonDir` (results, steps, run/<i>, scripts, creds), the
+ * run folder's /tekton/home, /workspace, rootfs/ and logs/.
+ */
+export function prepareTektonDirs(runDir: string, tektonDir: string, steps: readonly Step[]): void {
+  const t = tektonDir;
+  for (const d of ['results', 'steps', 'scripts', 'creds', 'run']) mkdirSync(join(t, d), { recursive: true });
+  mkdirSync(join(runDir, 'tekton', 'home'), { recursive: true });
   mkdirSync(join(runDir, 'workspace'), { recursive: true });
   mkdirSync(join(runDir, 'rootfs'), { recursive: true });
   mkdirSync(join(runDir, 'logs'), { recursive: true });
@@ -94,7 +100,7 @@ export async function runSteps(ctx: StepsContext): Promise<StepRecord[]> {
     const step = ctx.steps[i]!;
     const container = stepContainerName(step, i);
     const base: StepState = { name: stepStatusName(step, i), container, imageID: step.image ?? '' };
-    const runDirOf = join(ctx.runDir, 'tekton', 'run', String(i));
+    const runDirOf = join(ctx.tektonDir, 'run', String(i));
     if (ctx.signal.aborted) {
       records.push(terminatedByPod(base, ctx.podName, String(ctx.signal.reason)));
       continue;
@@ -114,7 +120,7 @@ export async function runSteps(ctx: StepsContext): Promise<StepRecord[]> {
 }
 
 async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState, started: Date): Promise<StepRecord> {
-  const runDirOf = join(ctx.runDir, 'tekton', 'run', String(i));
+  const runDirOf = join(ctx.tektonDir, 'run', String(i));
   const statusDir = join(runDirOf, 'status');
   const entries: RunResultEntry[] = [startedAt(started)];
   const logFile = createWriteStream(join(ctx.runDir, 'logs', `${base.container}.log`));
@@ -168,9 +174,10 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
 
   let argv: string[];
   if (step.script !== undefined) {
-    const file = `/tekton/scripts/script-${i}-${randomBytes(4).toString('hex').slice(0, 5)}`;
+    const name = `script-${i}-${randomBytes(4).toString('hex').slice(0, 5)}`;
+    const file = `/tekton/scripts/${name}`;
     const text = step.script.trim().startsWith('#!') ? step.script : `#!/bin/sh\nset -e\n${step.script}`;
-    writeFileSync(join(ctx.runDir, file.slice(1)), ctx.executor.scriptText(text, mounts), { mode: 0o755 });
+    writeFileSync(join(ctx.tektonDir, 'scripts', name), ctx.executor.scriptText(text, mounts), { mode: 0o755 });
     argv = [file, ...scriptArgs];
   } else if (commandLen > 0) {
     argv = argvIn;
@@ -250,7 +257,7 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
 
   // §8.3 step 9: every declared task result that exists, plus this step's own step results.
   const taskResults = (ctx.spec.results ?? []).filter((r) => r.value === undefined).map((r) => r.name);
-  entries.push(...readResultFiles(join(ctx.runDir, 'tekton', 'results'), taskResults, 1));
+  entries.push(...readResultFiles(join(ctx.tektonDir, 'results'), taskResults, 1));
   entries.push(...readResultFiles(join(statusDir, 'results'), (step.results ?? []).map((r) => r.name), 4));
   let message = entries;
   let budgetOnly = false;
@@ -318,7 +325,7 @@ function stepResultReplacements(ctx: StepsContext, step: Step): Replacements {
       if (seen.has(`${s}/${name}`)) continue;
       seen.add(`${s}/${name}`);
       const index = ctx.steps.findIndex((st, i) => stepContainerName(st, i) === `step-${s}`);
-      const file = join(ctx.runDir, 'tekton', 'run', String(index), 'status', 'results', name);
+      const file = join(ctx.tektonDir, 'run', String(index), 'status', 'results', name);
       if (index < 0 || !existsSync(file)) throw new Error(`result "${name}" of step "${s}" was not written`);
       const { value } = decodeResultText(readFileSync(file, 'utf8'));
       const key = `steps.${s}.results.${name}`;
