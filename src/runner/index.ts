@@ -210,7 +210,8 @@ function stepMounts(plan: Plan, tr: TaskRun, steps: Step[], objects: KubeObjects
     wsSources.set(name, allocateBinding(w.binding, annotations[LOCAL_DIR_ANNOTATION + w.binding.name], opts.runDir, opts.pvcRoot, objects));
   }
   const volumes = new Map<string, VolumeSource | undefined>();
-  for (const v of plan.substituted.volumes ?? []) volumes.set(v.name, allocateVolume(v, opts.runDir, objects));
+  const podVolumes = (tr.spec.podTemplate?.volumes ?? []) as TaskSpec['volumes'] & object;
+  for (const v of [...(plan.substituted.volumes ?? []), ...podVolumes]) volumes.set(v.name, allocateVolume(v, opts.runDir, objects));
   const isolated = new Set(steps.flatMap((s) => (s.workspaces ?? []).map((w) => w.name)));
   const declByName = new Map((plan.substituted.workspaces ?? []).map((d) => [d.name, d]));
 

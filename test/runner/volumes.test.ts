@@ -1,0 +1,47 @@
+// Volumes and the implicit Tekton mounts, after Tekton's examples home-volume, workspace-volume,
+// custom-volume and template-volume: a step's own volumeMount at /tekton/home or /workspace wins
+// over the implicit one; emptyDir volumes (Task or podTemplate) are shared by the steps mounting them.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { condition, runYaml } from './run-helper.js';
+
+const yaml = `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: volumes}
+spec:
+  podTemplate:
+    volumes: [{name: from-template, emptyDir: {}}]
+  taskSpec:
+    volumes: [{name: empty, emptyDir: {}}, {name: custom, emptyDir: {}}]
+    steps:
+      - {name: write-home, image: ubuntu, script: 'echo some stuff > /tekton/home/stuff; echo ws > /workspace/ws-file'}
+      - {name: read-home, image: ubuntu, script: 'cat /tekton/home/stuff /workspace/ws-file'}
+      - name: override-home
+        image: ubuntu
+        volumeMounts: [{name: empty, mountPath: /tekton/home}]
+        script: 'if [ -f /tekton/home/stuff ]; then echo "home not overridden"; exit 1; fi; echo home-overridden'
+      - name: override-workspace
+        image: ubuntu
+        volumeMounts: [{name: empty, mountPath: /workspace}]
+        script: 'if [ -f /workspace/ws-file ]; then echo "workspace not overridden"; exit 1; fi; echo workspace-overridden'
+      - name: write-custom
+        image: ubuntu
+        volumeMounts: [{name: custom, mountPath: /short/path}, {name: from-template, mountPath: /tmpl}]
+        script: 'echo custom > /short/path/f; echo tmpl > /tmpl/f'
+      - name: read-custom
+        image: ubuntu
+        volumeMounts: [{name: custom, mountPath: /other/path}, {name: from-template, mountPath: /tmpl2}]
+        script: 'cat /other/path/f /tmpl2/f'
+`;
+
+describe('volumes and implicit mounts', () => {
+  for (const executor of ['host', 'sandbox'] as const) {
+    it(`a step's own volumeMount wins; emptyDir volumes are shared (${executor})`, async () => {
+      const [r] = await runYaml(yaml, executor);
+      assert.equal(condition(r!.taskRun)!.status, 'True', r!.log);
+      for (const line of ['[read-home] some stuff', '[read-home] ws', '[override-home] home-overridden', '[override-workspace] workspace-overridden', '[read-custom] custom', '[read-custom] tmpl']) {
+        assert.ok(r!.log.includes(`${line}\n`), `missing "${line}" in:\n${r!.log}`);
+      }
+    });
+  }
+});
