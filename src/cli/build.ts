@@ -1,17 +1,19 @@
 // `tektite build <plugin.ts>`: bundle the plugin, put it on a Node.js base image without a
 // daemon, and write it out: --push (prints the Task/StepAction YAML pinned to the digest),
 // --oci-layout, --tarball, or only --bundle.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheDir } from '../build/blob-store.js';
 import { BundleError, bundlePlugin } from '../build/bundle.js';
+import { generateStepAction, generateTask, toYaml } from '../build/generate.js';
 import { gitLabels } from '../build/labels.js';
 import { parsePlatform, type Platform } from '../build/oci.js';
 import { Builder, DEFAULT_BASE } from '../build/pipeline.js';
 import { loadStepProgram } from '../build/plugin-source.js';
 import { formatImageRef, parseImageRef } from '../build/reference.js';
+import type { StepProgram } from '../sdk/declare.js';
 import { EXIT, fail } from './exit.js';
 
 const USAGE = `Usage: tektite build <plugin.ts> [options]
@@ -22,7 +24,8 @@ the image digest.
 
 Options:
   --push REPO[:TAG]   push to the registry (tag default "latest") and print the plugin's
-                      Task/StepAction YAML with image: REPO@sha256:... (see -o)
+                      Task YAML with image: REPO@sha256:... (see -o, --stepaction)
+  --stepaction        with --push: the StepAction YAML instead of the Task
   -o, --output FILE   write that YAML to FILE instead of stdout (stdout gets the image ref)
   --oci-layout DIR    write an OCI image layout (skopeo, umoci, podman oci:DIR:TAG)
   --tarball FILE      write a docker-archive for \`docker load\` / \`podman load\` (one platform)
@@ -44,6 +47,7 @@ export default async function build(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         push: { type: 'string' },
+        stepaction: { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         'oci-layout': { type: 'string' },
         tarball: { type: 'string' },
@@ -130,6 +134,16 @@ export default async function build(argv: string[]): Promise<number> {
     const pushed = await builder.push(target, image, resolved);
     const s = pushed.stats;
     process.stderr.write(`tektite: pushed ${formatImageRef(target)} (${s.uploaded} blobs uploaded, ${s.mounted} mounted, ${s.skipped} already there)\n`);
+    const out = o.output !== undefined ? resolve(o.output) : undefined;
+    const yaml = pinnedYaml({ ...program, image: pushed.ref }, entry, out, o.stepaction === true);
+    if (!out) {
+      process.stdout.write(yaml);
+      return EXIT.ok;
+    }
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(`${out}.tektite-tmp`, yaml);
+    await rename(`${out}.tektite-tmp`, out);
+    process.stderr.write(`tektite: wrote ${o.output}\n`);
     process.stdout.write(`${pushed.ref}\n`);
     return EXIT.ok;
   } catch (e) {
@@ -137,6 +151,13 @@ export default async function build(argv: string[]): Promise<number> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The generated Task (or StepAction) with the pushed digest as its image, like `ko resolve`. */
+function pinnedYaml(program: StepProgram, entry: string, out: string | undefined, stepAction: boolean): string {
+  const source = relative(out ? dirname(out) : process.cwd(), entry).split(sep).join('/');
+  const doc = stepAction ? generateStepAction(program, { source }) : generateTask(program, { source });
+  return toYaml([doc], source);
 }
 
 function withTag(name: string): string {

@@ -49,7 +49,7 @@ describe('registry auth', () => {
     const file = authFile('auth.json', { auths: { [basic.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } });
     const target = `${basic.host}/plugins/${PLUGIN.name}:v1`;
     const env = { ...cleanEnv, REGISTRY_AUTH_FILE: file, NODE_EXTRA_CA_CERTS: basic.caFile! };
-    const ref = expectOk(await tektite(['build', PLUGIN.file, '--base', plain.base, '--push', target], env), 'push with basic auth');
+    const ref = expectOk(await tektite(['build', PLUGIN.file, '--base', plain.base, '--push', target, '-o', join(work, 'basic.yaml')], env), 'push with basic auth');
     const served = await basic.requests();
     assert.ok(served.filter((q) => q.method === 'PATCH' && q.status === 202).length >= 3, 'the ~50 MB base layer goes up in 16 MiB chunks');
     const inspect = JSON.parse(await tool('skopeo', ['inspect', '--tls-verify=false', '--creds', `${USER}:${PASSWORD}`, `docker://${target}`])) as { Digest: string };
@@ -81,7 +81,7 @@ describe('registry auth', () => {
     await pushWithSkopeo(plain.layout, `${bearer.host}/base/node:1`, ['--dest-creds', `${USER}:${PASSWORD}`]);
     const base = plain.base.replace(plain.registry.host, bearer.host);
     const target = `${bearer.host}/plugins/${PLUGIN.name}:v1`;
-    const r = await tektite(['build', PLUGIN.file, '--base', base, '--push', target], cleanEnv);
+    const r = await tektite(['build', PLUGIN.file, '--base', base, '--push', target, '-o', join(work, 'bearer.yaml')], cleanEnv);
     const ref = expectOk(r, 'push with bearer auth');
     assert.match(r.stderr, /2 blobs uploaded, 1 mounted/);
     const mine = tokens.requests.filter((q) => q.scope.some((s) => s.startsWith('repository:plugins/')));

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { parse } from 'yaml';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot } from '../helpers/paths.js';
 import { requireTool } from '../helpers/registry.js';
@@ -41,7 +42,10 @@ describe('tektite build with a real registry', () => {
   test('pushes an image whose manifest and config skopeo and umoci read back', async () => {
     const target = `${seeded.registry.host}/plugins/${PLUGIN.name}:v1`;
     const r = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--push', target], { TEKTITE_CACHE: cache, ...REMOTE_ENV });
-    pushedRef = expectOk(r, 'build --push');
+    const task = parse(expectOk(r, 'build --push')) as { kind: string; spec: { steps: { image: string; command: string[] }[] } };
+    assert.equal(task.kind, 'Task');
+    pushedRef = task.spec.steps[0]!.image;
+    assert.deepEqual(task.spec.steps[0]!.command, ['/tektite/node', `/tektite/${PLUGIN.name}.mjs`]);
     assert.match(pushedRef, new RegExp(`^${seeded.registry.host}/plugins/${PLUGIN.name}@sha256:[a-f0-9]{64}$`));
     assert.match(r.stderr, /pushed .* \(2 blobs uploaded, 1 mounted, 0 already there\)/);
 
@@ -92,8 +96,15 @@ describe('tektite build with a real registry', () => {
   test('a second push uploads no blob again', async () => {
     const target = `${seeded.registry.host}/plugins/${PLUGIN.name}:v1`;
     const before = (await seeded.registry.requests()).length;
-    const r = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--push', target], { TEKTITE_CACHE: cache, ...REMOTE_ENV });
-    assert.equal(expectOk(r, 'second push'), pushedRef);
+    const yamlFile = join(work, 'yaml', 'stepaction.yaml');
+    const r = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--push', target, '--stepaction', '-o', yamlFile], { TEKTITE_CACHE: cache, ...REMOTE_ENV });
+    assert.equal(expectOk(r, 'second push'), pushedRef, 'with -o the image reference goes to stdout');
+    const stepAction = parse(readFileSync(yamlFile, 'utf8')) as { kind: string; metadata: { annotations: Record<string, string> }; spec: { image: string } };
+    assert.equal(stepAction.kind, 'StepAction');
+    assert.equal(stepAction.spec.image, pushedRef);
+    assert.equal(stepAction.metadata.annotations['tektite.dev/source'], relative(dirname(yamlFile), PLUGIN.file));
+    const validate = await tektite(['validate', '--strict', yamlFile]);
+    assert.equal(validate.status, 0, `the pinned StepAction passes tektite validate: ${validate.stdout}${validate.stderr}`);
     assert.match(r.stderr, /\(0 blobs uploaded, 0 mounted, 3 already there\)/);
     const served = (await seeded.registry.requests()).slice(before);
     const uploads = served.filter((q) => q.method === 'POST' || q.method === 'PATCH' || (q.method === 'PUT' && q.uri.includes('/blobs/')));
@@ -103,7 +114,8 @@ describe('tektite build with a real registry', () => {
 
   test('--platform linux/amd64,linux/arm64 pushes an index of two images', async () => {
     const target = `${seeded.registry.host}/plugins/${PLUGIN.name}:multi`;
-    const ref = expectOk(await tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'linux/amd64,linux/arm64', '--push', target], { TEKTITE_CACHE: cache }), 'multi push');
+    const pushed = parse(expectOk(await tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'linux/amd64,linux/arm64', '--push', target], { TEKTITE_CACHE: cache }), 'multi push')) as { spec: { steps: { image: string }[] } };
+    const ref = pushed.spec.steps[0]!.image;
     const index = skopeoInspect(`docker://${ref}`, true) as { mediaType: string; manifests: { platform: { architecture: string } }[] };
     assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
     assert.deepEqual(index.manifests.map((m) => m.platform.architecture), ['amd64', 'arm64']);

@@ -2,17 +2,14 @@
 // run as a child process, and podman configured as the machine notes say (runc, ulimits, no
 // network, per-test storage).
 import { execFile, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, tektiteBin } from '../helpers/paths.js';
 import { requireTool, startRegistry, type RegistryOptions, type TestRegistry } from '../helpers/registry.js';
 import { buildBaseLayout, pushWithSkopeo, type BaseLayout } from './base-image.js';
 
-const gitClone = join(repoRoot, 'plugins', 'git-clone', 'plugin.ts');
-/** The plugin the builder tests build: git-clone once it has landed, else the SDK example. */
-export const PLUGIN = existsSync(gitClone)
-  ? { file: gitClone, name: 'git-clone' }
-  : { file: join(repoRoot, 'examples', 'echo-all', 'echo-all.ts'), name: 'echo-all' };
+/** The plugin the builder tests build: git-clone (it needs git in its base: the stand-in base has it). */
+export const PLUGIN = { file: join(repoRoot, 'plugins', 'git-clone', 'plugin.ts'), name: 'git-clone' };
 
 export type Seeded = { registry: TestRegistry; base: string; layout: BaseLayout };
 
