@@ -3,7 +3,7 @@
 // post files and exitCode, read results into the termination message with its 4096-byte budget.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { once } from 'node:events';
 import { entrypointTime, k8sTime, podTerminatedMessage } from '../tekton/status.js';
 import { emptyReplacements, replaceList, replaceString, stepContainerName, type Replacements } from '../tekton/substitute.js';
@@ -166,9 +166,10 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
   const sh = shellStandIn(tools.shell, ctx.runDir);
   if (sh && !mounts.some((m) => m.imagePath === '/bin/sh')) mounts.push({ imagePath: '/bin/sh', hostPath: sh, readOnly: true });
 
-  const workingDir = step.workingDir ? (step.workingDir.startsWith('/') ? step.workingDir : `/workspace/${step.workingDir}`) : undefined;
-  if (ctx.executor.name === 'host' && workingDir && !mounts.some((m) => workingDir === m.imagePath || workingDir.startsWith(`${m.imagePath}/`)) && !existsSync(workingDir)) {
-    // The image would have this directory created by the runtime; the host gets it under the run folder's root.
+  const wd = step.workingDir ? posix.normalize(step.workingDir.startsWith('/') ? step.workingDir : `/workspace/${step.workingDir}`).replace(/(.)\/$/, '$1') : undefined;
+  const workingDir = wd === '/' ? undefined : wd;
+  if (ctx.executor.name === 'host' && workingDir && !mounts.some((m) => workingDir === m.imagePath || workingDir.startsWith(`${m.imagePath}/`))) {
+    // The image's file system is not the host's: the directory is made under the run folder's rootfs/.
     mounts.push({ imagePath: workingDir, hostPath: join(ctx.runDir, 'rootfs', workingDir), readOnly: false });
   }
 

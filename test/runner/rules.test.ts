@@ -1,6 +1,7 @@
 // The controller's and entrypoint's rules, each with Tekton's exact reason and message.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TaskRun } from '../../src/tekton/types.js';
 import { condition, runYaml, type ExecutorName } from './run-helper.js';
@@ -325,6 +326,22 @@ data: {token: ${Buffer.from('s3cret').toString('base64')}}
     assert.equal(missing.taskRun.status!.steps, undefined);
     assert.ok(missing.inputError);
     assert.match(missing.notes[0]!, /step "s": env T: secret "absent" key "k" not found/);
+  });
+
+  it('the host executor keeps absolute working directories under the run folder, never the host\'s', async () => {
+    const probe = `tektite-probe-${process.pid}`;
+    const r = await one(taskRun(`taskSpec:
+  steps:
+    - {name: etc, image: alpine, workingDir: /etc, script: 'touch ${probe} && pwd'}
+    - {name: up, image: alpine, workingDir: ../../etc/x, script: 'touch ${probe}'}`), 'host', { keep: true });
+    try {
+      assert.equal(condition(r.taskRun)!.status, 'True', r.log);
+      assert.ok(!existsSync(`/etc/${probe}`) && !existsSync(`/etc/x/${probe}`), 'a step wrote into the host\'s /etc');
+      assert.ok(existsSync(join(r.runDir, 'rootfs', 'etc', probe)));
+      assert.ok(existsSync(join(r.runDir, 'rootfs', 'etc', 'x', probe)));
+    } finally {
+      rmSync(r.runDir, { recursive: true, force: true });
+    }
   });
 
   it('a command that cannot be started fails the step like the entrypoint does', async () => {
