@@ -37,3 +37,9 @@ test("the Task's params, workspaces and results are the catalog 0.10 ones", () =
   const ourEnv = new Map(ours.spec.steps[0]!.env.map((e) => [e.name, e.value]));
   for (const e of catalog.spec.steps[0]!.env) assert.equal(ourEnv.get(e.name), e.value, `env ${e.name}`);
 });
+
+test('the generated Task and StepAction pass `tektite validate --strict` (webhook rules and lint)', async () => {
+  const run = await tektite(['validate', '--strict', 'task.yaml', 'stepaction.yaml'], pluginDir);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout + run.stderr, /2 Tekton documents: 0 errors, 0 warnings/);
+});
