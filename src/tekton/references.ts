@@ -1,6 +1,7 @@
 // Finding `$(...)` variable references the way Tekton's webhook does (pkg/substitution):
 // a prefix such as `params` followed by `.name`, `["name"]` or `['name']`, matched lazily, with
 // an optional `[*]`. Pure string functions, shared by validation and lint rules.
+import type { PathSegment } from './load.js';
 
 // Go's RE2 `.` does not match a newline; neither does `[^\n]` here (JS `.` also skips \r, \u2028).
 const ANY = '[^\\n]*?(\\[\\*\\])?';
@@ -90,4 +91,35 @@ export function trimArrayIndex(s: string): string {
 /** Escapes a literal for use as a prefix fragment. */
 export function prefixOf(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Every string inside a value that contains `$(`, with its path and keys (for scans over subtrees). */
+export function stringsWithReferences(value: unknown, path: string, raw: PathSegment[]): { text: string; path: string; raw: PathSegment[] }[] {
+  const out: { text: string; path: string; raw: PathSegment[] }[] = [];
+  const keys: PathSegment[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.includes('$(')) out.push({ text: v, path: pathText(path, keys), raw: [...raw, ...keys] });
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        keys.push(i);
+        walk(v[i]);
+        keys.pop();
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        keys.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        keys.pop();
+      }
+    }
+  };
+  walk(value);
+  return out;
+}
+
+function pathText(base: string, keys: PathSegment[]): string {
+  let s = base;
+  for (const k of keys) s += typeof k === 'number' ? `[${k}]` : `.${k}`;
+  return s;
 }

@@ -298,6 +298,17 @@ const cases: Case[] = [
     doc: task(`results:\n  - name: r\n    value: hello\n${STEP}`),
     want: ['Could not extract step name and result name. Expected value to look like $(steps.<stepName>.results.<resultName>) but got "hello": spec.results[0].r.value'],
   },
+  // beta features with enable-api-fields: stable (Task.Validate only)
+  {
+    name: 'object params, array indexing and array/object results need beta API fields',
+    doc: task('params:\n  - name: o\n    properties:\n      k: {}\n  - name: a\n    type: array\nresults:\n  - name: list\n    type: array\nsteps:\n  - image: alpine:3.20\n    args: ["$(params.a[1])", "$(params.o.k)"]'),
+    opts: { flags: { apiFields: 'stable' } },
+    want: [
+      'array results requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"',
+      "cannot index into array parameters when 'enable-api-fields' is 'stable', but found indexing references: map[$(params.a[1]):{}]",
+      'object type parameter requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"',
+    ],
+  },
   // v1beta1 (§1.7)
   {
     name: 'v1beta1 PipelineResources',

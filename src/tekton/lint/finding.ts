@@ -1,5 +1,6 @@
 // What a lint rule reports, and where Task specs sit in the documents it looks at.
 import type { PathSegment } from '../load.js';
+export { stringsWithReferences as strings } from '../references.js';
 import type { Sidecar, Step, TaskSpec } from '../types.js';
 
 export interface Finding {
@@ -45,35 +46,4 @@ export function containersOf(site: SpecSite): ContainerSite[] {
     if (s) out.push({ container: s, path: `${site.path}.sidecars[${i}]`, raw: [...site.raw, 'sidecars', i], kind: 'sidecar' });
   });
   return out;
-}
-
-/** Every string inside a value, with its path (for reference scans over whole subtrees). */
-export function strings(value: unknown, path: string, raw: PathSegment[]): { text: string; path: string; raw: PathSegment[] }[] {
-  const out: { text: string; path: string; raw: PathSegment[] }[] = [];
-  const keys: PathSegment[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (v.includes('$(')) out.push({ text: v, path: pathText(path, keys), raw: [...raw, ...keys] });
-    } else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        keys.push(i);
-        walk(v[i]);
-        keys.pop();
-      }
-    } else if (v !== null && typeof v === 'object') {
-      for (const k of Object.keys(v)) {
-        keys.push(k);
-        walk((v as Record<string, unknown>)[k]);
-        keys.pop();
-      }
-    }
-  };
-  walk(value);
-  return out;
-}
-
-function pathText(base: string, keys: PathSegment[]): string {
-  let s = base;
-  for (const k of keys) s += typeof k === 'number' ? `[${k}]` : `.${k}`;
-  return s;
 }

@@ -8,6 +8,7 @@ import type { Diagnostic, Position } from '../diagnostics.js';
 import type { LoadedDoc, PathSegment } from '../load.js';
 import { lintDocument } from '../lint/index.js';
 import type { StepActionSpec, TaskRunSpec, TaskSpec } from '../types.js';
+import { validateBetaFields } from './beta-fields.js';
 import { DEFAULT_FLAGS, type FeatureFlags } from './context.js';
 import { DISALLOWED, FieldErrors } from './field-error.js';
 import { validateMetadata } from './metadata.js';
@@ -122,7 +123,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     case 'Task': {
       const ts = defaultTaskSpec(spec) as unknown as TaskSpec;
       defaulted = { ...doc, spec: ts };
-      errs.also(validateTaskSpec(ts, flags).viaField('spec'), validateTaskParamUsage(ts).viaField('spec'));
+      errs.also(validateTaskSpec(ts, flags).viaField('spec'), validateTaskParamUsage(ts).viaField('spec'), validateBetaFields(ts, flags).viaField('spec'));
       break;
     }
     case 'TaskRun': {
