@@ -82,7 +82,7 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
   }
   if (tr.spec.taskSpec) tr.spec.taskSpec = defaultTaskSpec(tr.spec.taskSpec);
   const failed = (f: PlanFailure, spec?: TaskSpec, inputError?: boolean): RunOutcome => {
-    tr.status = { conditions: [condition('False', f.reason, f.message, k8sTime(new Date()))], podName: '', startTime: k8sTime(start), completionTime: k8sTime(new Date()) };
+    tr.status = { conditions: [condition('False', f.reason, f.message, k8sTime(new Date()))], startTime: k8sTime(start), completionTime: k8sTime(new Date()) };
     if (spec) tr.status.taskSpec = spec;
     save(opts.runDir, tr);
     return inputError ? { taskRun: tr, inputError: f.message } : { taskRun: tr };
