@@ -150,6 +150,21 @@ taskSpec:
 }
 
 describe('results', () => {
+  it('counts the termination message exactly as Tekton\'s entrypoint writes it (Go JSON, 4096 bytes)', async () => {
+    // The message of a step writing one result r: StartedAt first, then the result; Go escapes < as \u003c.
+    const overhead = '[{"key":"StartedAt","value":"2026-01-01T00:00:00.000Z","type":3},{"key":"r","value":"","type":1}]'.length;
+    const run = (cmd: string) => one(taskRun(`taskSpec:
+  results: [{name: r}]
+  steps: [{name: w, image: alpine, script: '${cmd} > $(results.r.path)'}]`));
+    const fits = 4096 - overhead;
+    const status = async (cmd: string) => condition((await run(cmd)).taskRun)!.status;
+    assert.equal(await status(`head -c ${fits} /dev/zero | tr "\\0" x`), 'True');
+    assert.equal(await status(`head -c ${fits + 1} /dev/zero | tr "\\0" x`), 'False');
+    const angles = Math.floor(fits / 6);
+    assert.equal(await status(`head -c ${angles} /dev/zero | tr "\\0" "<"`), 'True');
+    assert.equal(await status(`head -c ${angles + 1} /dev/zero | tr "\\0" "<"`), 'False');
+  });
+
   it('an array result that is not JSON fails with TaskRunValidationFailed and is dropped', async () => {
     const r = await one(taskRun(`taskSpec:
   results: [{name: list, type: array}, {name: fine}]
