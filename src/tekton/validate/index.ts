@@ -17,6 +17,7 @@ import { checkSchema, schemaFor } from './schema.js';
 import { validateStepActionSpec } from './stepaction.js';
 import { validateTaskParamUsage, validateTaskSpec } from './task.js';
 import { validateTaskRunSpec } from './taskrun.js';
+import { resolvedTaskRunChecks } from './resolved.js';
 
 export type { FeatureFlags } from './context.js';
 
@@ -52,8 +53,9 @@ const SERVED: Record<string, string[]> = {
  */
 export function validateDocs(docs: readonly LoadedDoc[], opts: ValidateOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const tasks = taskLookup(docs);
   for (const doc of docs) {
-    const found = check(doc.value, doc.kind, doc.apiVersion, opts);
+    const found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks);
     const placed = found.map(({ d, raw, atKey }) => {
       const src = sourcePath(doc.value, raw);
       return { ...d, file: doc.file, pos: safePos(() => (atKey ? doc.keyPos(src) : doc.pos(src))) };
@@ -73,6 +75,18 @@ export function validateResource(value: unknown, opts: ValidateOptions = {}): Di
   return check(value, typeof v.kind === 'string' ? v.kind : '', typeof v.apiVersion === 'string' ? v.apiVersion : '', opts).map((l) => l.d);
 }
 
+/** Tasks among the documents by name (names defined more than once are left out). */
+function taskLookup(docs: readonly LoadedDoc[]): (name: string) => TaskSpec | undefined {
+  const byName = new Map<string, TaskSpec | null>();
+  for (const d of docs) {
+    if (d.kind !== 'Task' || !d.name) continue;
+    const v1 = toV1(d.value);
+    const spec = isObj(v1) && isObj(v1.spec) ? (defaultTaskSpec(v1.spec) as unknown as TaskSpec) : undefined;
+    byName.set(d.name, byName.has(d.name) || !spec ? null : spec);
+  }
+  return (name) => byName.get(name) ?? undefined;
+}
+
 function safePos(f: () => Position): Position {
   try {
     return f();
@@ -81,16 +95,18 @@ function safePos(f: () => Position): Position {
   }
 }
 
-function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions): Located[] {
+type TaskLookup = (name: string) => TaskSpec | undefined;
+
+function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup = () => undefined): Located[] {
   try {
-    return checkUnsafe(value, kind, apiVersion, opts);
+    return checkUnsafe(value, kind, apiVersion, opts, tasks);
   } catch (e) {
     // A bug in a rule must not hide the others' findings nor crash the command.
     return [{ d: { severity: 'error', message: `internal error while validating: ${(e as Error).message}`, paths: [], rule: 'internal' }, raw: [] }];
   }
 }
 
-function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions): Located[] {
+function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup): Located[] {
   const flags: FeatureFlags = { ...DEFAULT_FLAGS, ...opts.flags };
   const out: Located[] = [];
   const [group, version = ''] = apiVersion.split('/');
@@ -128,7 +144,9 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     }
     case 'TaskRun': {
       defaulted = defaultTaskRun({ ...doc, spec }) as Obj;
-      errs.also(validateTaskRunSpec(defaulted.spec as TaskRunSpec, flags).viaField('spec'));
+      const trs = defaulted.spec as TaskRunSpec;
+      errs.also(validateTaskRunSpec(trs, flags).viaField('spec'));
+      if (errs.empty) out.push(...runTimeChecks(defaulted, trs, tasks));
       break;
     }
     case 'StepAction': {
@@ -155,6 +173,28 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     out.push({ d: { severity: lintSeverity, message: f.message, paths: [f.path], rule: f.rule, ...(f.details ? { details: f.details } : {}) }, raw: f.raw });
   }
   return out;
+}
+
+/** The reconciler's checks once the Task is known (inline, or a taskRef among the documents). */
+function runTimeChecks(tr: Obj, spec: TaskRunSpec, tasks: TaskLookup): Located[] {
+  const meta = isObj(tr.metadata) ? tr.metadata : {};
+  let task: TaskSpec | undefined;
+  let taskName: string;
+  if (spec.taskSpec) {
+    task = spec.taskSpec;
+    // For an inline spec Tekton names the task after the TaskRun.
+    taskName = typeof meta.name === 'string' && meta.name ? meta.name : `${typeof meta.generateName === 'string' ? meta.generateName : ''}<generated>`;
+  } else {
+    const ref = spec.taskRef;
+    if (!ref?.name || ref.resolver || (ref.kind && ref.kind !== 'Task')) return [];
+    task = tasks(ref.name);
+    taskName = ref.name;
+  }
+  if (!task) return [];
+  return resolvedTaskRunChecks(spec, task, taskName, !!spec.taskSpec).map((f) => ({
+    d: { severity: 'error', message: f.message, paths: [f.path], details: 'Tekton admits this TaskRun, then fails it when it starts (reason TaskRunValidationFailed).' },
+    raw: f.raw,
+  }));
 }
 
 /** Applies TaskSpec defaults to each embedded task spec of a PipelineSpec. */
