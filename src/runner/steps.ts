@@ -11,6 +11,7 @@ import type { EnvVar, Step, StepState, TaskSpec } from '../tekton/types.js';
 import { parseGoDuration } from './duration.js';
 import { SANDBOX_PATH, type Executor, type Mount } from './executor.js';
 import { imageTools } from './images.js';
+import { expandKube } from './kube-expand.js';
 import type { LogTarget } from './logs.js';
 import { runProcess, type ProcessOutcome } from './process.js';
 import { budgetExplanation, decodeResultText, encodeTerminationMessage, MAX_TERMINATION_MESSAGE, readResultFiles, type RunResultEntry } from './results.js';
@@ -193,7 +194,10 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
   }
 
   // Missing Secrets/ConfigMaps were refused before any step ran (containerConfigError).
-  const env = stepEnv(ctx, step, stepRefs);
+  const { env, declared } = stepEnv(ctx, step, stepRefs);
+  // The kubelet expands $(VAR) in the container's args (a script file's path has none).
+  const expand = (a: string) => expandKube(a, (n) => declared[n]);
+  argv = step.script === undefined ? argv.map(expand) : [argv[0]!, ...argv.slice(1).map(expand)];
 
   const cmd = ctx.executor.prepare({
     argv,
@@ -352,8 +356,11 @@ function evaluateWhen(step: Step, refs: Replacements): boolean | 'cel' {
   return true;
 }
 
-/** The step's environment: a base the host needs, the step's env (valueFrom resolved), podTemplate env. */
-function stepEnv(ctx: StepsContext, step: Step, refs: Replacements): Record<string, string> {
+/**
+ * The step's environment: a base the host needs, the step's env (valueFrom resolved), podTemplate
+ * env; `declared` holds only the container's own variables (what the kubelet's expansion sees).
+ */
+function stepEnv(ctx: StepsContext, step: Step, refs: Replacements): { env: Record<string, string>; declared: Record<string, string> } {
   const env: Record<string, string> = {
     PATH: ctx.executor.name === 'sandbox' ? SANDBOX_PATH : (process.env.PATH ?? SANDBOX_PATH),
     HOSTNAME: ctx.podName,
@@ -361,9 +368,14 @@ function stepEnv(ctx: StepsContext, step: Step, refs: Replacements): Record<stri
     // `git config --global` and friends never touch the real user's files.
     HOME: '/tekton/home',
   };
-  for (const from of (step.envFrom ?? []) as EnvFrom[]) Object.assign(env, envFromSource(ctx, from));
-  for (const e of [...(step.env ?? []), ...ctx.podEnv]) env[e.name] = envValue(ctx, e, refs);
-  return env;
+  // The kubelet expands $(VAR) in each value with the container's variables defined before it.
+  const defined: Record<string, string> = {};
+  for (const from of (step.envFrom ?? []) as EnvFrom[]) Object.assign(defined, envFromSource(ctx, from));
+  for (const e of [...(step.env ?? []), ...ctx.podEnv]) {
+    const raw = envValue(ctx, e, refs);
+    defined[e.name] = e.value === undefined ? raw : expandKube(raw, (n) => defined[n]);
+  }
+  return { env: { ...env, ...defined }, declared: defined };
 }
 
 interface EnvFrom {

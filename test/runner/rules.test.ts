@@ -359,6 +359,23 @@ data: {token: ${Buffer.from('s3cret').toString('base64')}}
     }
   });
 
+  it('Kubernetes expands $(VAR) and $$ in env values and args after Tekton, not in scripts (tektoncd/pipeline#4860)', async () => {
+    const r = await one(taskRun(`taskSpec:
+  steps:
+    - name: args
+      image: alpine
+      env: [{name: A, value: one}, {name: B, value: "$(A)-two"}, {name: C, value: "$(LATER)"}, {name: LATER, value: x}]
+      command: [echo]
+      args: ["Hello$$World", "$(A)", "$(B)", "$(C)", "$(NOPE)", "$(HOME)", "$$(A)"]
+    - name: script
+      image: alpine
+      env: [{name: A, value: one}]
+      script: 'echo "Hello$$World" "$(A)" 2>/dev/null || true'`));
+    assert.equal(condition(r.taskRun)!.status, 'True', r.log);
+    assert.match(r.log, /^\[args\] Hello\$World one one-two \$\(LATER\) \$\(NOPE\) \$\(HOME\) \$\(A\)$/m);
+    assert.doesNotMatch(r.log, /^\[script\] Hello\$World/m);
+  });
+
   it('a command that cannot be started fails the step like the entrypoint does', async () => {
     const r = await one(taskRun(`taskSpec:
   steps:
