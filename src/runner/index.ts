@@ -88,6 +88,13 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
     return inputError ? { taskRun: tr, inputError: f.message } : { taskRun: tr };
   };
 
+  // §7.1 step 2: a TaskRun created cancelled or pending never gets a pod.
+  if (tr.spec.status === 'TaskRunCancelled') return failed({ reason: REASON.cancelled, message: taskRunCancelledMessage(tr.metadata.name!, tr.spec.statusMessage ?? '') });
+  if (tr.spec.status === 'TaskRunPending') {
+    tr.status = { conditions: [condition('Unknown', 'TaskRunPending', `TaskRun "${tr.metadata.name}" is pending`, k8sTime(new Date()))] };
+    save(opts.runDir, tr);
+    return { taskRun: tr };
+  }
   const resolved = resolveTask(tr, tasks);
   if (!resolved.ok) return failed(resolved.failure, undefined, true);
   if (resolved.spec.sidecars?.length) {

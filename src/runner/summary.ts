@@ -25,6 +25,7 @@ export function printSummary(out: Writable, tr: TaskRun, startedMs: number[], to
   const c = s.conditions?.[0];
   const ok = c?.status === 'True';
   const paint = (text: string) => (colour ? `\x1b[${ok ? 32 : 31}m${text}\x1b[0m` : text);
-  out.write(`\n${paint(`TaskRun ${tr.metadata.name} ${ok ? 'Succeeded' : 'Failed'}`)} (${c?.reason}: ${c?.message}) in ${(totalMs / 1000).toFixed(2)}s\n`);
+  const word = ok ? 'Succeeded' : c?.status === 'False' ? 'Failed' : 'did not run';
+  out.write(`\n${paint(`TaskRun ${tr.metadata.name} ${word}`)} (${c?.reason}: ${c?.message}) in ${(totalMs / 1000).toFixed(2)}s\n`);
   out.write(`run folder: ${runDir} (workspaces, logs/, status.yaml)\n`);
 }

@@ -149,6 +149,17 @@ taskSpec:
   });
 }
 
+describe('TaskRun spec.status', () => {
+  it('a TaskRun created cancelled fails at once; a pending one stays Unknown; no step runs', async () => {
+    const steps = `taskSpec:\n  steps: [{name: s, image: alpine, script: 'echo ran'}]`;
+    const cancelled = await one(taskRun(`status: TaskRunCancelled\nstatusMessage: no longer needed\n${steps}`, 'stopped'));
+    assert.deepEqual(cond(cancelled.taskRun), { status: 'False', reason: 'TaskRunCancelled', message: 'TaskRun "stopped" was cancelled. no longer needed' });
+    const pending = await one(taskRun(`status: TaskRunPending\n${steps}`, 'waiting'));
+    assert.deepEqual(cond(pending.taskRun), { status: 'Unknown', reason: 'TaskRunPending', message: 'TaskRun "waiting" is pending' });
+    assert.doesNotMatch(cancelled.log + pending.log, /ran/);
+  });
+});
+
 describe('results', () => {
   it('counts the termination message exactly as Tekton\'s entrypoint writes it (Go JSON, 4096 bytes)', async () => {
     // The message of a step writing one result r: StartedAt first, then the result; Go escapes < as \u003c.
