@@ -45,3 +45,68 @@ describe('volumes and implicit mounts', () => {
     });
   }
 });
+
+const objects = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm}
+data: {a.txt: alpha, b.txt: beta}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: sec}
+data: {token: ${Buffer.from('t0ken').toString('base64')}}
+`;
+
+const bindings = `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: bindings}
+spec:
+  workspaces:
+    - {name: conf, configMap: {name: cm, items: [{key: b.txt, path: nested/renamed.txt}]}}
+    - {name: creds, secret: {secretName: sec}}
+    - {name: scratch, emptyDir: {}, subPath: deeper}
+    - {name: claim, persistentVolumeClaim: {claimName: my-claim}}
+  taskSpec:
+    workspaces: [{name: conf}, {name: creds, mountPath: /etc/creds}, {name: scratch}, {name: claim}]
+    steps:
+      - name: read
+        image: alpine
+        script: |
+          cat $(workspaces.conf.path)/nested/renamed.txt; echo
+          [ -e $(workspaces.conf.path)/a.txt ] && echo "a.txt should not be there" || echo only-items
+          cat /etc/creds/token; echo
+          echo "claim=$(workspaces.claim.claim) volume=$(workspaces.creds.volume)"
+          echo x > $(workspaces.scratch.path)/f && echo scratch-rw
+          echo y > $(workspaces.claim.path)/kept && echo claim-rw
+`;
+
+describe('workspace bindings', () => {
+  for (const executor of ['host', 'sandbox'] as const) {
+    it(`configMap items, secret, emptyDir subPath and PVC bindings (${executor})`, async () => {
+      const [r] = await runYaml(bindings, executor, { extra: objects });
+      assert.equal(condition(r!.taskRun)!.status, 'True', r!.log);
+      for (const line of ['beta', 'only-items', 't0ken', 'claim=my-claim volume=ws-', 'scratch-rw', 'claim-rw']) {
+        assert.ok(r!.log.includes(`[read] ${line}`), `missing "${line}" in:\n${r!.log}`);
+      }
+    });
+  }
+
+  it('configMap and secret workspaces are read-only in the sandbox', async () => {
+    const [r] = await runYaml(
+      `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: ro}
+spec:
+  workspaces: [{name: conf, configMap: {name: cm}}, {name: creds, secret: {secretName: sec}}]
+  taskSpec:
+    workspaces: [{name: conf}, {name: creds}]
+    steps:
+      - {name: w, image: alpine, script: 'touch $(workspaces.conf.path)/x 2>/dev/null || echo conf-ro; touch $(workspaces.creds.path)/x 2>/dev/null || echo creds-ro'}
+`,
+      'sandbox',
+      { extra: objects },
+    );
+    assert.match(r!.log, /^\[w\] conf-ro$/m);
+    assert.match(r!.log, /^\[w\] creds-ro$/m);
+  });
+});
