@@ -112,12 +112,7 @@ export default async function run(argv: string[]): Promise<number> {
     const byKind = d.kind === 'Task' ? tasks : d.kind === 'StepAction' ? stepActions : undefined;
     if (byKind && d.name && !byKind.has(d.name)) byKind.set(d.name, d);
   }
-  let objects: KubeObjects;
-  try {
-    objects = kubeObjectsOf(all);
-  } catch (e) {
-    return fail((e as Error).message);
-  }
+  const objects: KubeObjects = kubeObjectsOf(all);
 
   const taskRuns: unknown[] = main.tekton.filter((d) => d.kind === 'TaskRun').map((d) => d.value);
   const flagsGiven = (o.param?.length ?? 0) + (o.workspace?.length ?? 0) > 0;
