@@ -3,7 +3,7 @@
 // Prints numbers; never fails on time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { hostExecutor, sandboxAvailable, sandboxExecutor, type Executor } from '../src/runner/executor.js';
@@ -107,5 +107,6 @@ function memory(): void {
   }
 }
 
+console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (timings move with the load)`);
 await overhead();
 memory();
