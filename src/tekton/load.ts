@@ -19,6 +19,11 @@ export interface LoadedDoc {
   pos(path: readonly PathSegment[]): Position;
   /** Position of the *key* of a map entry at `path` (for "unknown field" style findings). */
   keyPos(path: readonly PathSegment[]): Position;
+  /**
+   * Position of character `index` of the string at `path`: exact inside `|` block scalars (where
+   * scripts live), the scalar's own position for other styles.
+   */
+  textPos(path: readonly PathSegment[], index: number): Position;
 }
 
 export interface LoadResult {
@@ -91,6 +96,22 @@ export function loadText(text: string, file: string): LoadResult {
       }
       return best;
     };
+    const textPos = (path: readonly PathSegment[], index: number): Position => {
+      const start = nodeAt(path, false);
+      let node: unknown = root;
+      for (const seg of path) {
+        if (isMap(node)) node = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg)?.value;
+        else if (node && typeof node === 'object' && 'items' in node && typeof seg === 'number') node = (node as { items: unknown[] }).items[seg];
+        else return start;
+      }
+      if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return start;
+      const before = node.value.slice(0, index);
+      const line = before.split('\n').length - 1;
+      const source = text.slice(node.range[0], node.range[1]).split('\n').slice(1);
+      const indent = Math.min(...source.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+      if (!Number.isFinite(indent) || line >= source.length) return start;
+      return { line: start.line + 1 + line, col: indent + 1 + (index - before.lastIndexOf('\n') - 1) };
+    };
     const v = value as Record<string, unknown> | null;
     const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
     const meta = isObj && v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
@@ -103,6 +124,7 @@ export function loadText(text: string, file: string): LoadResult {
       value,
       pos: (path) => nodeAt(path, false),
       keyPos: (path) => nodeAt(path, true),
+      textPos,
     };
     out.docs.push(loaded);
     if (isTektonKind(loaded)) {

@@ -14,6 +14,14 @@ test('script-reference: a param pasted into a script, with the exact env snippet
   assert.equal(f[0]!.details, 'Pass it through the environment and write "${PARAM_URL}" in the script:\n  env:\n    - name: PARAM_URL\n      value: $(params.url)');
 });
 
+test('findings inside a | script point at the exact line and column', () => {
+  const doc = task('params:\n  - name: url\nsteps:\n  - image: alpine:3.20\n    script: |\n      set -eu\n\n      git clone $(params.url)\n      # [[ only in a comment ]]\n      [[ -d .git ]]');
+  const [ref] = findings(doc, 'script-reference');
+  assert.deepEqual(ref!.pos, { line: 13, col: 19 });
+  const [bash] = findings(doc, 'sh-bashism');
+  assert.deepEqual(bash!.pos, { line: 15, col: 9 });
+});
+
 test('script-reference: reuses an env var that already carries the value; covers workspace paths and legacy inputs.params', () => {
   const doc = task('params:\n  - name: url\nworkspaces:\n  - name: src\nsteps:\n  - image: alpine:3.20\n    env:\n      - name: URL\n        value: $(params.url)\n    script: |\n      cd $(workspaces.src.path)\n      echo $(params.url) $(inputs.params.url)\n      echo x > $(results.r.path)\nresults:\n  - name: r');
   const f = findings(doc, 'script-reference');
@@ -89,7 +97,7 @@ test('sh-bashism: bash-only syntax under /bin/sh only', () => {
   assert.deepEqual(bashisms('if [ "$a" == "b" ]; then :; fi'), ['== inside [ ]']);
   // not code: comments, quoted text, here-document bodies; POSIX look-alikes
   assert.deepEqual(bashisms('# if [[ x ]] in a comment\necho "[[ quoted ]] source x"\ncat <<EOF\n[[ heredoc ]]\nEOF\nx=$(date) y=${z:-1} 2>&1\n[ "$a" = b ]'), []);
-  assert.equal(codeOnly('echo "a # b" # c'), 'echo "     " ');
+  assert.equal(codeOnly('echo "a # b" # c'), 'echo "     "    ', 'same length: indexes stay valid');
   const doc = task('steps:\n  - image: debian:12\n    script: |\n      [[ -n "$X" ]] && echo set');
   const f = findings(doc, 'sh-bashism');
   assert.equal(f.length, 1);

@@ -11,6 +11,8 @@ export interface Finding {
   path: string;
   /** Keys/indexes of the node in the (v1) document, for the source position. */
   raw: PathSegment[];
+  /** Character index inside the string at `raw` the finding is about (for an exact line:col). */
+  index?: number;
   details?: string;
 }
 

@@ -32,6 +32,7 @@ export function scriptReferences(site: ContainerSite): Finding[] {
       message: `${what} reference ${ref} in a script: ${risk}`,
       path: `${site.path}.script`,
       raw: [...site.raw, 'script'],
+      index: m.index,
       details,
     });
   }

@@ -29,7 +29,10 @@ const BASHISMS: Bashism[] = [
   { name: '== inside [ ]', test: /(^|[\s;&|(!])\[\s[^\]\n]*\s==\s[^\]\n]*\s\](?!\])/ },
 ];
 
-/** The script's code with quoted strings, comments and here-document bodies blanked. */
+/**
+ * The script's code with quoted strings, comments and here-document bodies blanked (replaced by
+ * spaces, newlines kept), so indexes into it are indexes into the script.
+ */
 export function codeOnly(script: string): string {
   let out = '';
   let i = 0;
@@ -37,7 +40,7 @@ export function codeOnly(script: string): string {
   while (i < script.length) {
     const c = script[i]!;
     if (c === '\\') {
-      out += '  ';
+      out += i + 1 < script.length ? '  ' : ' ';
       i += 2;
       continue;
     }
@@ -51,7 +54,10 @@ export function codeOnly(script: string): string {
       continue;
     }
     if (c === '#' && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) {
-      while (i < script.length && script[i] !== '\n') i++;
+      while (i < script.length && script[i] !== '\n') {
+        out += ' ';
+        i++;
+      }
       continue;
     }
     if (c === '<' && script.startsWith('<<', i) && script[i + 2] !== '<') {
@@ -73,7 +79,7 @@ export function codeOnly(script: string): string {
           const eol = script.indexOf('\n', i);
           const line = script.slice(i, eol === -1 ? script.length : eol);
           i = eol === -1 ? script.length : eol + 1;
-          out += '\n';
+          out += ' '.repeat(line.length) + (eol === -1 ? '' : '\n');
           if (line.trim() === word) break;
         }
       }
@@ -102,9 +108,19 @@ export function runsUnderSh(script: string): boolean {
 }
 
 export function bashisms(script: string): string[] {
+  return findBashisms(script).map((b) => b.name);
+}
+
+/** Each bash-only construct found, with the index of its first occurrence in the script. */
+function findBashisms(script: string): { name: string; index: number }[] {
   if (!runsUnderSh(script)) return [];
   const code = codeOnly(script);
-  return BASHISMS.filter((b) => b.test.test(code)).map((b) => b.name);
+  const found: { name: string; index: number }[] = [];
+  for (const b of BASHISMS) {
+    const m = b.test.exec(code);
+    if (m) found.push({ name: b.name, index: m.index + (m[1]?.length ?? 0) });
+  }
+  return found;
 }
 
 export function shellRules(site: ContainerSite): Finding[] {
@@ -113,14 +129,15 @@ export function shellRules(site: ContainerSite): Finding[] {
   const out: Finding[] = [];
   const path = `${site.path}.script`;
   const raw = [...site.raw, 'script'];
-  const found = bashisms(script);
+  const found = findBashisms(script);
   if (found.length) {
     const how = script.trim().startsWith('#!') ? 'its shebang is sh' : 'it has no shebang, so Tekton runs it with #!/bin/sh';
     out.push({
       rule: 'sh-bashism',
-      message: `script uses bash-only syntax (${found.join(', ')}) but ${how}; it fails where /bin/sh is dash`,
+      message: `script uses bash-only syntax (${found.map((b) => b.name).join(', ')}) but ${how}; it fails where /bin/sh is dash`,
       path,
       raw,
+      index: Math.min(...found.map((b) => b.index)),
       details: 'Start the script with #!/usr/bin/env bash (if the image has bash) or use POSIX sh syntax.',
     });
   }
@@ -131,6 +148,7 @@ export function shellRules(site: ContainerSite): Finding[] {
       message: `the first line "${firstLine}" looks like an interpreter but lacks #!: sh runs it as a command`,
       path,
       raw,
+      index: script.indexOf(firstLine),
       details: `Write #!${firstLine}`,
     });
   } else if (script.trim().startsWith('#!') && !script.startsWith('#!')) {

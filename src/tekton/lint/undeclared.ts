@@ -24,6 +24,7 @@ export function undeclaredWorkspaces(site: SpecSite): Finding[] {
           message: `workspace "${name}" is not declared: ${m[0]} stays literal text`,
           path: s.path,
           raw: s.raw,
+          index: m.index,
           details: `Tekton does not reject references to undeclared workspaces; it leaves them unreplaced. Declare it under ${site.path}.workspaces.`,
         });
       }
@@ -58,12 +59,12 @@ export function undeclaredParams(site: SpecSite): Finding[] {
   const declared = site.params;
   if (!declared) return [];
   const out: Finding[] = [];
-  const report = (name: string, ref: string, path: string, raw: (string | number)[], why: string) =>
-    out.push({ rule: 'undeclared-param', message: `param "${name}" is not declared: ${ref} stays literal text`, path, raw, details: why });
+  const report = (name: string, ref: string, path: string, raw: (string | number)[], why: string, index?: number) =>
+    out.push({ rule: 'undeclared-param', message: `param "${name}" is not declared: ${ref} stays literal text`, path, raw, details: why, ...(index === undefined ? {} : { index }) });
   for (const s of uncheckedParamFields(site)) {
     for (const m of s.text.matchAll(PARAM_REF)) {
       const name = m[2] ?? m[3] ?? m[4] ?? '';
-      if (!declared.has(name)) report(name, m[0], s.path, s.raw, 'Tekton does not check param references in this field and leaves unknown ones unreplaced.');
+      if (!declared.has(name)) report(name, m[0], s.path, s.raw, 'Tekton does not check param references in this field and leaves unknown ones unreplaced.', m.index);
     }
   }
   // `$(inputs.params.x)` is substituted like `$(params.x)` but never validated, wherever it is.
@@ -71,7 +72,7 @@ export function undeclaredParams(site: SpecSite): Finding[] {
     for (const s of strings(site.spec[field], `${site.path}.${field}`, [...site.raw, field])) {
       for (const m of s.text.matchAll(PARAM_REF)) {
         const name = m[2] ?? m[3] ?? m[4] ?? '';
-        if (m[1] && !declared.has(name)) report(name, m[0], s.path, s.raw, 'Tekton never validates the legacy $(inputs.params.x) form.');
+        if (m[1] && !declared.has(name)) report(name, m[0], s.path, s.raw, 'Tekton never validates the legacy $(inputs.params.x) form.', m.index);
       }
     }
   }

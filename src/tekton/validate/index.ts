@@ -32,6 +32,8 @@ export interface ValidateOptions {
 interface Located {
   d: Diagnostic;
   raw: PathSegment[];
+  /** A character inside the string at `raw`. */
+  index?: number;
   /** Point at the key rather than the value (unknown fields). */
   atKey?: boolean;
 }
@@ -56,9 +58,10 @@ export function validateDocs(docs: readonly LoadedDoc[], opts: ValidateOptions =
   const tasks = taskLookup(docs);
   for (const doc of docs) {
     const found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks);
-    const placed = found.map(({ d, raw, atKey }) => {
+    const placed = found.map(({ d, raw, atKey, index }) => {
       const src = sourcePath(doc.value, raw);
-      return { ...d, file: doc.file, pos: safePos(() => (atKey ? doc.keyPos(src) : doc.pos(src))) };
+      const at = () => (atKey ? doc.keyPos(src) : index !== undefined ? doc.textPos(src, index) : doc.pos(src));
+      return { ...d, file: doc.file, pos: safePos(at) };
     });
     placed.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
     out.push(...placed);
@@ -170,7 +173,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
   }
   out.push(...fromFieldErrors(errs));
   for (const f of lintDocument(kind, defaulted)) {
-    out.push({ d: { severity: lintSeverity, message: f.message, paths: [f.path], rule: f.rule, ...(f.details ? { details: f.details } : {}) }, raw: f.raw });
+    out.push({ d: { severity: lintSeverity, message: f.message, paths: [f.path], rule: f.rule, ...(f.details ? { details: f.details } : {}) }, raw: f.raw, ...(f.index === undefined ? {} : { index: f.index }) });
   }
   return out;
 }
