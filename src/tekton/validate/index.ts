@@ -78,16 +78,21 @@ export function validateResource(value: unknown, opts: ValidateOptions = {}): Di
   return check(value, typeof v.kind === 'string' ? v.kind : '', typeof v.apiVersion === 'string' ? v.apiVersion : '', opts).map((l) => l.d);
 }
 
-/** Tasks among the documents by name (names defined more than once are left out). */
+/** Tasks among the documents by name (names defined more than once are left out); built on first use. */
 function taskLookup(docs: readonly LoadedDoc[]): (name: string) => TaskSpec | undefined {
-  const byName = new Map<string, TaskSpec | null>();
-  for (const d of docs) {
-    if (d.kind !== 'Task' || !d.name) continue;
-    const v1 = toV1(d.value);
-    const spec = isObj(v1) && isObj(v1.spec) ? (defaultTaskSpec(v1.spec) as unknown as TaskSpec) : undefined;
-    byName.set(d.name, byName.has(d.name) || !spec ? null : spec);
-  }
-  return (name) => byName.get(name) ?? undefined;
+  let byName: Map<string, TaskSpec | null> | undefined;
+  return (name) => {
+    if (!byName) {
+      byName = new Map();
+      for (const d of docs) {
+        if (d.kind !== 'Task' || !d.name) continue;
+        const v1 = toV1(d.value);
+        const spec = isObj(v1) && isObj(v1.spec) ? (defaultTaskSpec(v1.spec) as unknown as TaskSpec) : undefined;
+        byName.set(d.name, byName.has(d.name) || !spec ? null : spec);
+      }
+    }
+    return byName.get(name) ?? undefined;
+  };
 }
 
 function safePos(f: () => Position): Position {
