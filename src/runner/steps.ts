@@ -283,7 +283,8 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
   return done(finish(base, started, exit, reason, terminationReason, message, containerExit, budgetOnly));
 }
 
-function finish(base: StepState, started: Date, exitCode: number, reason: string, terminationReason: string, message: RunResultEntry[], containerExit: number, budgetOnly = false): StepRecord {
+function finish(base: StepState, started: Date, exitCode: number, reason: string, terminationReason: string, written: RunResultEntry[], containerExit: number, budgetOnly = false): StepRecord {
+  const message = parsedMessage(written);
   const visible = message.filter((e) => e.type !== 3);
   const state: StepState = {
     ...base,
@@ -297,6 +298,13 @@ function finish(base: StepState, started: Date, exitCode: number, reason: string
     terminationReason,
   };
   return { state, message, containerExit, timedOut: terminationReason === 'TimeoutExceeded', failedPost: containerExit !== 0 && !budgetOnly };
+}
+
+/** What the controller reads back from a termination message: one entry per key (the last), sorted by key. */
+function parsedMessage(entries: readonly RunResultEntry[]): RunResultEntry[] {
+  const byKey = new Map<string, RunResultEntry>();
+  for (const e of entries) byKey.set(e.key, e);
+  return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** A step the TaskRun timeout or a cancel cut short (running or not yet started), as Tekton reports it. */

@@ -202,7 +202,8 @@ describe('results', () => {
   results: [{name: s}, {name: j}]
   steps:
     - {name: write, image: alpine, script: 'echo hi > $(results.s.path); printf "[\\"x\\"]" > $(results.j.path)'}`));
-    assert.deepEqual(r.taskRun.status!.results, [{ name: 's', type: 'string', value: 'hi\n' }, { name: 'j', type: 'string', value: '["x"]' }]);
+    // The controller reads a step's termination message back sorted by key.
+    assert.deepEqual(r.taskRun.status!.results, [{ name: 'j', type: 'string', value: '["x"]' }, { name: 's', type: 'string', value: 'hi\n' }]);
   });
 
   it('step results reach later steps through $(steps.<s>.results.<r>) and a task result value', async () => {
@@ -222,7 +223,7 @@ describe('results', () => {
     assert.equal(condition(r.taskRun)!.status, 'True', r.log);
     assert.match(r.log, /^\[consume\] hello a b second=b$/m);
     assert.match(r.log, /^\[env\] W=hello!$/m);
-    assert.deepEqual(r.taskRun.status!.steps![0]!.results, [{ name: 'word', type: 'string', value: 'hello' }, { name: 'list', type: 'array', value: ['a', 'b'] }]);
+    assert.deepEqual(r.taskRun.status!.steps![0]!.results, [{ name: 'list', type: 'array', value: ['a', 'b'] }, { name: 'word', type: 'string', value: 'hello' }]);
     assert.deepEqual(r.taskRun.status!.results, [{ name: 'out', type: 'array', value: ['a', 'b'] }]);
   });
 });
