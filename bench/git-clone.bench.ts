@@ -71,21 +71,17 @@ async function bigRepo(): Promise<string> {
   return repo;
 }
 
-/** The git commands the plugin runs, for the same clone, as a plain sh script. */
+/** The git commands the plugin runs for this clone (a fresh folder, no submodules), as a plain sh script. */
 const PLAIN_SH = `set -e
 git config --global --add safe.directory "$OUT"
 git -c init.defaultBranch=main init "$OUT"
 cd "$OUT"
-git config --global --add safe.directory "$OUT"
-git remote get-url origin 2>/dev/null || git remote add origin "$URL"
-git config core.sshCommand 'ssh -o StrictHostKeyChecking=accept-new'
+if [ "$DEPTH" != 0 ]; then git config remote.origin.url "$URL"; DEPTH_ARG="--depth=$DEPTH"; else git remote add origin "$URL"; DEPTH_ARG=; fi
 git config http.sslVerify true
-if [ "$DEPTH" != 0 ]; then git config --unset remote.origin.fetch; DEPTH_ARG="--depth=$DEPTH"; else DEPTH_ARG=; fi
 git fetch --recurse-submodules=yes $DEPTH_ARG origin --update-head-ok --force ''
-git show -q --pretty=format:%H FETCH_HEAD >/dev/null
+git show -q --pretty=format:%H%n%ct%n%D 'FETCH_HEAD^{commit}' >/dev/null
 git -c advice.detachedHead=false checkout -f FETCH_HEAD
-git show -q --pretty=format:%H%n%ct%n%D HEAD >/dev/null
-git submodule update --recursive --init --force $DEPTH_ARG
+if [ -f .gitmodules ]; then git submodule update --recursive --init --force $DEPTH_ARG; fi
 `;
 
 interface Sample {

@@ -77,7 +77,13 @@ async function cloneAsTask(s: Settings, ws: CloneWorkspaces, exec: Exec, log: Cl
   await git(['config', '--global', '--add', 'safe.directory', ws.output.path]);
   const checkout = await withRestore(dir, () =>
     fetchRepo(
-      { ...s, path: dir.path, sshCommand: sshCommand(home), sshCredentialDirs: [join(home, '.ssh'), TEKTON_CREDS_SSH] },
+      {
+        ...s,
+        path: dir.path,
+        safeDirectoryAdded: dir.path === ws.output.path,
+        sshCommand: sshCommand(home),
+        sshCredentialDirs: [join(home, '.ssh'), TEKTON_CREDS_SSH],
+      },
       git,
       (l) => log.info(l),
     ),
@@ -90,7 +96,11 @@ async function cloneAsGitInit(s: Settings, path: string, exec: Exec, log: CloneL
   const git = makeGit({ exec, env: { GIT_TERMINAL_PROMPT: '0', ...s.proxies }, cwd: process.cwd(), verbose: s.verbose, log: (l) => log.info(l) });
   const dir: CheckoutDir = { root: path, path, firstMissing: topmostMissing(path) };
   const checkout = await withRestore(dir, () =>
-    fetchRepo({ ...s, path, sshCommand: home ? sshCommand(home) : undefined, sshCredentialDirs: [join(home, '.ssh'), TEKTON_CREDS_SSH] }, git, (l) => log.info(l)),
+    fetchRepo(
+      { ...s, path, safeDirectoryAdded: false, sshCommand: home ? sshCommand(home) : undefined, sshCredentialDirs: [join(home, '.ssh'), TEKTON_CREDS_SSH] },
+      git,
+      (l) => log.info(l),
+    ),
   );
   const termination = s.terminationMessagePath || (existsSync(dirname(TEKTON_TERMINATION)) ? TEKTON_TERMINATION : '');
   if (termination) {
