@@ -107,6 +107,13 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
   const plan = planned.plan;
 
   const steps: Step[] = plan.substituted.steps.map((s) => mergeStepTemplate(plan.substituted.stepTemplate, s));
+  // onError may come from a param: checked after substitution, when Tekton builds the pod.
+  const badOnError = steps.find((s) => s.onError !== undefined && s.onError !== 'continue' && s.onError !== 'stopAndFail');
+  if (badOnError) {
+    const why = `task step onError must be either "continue" or "stopAndFail" but it is set to an invalid value "${badOnError.onError}"`;
+    const what = tr.spec.taskSpec ? 'Maybe invalid TaskSpec' : `Maybe missing or invalid Task ${tr.metadata.namespace}/${plan.taskName}`;
+    return failed({ reason: 'PodCreationFailed', message: `failed to create task run pod "${tr.metadata.name}": ${why}. ${what}` }, plan.substituted);
+  }
   const tektonDir = scratchDir();
   try {
     return await runPlanned(input, opts, tr, plan, steps, tektonDir, start, failed);

@@ -149,6 +149,21 @@ taskSpec:
   });
 }
 
+describe('pod creation', () => {
+  it('an onError taken from a param is checked after substitution (PodCreationFailed)', async () => {
+    const r = await one(taskRun(`params: [{name: mode, value: ignore}]
+taskSpec:
+  params: [{name: mode}]
+  steps: [{name: s, image: alpine, onError: $(params.mode), script: 'echo ran'}]`, 'pod'));
+    assert.deepEqual(cond(r.taskRun), {
+      status: 'False',
+      reason: 'PodCreationFailed',
+      message: 'failed to create task run pod "pod": task step onError must be either "continue" or "stopAndFail" but it is set to an invalid value "ignore". Maybe invalid TaskSpec',
+    });
+    assert.doesNotMatch(r.log, /ran/);
+  });
+});
+
 describe('TaskRun spec.status', () => {
   it('a TaskRun created cancelled fails at once; a pending one stays Unknown; no step runs', async () => {
     const steps = `taskSpec:\n  steps: [{name: s, image: alpine, script: 'echo ran'}]`;
