@@ -19,13 +19,16 @@ export function validateTaskRunSpec(ts: TaskRunSpec, flags: FeatureFlags): Field
     errs.also(validateRef(r.name ?? '', r.resolver ?? '', r.params, flags, []).viaField('taskRef'));
   }
   if (ts.taskSpec !== undefined) errs.also(validateTaskSpec(ts.taskSpec, flags).viaField('taskSpec'));
-  errs.also(duplicateParamNames(ts.params ?? [], []).viaField('params'));
-  errs.also(validateInlineParameters(ts, flags));
-  errs.also(validateWorkspaceBindings(ts.workspaces ?? []).viaField('workspaces'));
   const gateAt = (feature: string, want: 'alpha' | 'beta', raw: PathSegment[]) => {
     const msg = apiFieldsGate(flags, feature, want);
     if (msg) errs.addPathless(msg, raw);
   };
+  (ts.params ?? []).forEach((p, i) => {
+    if (p && decodeParamValue(p.value).type === 'object') gateAt('object type parameter', 'beta', ['params', i]);
+  });
+  errs.also(duplicateParamNames(ts.params ?? [], []).viaField('params'));
+  errs.also(validateInlineParameters(ts, flags));
+  errs.also(validateWorkspaceBindings(ts.workspaces ?? []).viaField('workspaces'));
   const spec = ts as TaskRunSpec & { debug?: unknown };
   if (spec.debug !== undefined) gateAt('debug', 'alpha', ['debug']);
   for (const field of ['stepSpecs', 'sidecarSpecs'] as const) {
