@@ -33,9 +33,10 @@ const cases: Case[] = [
 ];
 
 // Through a StepAction a value crosses more than one substitution (Task params into the step's
-// params, those into the StepAction), and whether `$(params.…)` text inside a value survives then
-// depends on the resolver's passes; these cases keep to the issue's list (empty, -x,
-// newline+unicode, arrays of 0 and 3, an object) without `$(`.
+// params, those into the StepAction, then the Task-level pass over the inlined step), so
+// `$(params.…)` text inside a value is replaced there (tektite run does it as the reconciler
+// does); these cases keep to the issue's list (empty, -x, newline+unicode, arrays of 0 and 3,
+// an object) without `$(`.
 const stepActionCases: Case[] = cases.map((c) => ({
   ...c,
   text: c.text.replace(/\$\(/g, '$ ('),
@@ -101,9 +102,7 @@ test('a secret param never reaches the run log', () => {
   assert.match(r.stdout, /summary = shout=false count=2 level=normal token-length=17/);
 });
 
-// TODO(issue 3): drop `todo` once `tektite run` resolves steps[].ref StepActions (with
-// sourceOverlays for their tektite.dev/source annotation).
-test('the same through the StepAction wrapped in a Task', { todo: 'waits for StepAction refs in tektite run' }, () => {
+test('the same through the StepAction wrapped in a Task', () => {
   const gen = tektite(['generate', source, '--stepaction', '-o', 'stepaction.yaml']);
   assert.equal(gen.code, 0, gen.stderr);
   writeFileSync(join(dir, 'wrapper.yaml'), stringify(generateStepActionTask(echoAll)));
