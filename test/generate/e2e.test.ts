@@ -112,3 +112,16 @@ test('the same through the StepAction wrapped in a Task', () => {
   writeFileSync(join(dir, 'taskruns-sa.yaml'), taskRuns('echo-all-via-stepaction', stepActionCases));
   runAndCheck(['taskruns-sa.yaml', '-f', 'wrapper.yaml', '-f', 'stepaction.yaml'], 'StepAction', stepActionCases);
 });
+
+test('property: random values through the generated Task and tektite run come back byte-equal', async () => {
+  const { default: fc } = await import('fast-check');
+  const unicode = fc.string({ unit: 'grapheme', maxLength: 25 }).filter((s) => !s.includes('\0'));
+  const tricky = fc.string({ unit: fc.constantFrom('a', '-', '$', '(', ')', '\n', '\r', '\t', ' ', '"', "'", '\\', '=', ',', ':', '{', '[', 'ü', '🚀'), maxLength: 12 });
+  const text = fc.oneof(unicode, tricky);
+  const random: Case[] = fc
+    .sample(fc.record({ text, items: fc.array(text, { maxLength: 5 }), a: text, b: text }), { numRuns: 10, seed: 4242 })
+    .map((r, i) => ({ name: `random-${i}`, text: r.text, items: r.items, meta: { a: r.a, b: r.b } }));
+  assert.equal(tektite(['generate', source, '-o', 'task-random.yaml']).code, 0);
+  writeFileSync(join(dir, 'taskruns-random.yaml'), taskRuns('echo-all', random));
+  runAndCheck(['taskruns-random.yaml', '-f', 'task-random.yaml'], 'random', random);
+});
