@@ -102,6 +102,7 @@ export default defineStep({
         { output: ws.output, sshDirectory: ws['ssh-directory'], basicAuth: ws['basic-auth'], sslCaDirectory: ws['ssl-ca-directory'] },
         ctx.exec,
         { info: (l) => ctx.log.info(l), warning: (l) => ctx.log.warning(l) },
+        ctx.env.HOME,
       );
       return { commit: cloned.commit, url: cloned.url, 'committer-date': cloned.committerDate };
     } catch (e) {

@@ -48,8 +48,9 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-export async function clone(s: Settings, ws: CloneWorkspaces, exec: Exec, log: CloneLog): Promise<CloneResult> {
-  return s.gitInitPath === undefined ? cloneAsTask(s, ws, exec, log) : cloneAsGitInit(s, s.gitInitPath, exec, log);
+/** `stepHome` is the step's $HOME, which git-init mode leaves to git as it finds it. */
+export async function clone(s: Settings, ws: CloneWorkspaces, exec: Exec, log: CloneLog, stepHome = ''): Promise<CloneResult> {
+  return s.gitInitPath === undefined ? cloneAsTask(s, ws, exec, log) : cloneAsGitInit(s, s.gitInitPath, stepHome, exec, log);
 }
 
 async function cloneAsTask(s: Settings, ws: CloneWorkspaces, exec: Exec, log: CloneLog): Promise<CloneResult> {
@@ -91,8 +92,7 @@ async function cloneAsTask(s: Settings, ws: CloneWorkspaces, exec: Exec, log: Cl
   return { commit: checkout.commit, url: redactCredentials(s.url), committerDate: checkout.committerDate };
 }
 
-async function cloneAsGitInit(s: Settings, path: string, exec: Exec, log: CloneLog): Promise<CloneResult> {
-  const home = process.env.HOME ?? '';
+async function cloneAsGitInit(s: Settings, path: string, home: string, exec: Exec, log: CloneLog): Promise<CloneResult> {
   const git = makeGit({ exec, env: { GIT_TERMINAL_PROMPT: '0', ...s.proxies }, cwd: process.cwd(), verbose: s.verbose, log: (l) => log.info(l) });
   const dir: CheckoutDir = { root: path, path, firstMissing: topmostMissing(path) };
   const checkout = await withRestore(dir, () =>
