@@ -1,7 +1,12 @@
 // Results: checked against their declared type, encoded exactly (a string as is, an array or object
 // as compact JSON), measured against Tekton's 4096-byte termination message, then written.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import type * as Fs from 'node:fs';
+
+// A named ESM import of node:fs reads every export, which loads fs streams: a few ms of every
+// step's start-up. require() leaves them lazy.
+const { closeSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync } = createRequire(import.meta.url)('node:fs') as typeof Fs;
 import type { ResultSpec } from './declare.js';
 
 /** Tekton's limit for the termination message of one step container (tekton-semantics §5.3). */
