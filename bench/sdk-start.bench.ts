@@ -1,7 +1,7 @@
 // Cold start of a bundled plugin: `node echo-all.mjs --help` (and a full run writing results)
 // against `node -e 0`, plus the bundle's size. Target: --help within 20 ms of `node -e 0`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -76,8 +76,12 @@ try {
     RESULT_META_PATH: join(results, 'meta'),
     RESULT_SUMMARY_PATH: join(results, 'summary'),
   };
+  // What any ESM program that prints a line pays over `node -e 0` (the ESM loader, stdout).
+  const hello = join(dir, 'hello.mjs');
+  writeFileSync(hello, "process.stdout.write('hello\\n');\n");
   const cases = [
     { label: 'node -e 0', argv: ['-e', '0'] },
+    { label: 'node hello.mjs (prints one line)', argv: [hello] },
     { label: 'echo-all.mjs --help', argv: [plain, '--help'] },
     { label: 'echo-all.min.mjs --help', argv: [minified, '--help'] },
     { label: 'echo-all.mjs (full run, 4 results)', argv: [plain, '--tektite-array=items', 'a', 'b'], env: runEnv },
