@@ -20,6 +20,8 @@ const lintCache = mkdtempSync(join(tmpdir(), 'tektite-bench-tekton-lint-'));
 interface Row {
   name: string;
   ms: number[];
+  /** CPU time (user + system): less distorted than wall time when the machine is shared. */
+  cpu: number[];
   rssMiB?: number;
   note?: string;
 }
@@ -31,13 +33,23 @@ const median = (xs: number[]) => {
 };
 
 /** Runs a command under /usr/bin/time; returns wall ms (measured here) and peak RSS (KiB). */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; rssKiB: number; status: number | null; stdout: string; stderr: string } {
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; cpu: number; rssKiB: number; status: number | null; stdout: string; stderr: string } {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME_MAXRSS=%M', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME_MAXRSS=%M TIME_CPU=%U+%S', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - t0;
-  const m = /TIME_MAXRSS=(\d+)/.exec(r.stderr ?? '');
-  const stderr = (r.stderr ?? '').replace(/TIME_MAXRSS=\d+\n?/, '').replace(/^Command exited with non-zero status \d+\n/m, '');
-  return { ms, rssKiB: m ? Number(m[1]) : NaN, status: r.status, stdout: r.stdout ?? '', stderr };
+  const m = /TIME_MAXRSS=(\d+) TIME_CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
+  const stderr = (r.stderr ?? '').replace(/TIME_MAXRSS=.*\n?/, '').replace(/^Command exited with non-zero status \d+\n/m, '');
+  return { ms, cpu: m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN, rssKiB: m ? Number(m[1]) : NaN, status: r.status, stdout: r.stdout ?? '', stderr };
+}
+
+/** Wall and CPU milliseconds of an in-process call. */
+async function measure(f: () => unknown): Promise<{ ms: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await f();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpu: (c.user + c.system) / 1000 };
 }
 
 async function main(): Promise<void> {
@@ -49,36 +61,9 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs (timings on a busy machine are inflated)`);
   console.log(`corpus: ${files.length} files under ${corpusDir} (${dirs.map((d) => d.slice(corpusDir.length + 1)).join(', ')}); ${REPEATS} repeats each\n`);
 
-  // tektite in-process: load + validate (first run included: a CLI user pays the cold JIT too).
-  const inproc: number[] = [];
-  const validateOnly: number[] = [];
-  let findings = 0;
-  for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now();
-    const loaded = loadPaths(dirs);
-    const t1 = performance.now();
-    findings = validateDocs(loaded.tekton).length;
-    const t2 = performance.now();
-    inproc.push(t2 - t0);
-    validateOnly.push(t2 - t1);
-  }
-  rows.push({ name: 'tektite in-process (load + validate)', ms: inproc, rssMiB: process.resourceUsage().maxRSS / 1024, note: `${findings} findings; RSS is this bench process` });
-  rows.push({ name: 'tektite in-process (validate only)', ms: validateOnly });
-
-  // tektite CLI
-  const cli: number[] = [];
-  let cliRss = 0;
-  let cliSummary = '';
-  for (let i = 0; i < REPEATS; i++) {
-    const r = timed(process.execPath, [tektiteBin, 'validate', ...dirs]);
-    cli.push(r.ms);
-    cliRss = Math.max(cliRss, r.rssKiB);
-    cliSummary = r.stderr.trim().split('\n').pop() ?? '';
-  }
-  rows.push({ name: 'tektite validate (CLI)', ms: cli, rssMiB: cliRss / 1024, note: cliSummary });
-
-  // @ibm/tekton-lint
+  // @ibm/tekton-lint: does it run here at all?
   const env = { ...process.env, TL_CACHE_DIR: lintCache };
+  process.env.TL_CACHE_DIR = lintCache;
   const probe = timed(process.execPath, [tektonLintBin, '--format', 'json', ...files], env);
   let lintProblems: number | undefined;
   try {
@@ -86,45 +71,78 @@ async function main(): Promise<void> {
   } catch {
     console.log(`@ibm/tekton-lint could not run on the corpus (exit ${probe.status}): ${probe.stderr.trim().split('\n').slice(-3).join(' | ') || 'no output'}\n`);
   }
+  let lintApi: { Config: new (c: Record<string, unknown>) => unknown; Linter: { run(c: unknown): Promise<unknown[]> } } | undefined;
   if (lintProblems !== undefined) {
-    const lint: number[] = [];
-    let lintRss = 0;
-    for (let i = 0; i < REPEATS; i++) {
-      const r = timed(process.execPath, [tektonLintBin, '--format', 'json', ...files], env);
-      lint.push(r.ms);
-      lintRss = Math.max(lintRss, r.rssKiB);
-    }
-    rows.push({ name: '@ibm/tekton-lint (CLI)', ms: lint, rssMiB: lintRss / 1024, note: `${lintProblems} problems` });
     try {
-      process.env.TL_CACHE_DIR = lintCache;
-      const { Config, Linter } = (await import('@ibm/tekton-lint')) as unknown as {
-        Config: new (c: Record<string, unknown>) => unknown;
-        Linter: { run(c: unknown): Promise<unknown[]> };
-      };
-      const lintIn: number[] = [];
-      for (let i = 0; i < REPEATS; i++) {
-        const t0 = performance.now();
-        await Linter.run(new Config({ _: files, config: lintCache, format: 'json', quiet: false }));
-        lintIn.push(performance.now() - t0);
-      }
-      rows.push({ name: '@ibm/tekton-lint in-process (Linter.run)', ms: lintIn });
+      lintApi = (await import('@ibm/tekton-lint')) as unknown as typeof lintApi;
     } catch (e) {
-      console.log(`@ibm/tekton-lint in-process API failed: ${(e as Error).message}\n`);
+      console.log(`@ibm/tekton-lint in-process API could not be loaded: ${(e as Error).message}\n`);
     }
   }
 
+  // Interleaved repeats, so a load change on this shared machine hits every contender alike.
+  const row = (name: string): Row => ({ name, ms: [], cpu: [] });
+  const inproc = row('tektite in-process (load + validate)');
+  const loadOnly = row('tektite in-process (load only)');
+  const validateOnly = row('tektite in-process (validate only)');
+  const lintIn = row('@ibm/tekton-lint in-process (Linter.run)');
+  const cli = row('tektite validate (CLI)');
+  const lintCli = row('@ibm/tekton-lint (CLI)');
+  let findings = 0;
+  let cliRss = 0;
+  let lintRss = 0;
+  for (let i = 0; i < REPEATS; i++) {
+    let loaded = loadPaths([]);
+    const l = await measure(() => {
+      loaded = loadPaths(dirs);
+    });
+    const v = await measure(() => {
+      findings = validateDocs(loaded.tekton).length;
+    });
+    loadOnly.ms.push(l.ms);
+    loadOnly.cpu.push(l.cpu);
+    validateOnly.ms.push(v.ms);
+    validateOnly.cpu.push(v.cpu);
+    inproc.ms.push(l.ms + v.ms);
+    inproc.cpu.push(l.cpu + v.cpu);
+    if (lintApi) {
+      const api = lintApi;
+      const r = await measure(() => api.Linter.run(new api.Config({ _: files, config: lintCache, format: 'json', quiet: false })));
+      lintIn.ms.push(r.ms);
+      lintIn.cpu.push(r.cpu);
+    }
+    const c = timed(process.execPath, [tektiteBin, 'validate', ...dirs]);
+    cli.ms.push(c.ms);
+    cli.cpu.push(c.cpu);
+    cliRss = Math.max(cliRss, c.rssKiB);
+    cli.note = c.stderr.trim().split('\n').pop() ?? '';
+    if (lintProblems !== undefined) {
+      const t = timed(process.execPath, [tektonLintBin, '--format', 'json', ...files], env);
+      lintCli.ms.push(t.ms);
+      lintCli.cpu.push(t.cpu);
+      lintRss = Math.max(lintRss, t.rssKiB);
+    }
+  }
+  inproc.note = `${findings} findings`;
+  cli.rssMiB = cliRss / 1024;
+  lintCli.rssMiB = lintRss / 1024;
+  lintCli.note = `${lintProblems} problems`;
+  rows.push(inproc, loadOnly, validateOnly);
+  if (lintIn.ms.length) rows.push(lintIn);
+  rows.push(cli);
+  if (lintCli.ms.length) rows.push(lintCli);
+
   const w = Math.max(...rows.map((r) => r.name.length));
-  console.log(`${'what'.padEnd(w)}  median ms   min–max ms        files/s   peak RSS`);
+  console.log(`${'what'.padEnd(w)}  wall median   min–max ms      CPU median  files/s (wall)  peak RSS`);
   for (const r of rows) {
     const med = median(r.ms);
     const spread = `${Math.min(...r.ms).toFixed(0)}–${Math.max(...r.ms).toFixed(0)}`;
     const rss = r.rssMiB !== undefined ? `${r.rssMiB.toFixed(0)} MiB` : '';
-    console.log(`${r.name.padEnd(w)}  ${med.toFixed(1).padStart(9)}   ${spread.padEnd(15)}  ${(files.length / (med / 1000)).toFixed(0).padStart(8)}   ${rss.padEnd(9)}${r.note ? `  (${r.note})` : ''}`);
+    console.log(`${r.name.padEnd(w)}  ${med.toFixed(0).padStart(8)} ms   ${spread.padEnd(14)}  ${median(r.cpu).toFixed(0).padStart(7)} ms  ${(files.length / (med / 1000)).toFixed(0).padStart(14)}  ${rss.padEnd(9)}${r.note ? `  (${r.note})` : ''}`);
   }
-  const get = (name: string) => rows.find((r) => r.name === name);
-  const ratio = (slow?: Row, fast?: Row) => (slow && fast ? `${(median(slow.ms) / median(fast.ms)).toFixed(1)}x` : 'n/a');
-  console.log(`\nratio CLI: tekton-lint / tektite = ${ratio(get('@ibm/tekton-lint (CLI)'), get('tektite validate (CLI)'))}`);
-  console.log(`ratio in-process: tekton-lint / tektite = ${ratio(get('@ibm/tekton-lint in-process (Linter.run)'), get('tektite in-process (load + validate)'))}`);
+  const ratio = (slow: Row, fast: Row, k: 'ms' | 'cpu') => (slow.ms.length && fast.ms.length ? `${(median(slow[k]) / median(fast[k])).toFixed(1)}x` : 'n/a');
+  console.log(`\nratio CLI (tekton-lint / tektite): wall ${ratio(lintCli, cli, 'ms')}, CPU ${ratio(lintCli, cli, 'cpu')}`);
+  console.log(`ratio in-process (tekton-lint / tektite load+validate): wall ${ratio(lintIn, inproc, 'ms')}, CPU ${ratio(lintIn, inproc, 'cpu')}`);
 
   // Start-up: the CLI must not load YAML or the validator for --version.
   const start = (args: string[]) => {
