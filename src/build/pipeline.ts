@@ -1,7 +1,7 @@
 // From a bundle to outputs: resolve the base, build the image, then write an OCI layout, a
 // docker-archive tarball and/or push. The CLI adds the plugin loading, bundling and YAML.
 import { gunzipSync } from 'node:zlib';
-import { findNodePath, resolveBase, type ResolvedBase } from './base.js';
+import { findNodePath, resolveBase, type BasePlatform, type ResolvedBase } from './base.js';
 import { BlobStore } from './blob-store.js';
 import { writeDockerArchive } from './docker-archive.js';
 import { buildImage, type BuiltImage } from './image.js';
@@ -41,21 +41,28 @@ export class Builder {
   }
 
   async build(req: BuildRequest): Promise<{ image: BuiltImage; base: ResolvedBase }> {
-    const baseRef = parseImageRef(req.base);
-    const client = this.client(baseRef.registry);
-    const base = await resolveBase(client, baseRef, req.platforms, this.store);
+    const base = await resolveBase(this.client(parseImageRef(req.base).registry), parseImageRef(req.base), req.platforms, this.store);
     const nodePaths: string[] = [];
-    for (const bp of base.platforms) {
-      nodePaths.push(
-        await findNodePath(bp, async (layer) => {
-          await client.fetchBlob(baseRef.repository, layer.digest, this.store);
-          const bytes = this.store.read(layer.digest);
-          return layer.mediaType.endsWith('gzip') ? gunzipSync(bytes) : bytes;
-        }),
-      );
-    }
+    for (const bp of base.platforms) nodePaths.push(await this.nodePath(base, bp));
     const image = buildImage({ name: req.name, bundle: req.bundle, base, nodePaths, labels: req.labels, epoch: req.epoch }, this.store);
     return { image, base };
+  }
+
+  /** Where node is in one platform of the base (downloading its layers only when the entrypoint does not say). */
+  async nodePath(base: ResolvedBase, platform: BasePlatform): Promise<string> {
+    const client = this.client(base.ref.registry);
+    return findNodePath(platform, async (layer) => {
+      await client.fetchBlob(base.ref.repository, layer.digest, this.store);
+      const bytes = this.store.read(layer.digest);
+      return layer.mediaType.endsWith('gzip') ? gunzipSync(bytes) : bytes;
+    });
+  }
+
+  /** The base for one platform, and where node is in it. */
+  async baseNodePath(baseText: string, platform: Platform): Promise<string> {
+    const ref = parseImageRef(baseText);
+    const base = await resolveBase(this.client(ref.registry), ref, [platform], this.store);
+    return this.nodePath(base, base.platforms[0]!);
   }
 
   /** Downloads every base layer into the cache (layouts and tarballs hold all blobs). */

@@ -3,8 +3,8 @@
 // /etc/group with the nonroot user 65532, /tmp — and, for git-clone, git with its helpers.
 // Written as an OCI layout, then pushed with skopeo (an independent tool) to a test registry.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { canonicalJson, MEDIA, sha256, type ImageConfig, type ImageIndex, type ImageManifest } from '../../src/build/oci.js';
 import { packTar, type TarEntry } from '../../src/build/tar.js';
@@ -13,32 +13,77 @@ import { requireTool } from '../helpers/registry.js';
 const PASSWD = 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n';
 const GROUP = 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n';
 
-/** Host files for a node (+ git) root filesystem, with every library they load. */
+/** Host binaries at the given image paths, with every library they load. */
+function binariesWithLibraries(binaries: [target: string, source: string][]): TarEntry[] {
+  const files = new Map<string, string>();
+  for (const [target, source] of binaries) {
+    files.set(target.replace(/^\//, ''), realpathSync(source));
+    for (const lib of lddLibraries(source)) files.set(lib.replace(/^\//, ''), realpathSync(lib));
+  }
+  return [...files].map(([path, source]) => ({ type: 'file', path, mode: statSync(source).mode & 0o777, data: readFileSync(source) }));
+}
+
+const ETC: TarEntry[] = [
+  { type: 'file', path: 'etc/passwd', mode: 0o644, data: Buffer.from(PASSWD) },
+  { type: 'file', path: 'etc/group', mode: 0o644, data: Buffer.from(GROUP) },
+  { type: 'dir', path: 'tmp', mode: 0o1777 },
+  { type: 'dir', path: 'home/nonroot', mode: 0o755 },
+];
+
+/** The distroless-like runtime: node at /nodejs/bin/node (and, for git-clone, git with its http helper). */
 function rootfsEntries(withGit: boolean): TarEntry[] {
-  const files = new Map<string, { source: string; mode: number }>();
-  const links = new Map<string, string>();
-  const add = (target: string, source: string) => {
-    const real = realpathSync(source);
-    files.set(target.replace(/^\//, ''), { source: real, mode: statSync(real).mode & 0o777 });
-  };
   const binaries: [string, string][] = [['/nodejs/bin/node', process.execPath]];
+  const entries: TarEntry[] = [];
   if (withGit) {
     const git = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
     const execPath = execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim();
     binaries.push([git, git], [`${execPath}/git-remote-http`, `${execPath}/git-remote-http`]);
-    links.set(`${execPath}/git-remote-https`.replace(/^\//, ''), 'git-remote-http');
+    entries.push({ type: 'symlink', path: `${execPath}/git-remote-https`.replace(/^\//, ''), target: 'git-remote-http' });
   }
-  for (const [target, source] of binaries) {
-    add(target, source);
-    for (const lib of lddLibraries(source)) add(lib, lib);
+  return withParents([...binariesWithLibraries(binaries), ...entries, ...ETC]);
+}
+
+/** Every file and link under a host folder, placed under `target` in the image. */
+function hostTree(source: string, target: string): TarEntry[] {
+  const out: TarEntry[] = [];
+  for (const name of readdirSync(source)) {
+    const from = join(source, name);
+    const to = `${target}/${name}`;
+    const st = lstatSync(from);
+    if (st.isSymbolicLink()) out.push({ type: 'symlink', path: to, target: readlinkSync(from) });
+    else if (st.isDirectory()) out.push({ type: 'dir', path: to, mode: st.mode & 0o777 }, ...hostTree(from, to));
+    else out.push({ type: 'file', path: to, mode: st.mode & 0o777, data: readFileSync(from) });
   }
-  const entries: TarEntry[] = [...files].map(([path, f]) => ({ type: 'file', path, mode: f.mode, data: readFileSync(f.source) }));
-  for (const [path, target] of links) entries.push({ type: 'symlink', path, target });
-  entries.push({ type: 'file', path: 'etc/passwd', mode: 0o644, data: Buffer.from(PASSWD) });
-  entries.push({ type: 'file', path: 'etc/group', mode: 0o644, data: Buffer.from(GROUP) });
-  entries.push({ type: 'dir', path: 'tmp', mode: 0o1777 });
-  entries.push({ type: 'dir', path: 'home/nonroot', mode: 0o755 });
-  return withParents(entries);
+  return out;
+}
+
+/**
+ * The stand-in for node:22-bookworm-slim (the Dockerfile's build stage): node and npm under
+ * /usr/local like the official image, and busybox for /bin/sh, ln and friends.
+ */
+export function buildNodeBuildLayout(dir: string): BaseLayout {
+  requireTool('busybox');
+  const npmDir = realpathSync(join(dirname(realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim())), '..'));
+  const busybox = execFileSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).trim();
+  const entries: TarEntry[] = [
+    ...binariesWithLibraries([['/usr/local/bin/node', process.execPath], ['/bin/busybox', busybox]]),
+    ...hostTree(npmDir, 'usr/local/lib/node_modules/npm'),
+    { type: 'symlink', path: 'usr/local/bin/npm', target: '../lib/node_modules/npm/bin/npm-cli.js' },
+    { type: 'symlink', path: 'usr/local/bin/npx', target: '../lib/node_modules/npm/bin/npx-cli.js' },
+    ...['sh', 'ln', 'mkdir', 'cp', 'rm', 'ls', 'cat', 'env'].map((t): TarEntry => ({ type: 'symlink', path: `bin/${t}`, target: 'busybox' })),
+    { type: 'symlink', path: 'usr/bin/env', target: '/bin/busybox' }, // npm's #!/usr/bin/env node
+    { type: 'dir', path: 'root', mode: 0o700 },
+    ...ETC,
+  ];
+  const tar = packTar(withParents(entries), 0);
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  const image = writeImage(dir, gzipSync(tar, { level: 1 }), sha256(tar), 'amd64', {
+    Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/root'],
+    Cmd: ['node'],
+    WorkingDir: '/',
+  });
+  writeIndex(dir, { mediaType: MEDIA.ociManifest, ...image });
+  return { dir, tag: 'base' };
 }
 
 function lddLibraries(binary: string): string[] {
@@ -70,19 +115,30 @@ function putBlob(dir: string, data: Buffer): { digest: string; size: number } {
   return { digest, size: data.length };
 }
 
-function writeImage(dir: string, layer: Buffer, tarDigest: string, architecture: string): { digest: string; size: number } {
+const DISTROLESS_LIKE: NonNullable<ImageConfig['config']> = {
+  Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'],
+  Entrypoint: ['/nodejs/bin/node'],
+  WorkingDir: '/',
+};
+
+function writeImage(dir: string, layer: Buffer, tarDigest: string, architecture: string, runtime = DISTROLESS_LIKE): { digest: string; size: number } {
   const layerDesc = { mediaType: MEDIA.ociLayerGzip, ...putBlob(dir, layer) };
   const config: ImageConfig = {
     created: '2026-01-01T00:00:00Z',
     architecture,
     os: 'linux',
-    config: { Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'], Entrypoint: ['/nodejs/bin/node'], WorkingDir: '/' },
+    config: runtime,
     rootfs: { type: 'layers', diff_ids: [tarDigest] },
-    history: [{ created: '2026-01-01T00:00:00Z', created_by: 'tektite test base (host node)' }],
+    history: [{ created: '2026-01-01T00:00:00Z', created_by: 'tektite test base (host binaries)' }],
   };
   const configDesc = { mediaType: MEDIA.ociConfig, ...putBlob(dir, canonicalJson(config)) };
   const manifest: ImageManifest = { schemaVersion: 2, mediaType: MEDIA.ociManifest, config: configDesc, layers: [layerDesc] };
   return putBlob(dir, canonicalJson(manifest));
+}
+
+function writeIndex(dir: string, top: { mediaType: string; digest: string; size: number }): void {
+  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ ...top, annotations: { 'org.opencontainers.image.ref.name': 'base' } }] }));
 }
 
 /**
@@ -108,8 +164,7 @@ export function buildBaseLayout(dir: string, opts: { git: boolean; arm64Stub?: b
     };
     top = { mediaType: MEDIA.ociIndex, ...putBlob(dir, canonicalJson(index)) };
   }
-  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ ...top, annotations: { 'org.opencontainers.image.ref.name': 'base' } }] }));
+  writeIndex(dir, top);
   return { dir, tag: 'base' };
 }
 

@@ -51,7 +51,7 @@ export function expectOk(r: CliResult, what: string): string {
   return r.stdout.trim();
 }
 
-/** podman with its own storage under `dir`, runc, the ulimits this machine allows, no network. */
+/** podman with its own storage under `dir` (podman wants the runroot path under 50 characters), runc, the ulimits this machine allows, no network. */
 export function podman(dir: string, insecureRegistries: string[]): (args: string[]) => SpawnSyncReturns<string> {
   requireTool('podman');
   requireTool('runc');
