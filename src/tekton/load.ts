@@ -96,6 +96,7 @@ export function loadText(text: string, file: string): LoadResult {
       }
       return best;
     };
+    const blocks = new WeakMap<object, { lines: number; indent: number }>();
     const textPos = (path: readonly PathSegment[], index: number): Position => {
       const start = nodeAt(path, false);
       let node: unknown = root;
@@ -106,10 +107,17 @@ export function loadText(text: string, file: string): LoadResult {
       }
       if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return start;
       const before = node.value.slice(0, index);
-      const line = before.split('\n').length - 1;
-      const source = text.slice(node.range[0], node.range[1]).split('\n').slice(1);
-      const indent = Math.min(...source.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-      if (!Number.isFinite(indent) || line >= source.length) return start;
+      let line = 0;
+      for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
+      let block = blocks.get(node);
+      if (!block) {
+        const source = text.slice(node.range[0], node.range[1]).split('\n').slice(1);
+        const indent = Math.min(...source.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+        block = { lines: source.length, indent };
+        blocks.set(node, block);
+      }
+      const { lines, indent } = block;
+      if (!Number.isFinite(indent) || line >= lines) return start;
       return { line: start.line + 1 + line, col: indent + 1 + (index - before.lastIndexOf('\n') - 1) };
     };
     const v = value as Record<string, unknown> | null;
