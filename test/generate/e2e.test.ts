@@ -125,3 +125,17 @@ test('property: random values through the generated Task and tektite run come ba
   writeFileSync(join(dir, 'taskruns-random.yaml'), taskRuns('echo-all', random));
   runAndCheck(['taskruns-random.yaml', '-f', 'task-random.yaml'], 'random', random);
 });
+
+test("the SDK's budget check agrees with tektite run's: at the limit the run succeeds, one byte over the SDK fails it first", async () => {
+  const { terminationMessageSize } = await import('../../src/sdk/results.js');
+  const summary = 'shout=false count=1 level=quiet token-length=0';
+  const size = (n: number) => terminationMessageSize(new Map([['text', 'x'.repeat(n)], ['items', '[]'], ['meta', '{"a":"1","b":"2"}'], ['summary', summary]]));
+  let n = 3000;
+  while (size(n + 1) <= 4096) n++;
+  assert.equal(tektite(['generate', source, '-o', 'task-budget.yaml']).code, 0);
+  const at = tektite(['run', 'task-budget.yaml', '-p', `text=${'x'.repeat(n)}`, '-p', 'level=quiet']);
+  assert.equal(at.code, 0, at.stdout + at.stderr);
+  const over = tektite(['run', 'task-budget.yaml', '-p', `text=${'x'.repeat(n + 1)}`, '-p', 'level=quiet']);
+  assert.equal(over.code, 1);
+  assert.match(over.stdout + over.stderr, new RegExp(`error: result text is too large: ${n + 1} bytes; the termination message would be 4097 bytes`));
+});
