@@ -83,6 +83,7 @@ export default async function validate(argv: string[]): Promise<number> {
     if (e instanceof InputError) return fail(`validate: ${e.message}`);
     throw e;
   }
+  if (files === 0) return fail(`validate: no .yaml, .yml or .json files in ${paths.join(', ')}`);
   const found = [...loaded.diagnostics, ...validateDocs(loaded.tekton, { strict: o.strict === true, flags })];
   const shown = o.verbose ? found : found.filter((d) => d.severity !== 'note');
   const errors = found.filter((d) => d.severity === 'error').length;

@@ -107,6 +107,10 @@ test('unreadable input and bad usage: exit 2 with a clear message', () => {
   assert.equal(tektite(['validate', '--enable', 'enable-nothing', 'good.yaml']).code, 2);
   assert.equal(tektite(['validate', '--api-fields', 'gamma', 'good.yaml']).code, 2);
   assert.equal(tektite(['validate', '--frobnicate', 'good.yaml']).code, 2);
+  mkdirSync(join(dir, 'empty'));
+  const empty = tektite(['validate', 'empty']);
+  assert.equal(empty.code, 2);
+  assert.equal(empty.stderr, 'tektite: validate: no .yaml, .yml or .json files in empty\n');
   if (process.getuid?.() !== 0) {
     const locked = join(dir, 'locked.yaml');
     writeFileSync(locked, GOOD);
