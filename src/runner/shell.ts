@@ -5,11 +5,12 @@ import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHELL_PROGRAMS, type ShellFamily } from './images.js';
 
-export function shellStandIn(family: ShellFamily, runDir: string): string | undefined {
+/** The link lives in `scratch` (the run's scratch folder: a short path without spaces, fit for a `#!` line). */
+export function shellStandIn(family: ShellFamily, scratch: string): string | undefined {
   if (family === 'host') return undefined;
   const program = SHELL_PROGRAMS[family].find((p) => existsSync(p));
   if (!program) return undefined;
-  const dir = join(runDir, 'image-tools', family);
+  const dir = join(scratch, 'image-tools', family);
   const link = join(dir, 'sh');
   if (!existsSync(link)) {
     mkdirSync(dir, { recursive: true });

@@ -3,7 +3,7 @@
 // post files and exitCode, read results into the termination message with its 4096-byte budget.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { once } from 'node:events';
 import { entrypointTime, k8sTime, podTerminatedMessage } from '../tekton/status.js';
 import { emptyReplacements, replaceList, replaceString, stepContainerName, type Replacements } from '../tekton/substitute.js';
@@ -164,7 +164,7 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
   const tools = imageTools(step.image ?? '');
   const mounts = [...ctx.mounts(i)];
   for (const [path, file] of Object.entries(tools.overlays)) if (!mounts.some((m) => m.imagePath === path)) mounts.push({ imagePath: path, hostPath: file, readOnly: true });
-  const sh = shellStandIn(tools.shell, ctx.runDir);
+  const sh = shellStandIn(tools.shell, dirname(ctx.tektonDir));
   if (sh && !mounts.some((m) => m.imagePath === '/bin/sh')) mounts.push({ imagePath: '/bin/sh', hostPath: sh, readOnly: true });
 
   const wd = step.workingDir ? posix.normalize(step.workingDir.startsWith('/') ? step.workingDir : `/workspace/${step.workingDir}`).replace(/(.)\/$/, '$1') : undefined;
