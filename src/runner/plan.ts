@@ -105,15 +105,15 @@ function propagatedParams(declared: readonly ParamSpec[], given: readonly { name
 function checkParams(specs: readonly ParamSpec[], supplied: ReadonlyMap<string, ParamValue>): string | undefined {
   const missing = specs.filter((p) => p.default === undefined && !supplied.has(p.name)).map((p) => p.name);
   if (missing.length) return `missing values for these params which have no default values: ${goList(missing)}`;
-  const wrong = specs
-    .filter((p) => supplied.has(p.name))
-    .filter((p) => {
-      const v = supplied.get(p.name)!;
-      const t = declaredType(p);
-      if (paramValueType(v) === t) return false;
-      return !(typeof v === 'string' && t !== 'string' && v.includes('$('));
+  // In the TaskRun's order, as Tekton walks the supplied params.
+  const declared = new Map(specs.map((p) => [p.name, declaredType(p)]));
+  const wrong = [...supplied]
+    .filter(([name, v]) => {
+      const t = declared.get(name);
+      if (t === undefined || paramValueType(v) === t) return false;
+      return !(typeof v === 'string' && v.includes('$('));
     })
-    .map((p) => p.name);
+    .map(([name]) => name);
   if (wrong.length) return `param types don't match the user-specified type: ${goList(wrong)}`;
   const missingKeys = new Map<string, string[]>();
   for (const p of specs) {
