@@ -181,6 +181,23 @@ describe('git-clone: failures and credentials', () => {
     }
   });
 
+  test('a revision, refspec or url that git would read as an option is rejected (no --upload-pack command runs)', async () => {
+    const marker = join(dir, 'pwned');
+    const cases: Array<[string, string]> = [
+      ['revision', `--upload-pack=touch ${marker};git-upload-pack`],
+      ['refspec', `refs/heads/main --upload-pack=touch ${marker};git-upload-pack`],
+    ];
+    for (const [k, v] of cases) {
+      const r = await run({ url: `file://${join(repos.root, repos.names.main)}`, [k]: v, deleteExisting: 'false' });
+      assert.equal(r.status.exitCode, 2, `${k}: ${r.cli.stdout}`);
+      assert.match(r.cli.stdout + r.cli.stderr, new RegExp(`for flag -${k}: must not start with "-"`));
+      assert.deepEqual(r.after, r.before);
+    }
+    const r = await run({ url: '--upload-pack=true', deleteExisting: 'false' });
+    assert.equal(r.status.exitCode, 2);
+    assert.equal(existsSync(marker), false);
+  });
+
   test('deleteExisting=false over an earlier clone of another revision: fetch and check out in place', async () => {
     const first = await run({ url: daemon.url(repos.names.main), revision: '1.0.0' });
     assert.equal(first.cli.code, 0, first.cli.stdout);

@@ -14,6 +14,7 @@ import { friendlyError, GitError, hintFor } from '../../plugins/git-clone/src/gi
 import { writeTerminationMessage } from '../../plugins/git-clone/src/termination.js';
 import { isSshUrl, sshCommand } from '../../plugins/git-clone/src/ssh.js';
 import { snapshot } from '../../plugins/git-clone/src/rollback.js';
+import { parseSettings } from '../../plugins/git-clone/src/settings.js';
 
 function tmp(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'git-clone-unit-'));
@@ -34,6 +35,19 @@ test('Go uints: base prefixes, leading-zero octal, underscores between digits on
   for (const [v, n] of ok) assert.equal(parseGoUint('depth', v), n, v);
   for (const v of ['', '-1', '+1', '1.5', 'abc', '08', '0x', '1_', '_1', '1__0', ' 1']) assert.throws(() => parseGoUint('depth', v), FlagValueError, v);
   assert.throws(() => parseGoUint('depth', '99999999999999999999999'), /out of range/);
+});
+
+test('settings: url, revision, refspec parts and submodule paths may not look like options', () => {
+  const raw = {
+    url: 'file:///repo', revision: '', refspec: '', submodules: 'true', depth: '1', sslVerify: 'true', crtFileName: '', subdirectory: '',
+    sparseCheckoutDirectories: '', deleteExisting: 'true', httpProxy: '', httpsProxy: '', noProxy: '', verbose: 'true', userHome: '/h', path: '',
+    terminationMessagePath: '', submodulePaths: '', retryMaxAttempts: '1', retryInitial: '1s', retryMax: '10s', retryFactor: '2', userFriendlyErrors: 'true',
+  };
+  assert.equal(parseSettings(raw).depth, 1);
+  assert.deepEqual(parseSettings({ ...raw, refspec: 'refs/a:refs/b +refs/c' }).refspec, 'refs/a:refs/b +refs/c');
+  for (const [k, v] of [['url', '-u'], ['url', ' --upload-pack=x'], ['revision', '--upload-pack=x'], ['refspec', 'refs/a --upload-pack=x'], ['submodulePaths', 'a,-b']]) {
+    assert.throws(() => parseSettings({ ...raw, [k!]: v }), (e: Error) => e instanceof FlagValueError && e.message.includes(`for flag -${k}: must not start with "-"`), `${k}=${v}`);
+  }
 });
 
 test('Go durations for the retry flags', () => {

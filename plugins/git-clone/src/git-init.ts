@@ -96,7 +96,7 @@ export async function fetchRepo(spec: FetchSpec, git: Git, log: (line: string) =
   // A sparse checkout may leave .gitmodules out of the folder while git still reads it from HEAD.
   const hasSubmodules = spec.sparseCheckoutDirectories !== '' || existsSync(join(spec.path, '.gitmodules'));
   if (spec.submodules && hasSubmodules) {
-    const args = ['submodule', 'update', '--recursive', '--init', '--force', ...depthArgs, ...spec.submodulePaths];
+    const args = ['submodule', 'update', '--recursive', '--init', '--force', ...depthArgs, ...(spec.submodulePaths.length ? ['--', ...spec.submodulePaths] : [])];
     await withRetry(spec.retry, () => git(args, inRepo), retryLog(log, 'submodule update'));
     log('Successfully initialized and updated submodules');
   }

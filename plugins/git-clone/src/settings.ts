@@ -54,8 +54,20 @@ export interface Settings {
   userFriendlyErrors: boolean;
 }
 
+/**
+ * git reads an argument that starts with "-" as an option wherever it stands: a revision of
+ * `--upload-pack=<command>` would run that command. No url, ref or path starts with "-".
+ */
+function notAnOption(flag: string, value: string): void {
+  if (value.trimStart().startsWith('-')) throw new FlagValueError(flag, value, 'must not start with "-" (git would take it for an option)');
+}
+
 export function parseSettings(raw: RawInputs): Settings {
   if (raw.url.trim() === '') throw new FlagValueError('url', raw.url, 'the url of the repository to clone is required');
+  notAnOption('url', raw.url);
+  notAnOption('revision', raw.revision);
+  for (const part of raw.refspec.split(' ')) notAnOption('refspec', part);
+  for (const path of raw.submodulePaths.split(',')) notAnOption('submodulePaths', path);
   const retryMaxAttempts = parseGoUint('retryMaxAttempts', raw.retryMaxAttempts);
   const proxies: Record<string, string> = {};
   if (raw.httpProxy !== '') proxies.HTTP_PROXY = raw.httpProxy;
