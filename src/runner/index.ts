@@ -10,7 +10,7 @@ import { defaultTaskRun, defaultTaskSpec } from '../tekton/defaults.js';
 import { mergeStepTemplate } from '../tekton/merge.js';
 import { REASON, condition, k8sTime, stepExitedMessage, stepTimeoutMessage, successCondition, taskRunTimeoutMessage, taskRunCancelledMessage, userError, goMapOfLists } from '../tekton/status.js';
 import { stepContainerName, workspaceMountPath } from '../tekton/substitute.js';
-import type { RunResult, Step, StepAction, StepActionSpec, Task, TaskRun, TaskSpec } from '../tekton/types.js';
+import type { RunResult, Step, StepAction, StepActionSpec, Task, TaskRun, TaskRunStatus, TaskSpec } from '../tekton/types.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
 import type { Executor, Mount } from './executor.js';
 import type { LogTarget } from './logs.js';
@@ -102,7 +102,36 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
   }
   const stepActions = new Map<string, StepActionSpec>();
   for (const [name, sa] of input.stepActions ?? []) stepActions.set(name, defaultTaskSpec((toV1(sa) as StepAction).spec));
-  const planned = planTaskRun(tr, resolved, stepActions);
+  // spec.retries: a failed or timed-out attempt runs again in a new "pod"; the failed attempts'
+  // statuses go to status.retriesStatus (§7.2 ToBeRetried).
+  const retries: TaskRunStatus[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await runAttempt(input, opts, tr, resolved, stepActions, attempt, start, failed);
+    const c = outcome.taskRun.status?.conditions?.[0];
+    const retryable = c?.status === 'False' && (c.reason === REASON.stepFailed || c.reason === REASON.timeout) && !opts.cancel?.aborted;
+    if (!retryable || attempt >= (tr.spec.retries ?? 0)) {
+      if (retries.length) {
+        outcome.taskRun.status = { ...outcome.taskRun.status, retriesStatus: retries };
+        save(opts.runDir, outcome.taskRun);
+      }
+      return outcome;
+    }
+    retries.push(outcome.taskRun.status!);
+    opts.note?.(`tektite: ${c.reason}: ${c.message} — retry ${attempt + 1} of ${tr.spec.retries}`);
+  }
+}
+
+async function runAttempt(
+  input: RunInput,
+  opts: RunOptions,
+  tr: TaskRun,
+  resolved: { name: string; spec: TaskSpec; inline: boolean },
+  stepActions: ReadonlyMap<string, StepActionSpec>,
+  attempt: number,
+  start: Date,
+  failed: (f: PlanFailure, spec?: TaskSpec, inputError?: boolean) => RunOutcome,
+): Promise<RunOutcome> {
+  const planned = planTaskRun(tr, resolved, stepActions, attempt);
   if (!planned.ok) return failed(planned.failure, planned.spec, planned.failure.reason === REASON.resolutionFailed);
   const plan = planned.plan;
 
@@ -116,7 +145,8 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
   }
   const tektonDir = scratchDir();
   try {
-    return await runPlanned(input, opts, tr, plan, steps, tektonDir, start, failed);
+    const logDir = join(opts.runDir, 'logs', ...(attempt ? [`retry${attempt}`] : []));
+    return await runPlanned(input, opts, tr, plan, steps, tektonDir, logDir, start, failed);
   } finally {
     rmSync(dirname(tektonDir), { recursive: true, force: true });
   }
@@ -138,10 +168,10 @@ function scratchDir(): string {
   throw new Error('cannot create a scratch folder in /dev/shm or the temp folder');
 }
 
-async function runPlanned(input: RunInput, opts: RunOptions, tr: TaskRun, plan: Plan, steps: Step[], tektonDir: string, start: Date, failed: (f: PlanFailure, spec?: TaskSpec, inputError?: boolean) => RunOutcome): Promise<RunOutcome> {
+async function runPlanned(input: RunInput, opts: RunOptions, tr: TaskRun, plan: Plan, steps: Step[], tektonDir: string, logDir: string, start: Date, failed: (f: PlanFailure, spec?: TaskSpec, inputError?: boolean) => RunOutcome): Promise<RunOutcome> {
   let mounts: Mount[][];
   try {
-    prepareTektonDirs(opts.runDir, tektonDir, steps);
+    prepareTektonDirs(opts.runDir, tektonDir, logDir, steps);
     const mountsOf = stepMounts(plan, tr, steps, input.objects, opts, tektonDir);
     mounts = steps.map((_, i) => mountsOf(i));
   } catch (e) {
@@ -156,6 +186,7 @@ async function runPlanned(input: RunInput, opts: RunOptions, tr: TaskRun, plan: 
   const ctx: StepsContext = {
     runDir: opts.runDir,
     tektonDir,
+    logDir,
     spec: plan.substituted,
     steps,
     executor: opts.executor,

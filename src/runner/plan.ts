@@ -54,7 +54,8 @@ export function resolveTask(tr: TaskRun, tasks: ReadonlyMap<string, Task>): { ok
   return { ok: true, name: ref!.name!, spec: task.spec, inline: false };
 }
 
-export function planTaskRun(tr: TaskRun, resolved: { name: string; spec: TaskSpec; inline: boolean }, stepActions: ReadonlyMap<string, StepActionSpec> = new Map()): PlanResult {
+/** `attempt` counts retries (0 = first run): it names the pod and is `$(context.task.retry-count)`. */
+export function planTaskRun(tr: TaskRun, resolved: { name: string; spec: TaskSpec; inline: boolean }, stepActions: ReadonlyMap<string, StepActionSpec> = new Map(), attempt = 0): PlanResult {
   let spec = structuredClone(resolved.spec);
   const supplied = new Map<string, ParamValue>();
   for (const p of tr.spec.params ?? []) supplied.set(p.name, decodeParamValue(p.value).value);
@@ -79,10 +80,10 @@ export function planTaskRun(tr: TaskRun, resolved: { name: string; spec: TaskSpe
   if ('message' in ws) return { ok: false, failure: { reason: REASON.validationFailed, message: userError(ws.message) }, spec };
 
   const name = tr.metadata.name!;
-  const context = { taskRunName: name, namespace: tr.metadata.namespace ?? 'default', uid: tr.metadata.uid ?? randomUUID(), podName: podName(name) };
+  const context = { taskRunName: name, namespace: tr.metadata.namespace ?? 'default', uid: tr.metadata.uid ?? randomUUID(), podName: podName(name, attempt) };
   const substituted = substituteTaskSpec(spec, {
     params: values,
-    context: { taskRunName: name, taskRunNamespace: context.namespace, taskRunUid: context.uid, taskName: resolved.name, retryCount: 0 },
+    context: { taskRunName: name, taskRunNamespace: context.namespace, taskRunUid: context.uid, taskName: resolved.name, retryCount: attempt },
     workspaces: (decls) => workspaceValues(decls, ws),
   });
   return { ok: true, plan: { taskName: resolved.name, spec, params: values, workspaces: ws, substituted, context } };
@@ -174,8 +175,8 @@ function workspaceValues(decls: readonly WorkspaceDeclaration[], ws: ReadonlyMap
   return out;
 }
 
-/** `<taskrun>-pod`, shortened the way Kubernetes names must be (≤ 63 characters). */
-export function podName(taskRunName: string): string {
-  const n = `${taskRunName}-pod`;
+/** `<taskrun>-pod` (`-pod-retry<N>` on retries), shortened the way Kubernetes names must be (≤ 63 characters). */
+export function podName(taskRunName: string, attempt = 0): string {
+  const n = `${taskRunName}-pod${attempt ? `-retry${attempt}` : ''}`;
   return n.length <= 63 ? n : `${taskRunName.slice(0, 52)}-${randomUUID().slice(0, 6)}-pod`.slice(0, 63);
 }

@@ -22,6 +22,8 @@ export interface StepsContext {
   runDir: string;
   /** Host folder behind Tekton's /tekton (run, steps, scripts, results, creds): see scratchDir. */
   tektonDir: string;
+  /** Where the steps' log files go (`logs/`, `logs/retry<N>/` for retries). */
+  logDir: string;
   /** Substituted spec (status.taskSpec) — result declarations come from here. */
   spec: TaskSpec;
   /** Substituted steps with stepTemplate merged: what runs. */
@@ -59,13 +61,13 @@ const stepStatusName = (s: Step, i: number) => s.name || `unnamed-${i}`;
  * Creates Tekton's /tekton folders in `tektonDir` (results, steps, run/<i>, scripts, creds), the
  * run folder's /tekton/home, /workspace, rootfs/ and logs/.
  */
-export function prepareTektonDirs(runDir: string, tektonDir: string, steps: readonly Step[]): void {
+export function prepareTektonDirs(runDir: string, tektonDir: string, logDir: string, steps: readonly Step[]): void {
   const t = tektonDir;
   for (const d of ['results', 'steps', 'scripts', 'creds', 'run']) mkdirSync(join(t, d), { recursive: true });
   mkdirSync(join(runDir, 'tekton', 'home'), { recursive: true });
   mkdirSync(join(runDir, 'workspace'), { recursive: true });
   mkdirSync(join(runDir, 'rootfs'), { recursive: true });
-  mkdirSync(join(runDir, 'logs'), { recursive: true });
+  mkdirSync(logDir, { recursive: true });
   steps.forEach((s, i) => {
     // One mkdir each (no recursive probing): file-system metadata is most of a step's overhead.
     const status = join(t, 'run', String(i), 'status');
@@ -124,7 +126,7 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
   const runDirOf = join(ctx.tektonDir, 'run', String(i));
   const statusDir = join(runDirOf, 'status');
   const entries: RunResultEntry[] = [startedAt(started)];
-  const logFile = createWriteStream(join(ctx.runDir, 'logs', `${base.container}.log`));
+  const logFile = createWriteStream(join(ctx.logDir, `${base.container}.log`));
   const say = (line: string) => {
     logFile.write(`${line}\n`);
     ctx.log.console?.write(`[${base.name}] ${line}\n`);

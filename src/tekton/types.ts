@@ -242,6 +242,7 @@ export interface TaskRunStatus {
   steps?: StepState[];
   results?: RunResult[];
   taskSpec?: TaskSpec;
+  retriesStatus?: TaskRunStatus[];
 }
 
 export interface TaskRun {

@@ -164,6 +164,34 @@ taskSpec:
   });
 });
 
+describe('retries', () => {
+  it('a failed attempt runs again in a new pod with the next retry-count; failed attempts go to retriesStatus', async () => {
+    const r = await one(taskRun(`retries: 2
+taskSpec:
+  steps: [{name: s, image: alpine, script: 'echo "attempt $(context.task.retry-count)"; [ "$(context.task.retry-count)" = 1 ]'}]`, 'again'));
+    assert.deepEqual(cond(r.taskRun), { status: 'True', reason: 'Succeeded', message: 'All Steps have completed executing' });
+    assert.equal(r.taskRun.status!.podName, 'again-pod-retry1');
+    assert.deepEqual(r.taskRun.status!.retriesStatus!.map((s) => [s.podName, s.conditions![0]!.reason, s.conditions![0]!.message]), [['again-pod', 'StepFailed', '"step-s" exited with code 1']]);
+    assert.match(r.log, /^\[s\] attempt 0$/m);
+    assert.match(r.log, /^\[s\] attempt 1$/m);
+    assert.match(r.notes[0]!, /StepFailed: "step-s" exited with code 1 — retry 1 of 2/);
+  });
+
+  it('stops after the last retry; validation failures are not retried', async () => {
+    const fails = await one(taskRun(`retries: 1
+taskSpec:
+  steps: [{name: s, image: alpine, script: 'exit 5'}]`));
+    assert.deepEqual(cond(fails.taskRun), { status: 'False', reason: 'StepFailed', message: '"step-s" exited with code 5' });
+    assert.equal(fails.taskRun.status!.retriesStatus!.length, 1);
+    const invalid = await one(taskRun(`retries: 3
+taskSpec:
+  params: [{name: p}]
+  steps: [{name: s, image: alpine, script: 'true'}]`));
+    assert.equal(cond(invalid.taskRun).reason, 'TaskRunValidationFailed');
+    assert.equal(invalid.taskRun.status!.retriesStatus, undefined);
+  });
+});
+
 describe('TaskRun spec.status', () => {
   it('a TaskRun created cancelled fails at once; a pending one stays Unknown; no step runs', async () => {
     const steps = `taskSpec:\n  steps: [{name: s, image: alpine, script: 'echo ran'}]`;
