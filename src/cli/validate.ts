@@ -84,7 +84,7 @@ export default async function validate(argv: string[]): Promise<number> {
     throw e;
   }
   if (files === 0) return fail(`validate: no .yaml, .yml or .json files in ${paths.join(', ')}`);
-  const found = [...loaded.diagnostics, ...validateDocs(loaded.tekton, { strict: o.strict === true, flags })];
+  const found = [...loaded.diagnostics, ...validateDocs(loaded.tekton, { strict: o.strict === true, flags, runTimeChecks: true })];
   const shown = o.verbose ? found : found.filter((d) => d.severity !== 'note');
   const errors = found.filter((d) => d.severity === 'error').length;
   const warnings = found.filter((d) => d.severity === 'warning').length;

@@ -130,6 +130,13 @@ test('feature flags: --enable and --api-fields change what the webhook accepts',
   assert.equal(tektite(['validate', '--api-fields', 'stable', '-'], ws).code, 1);
 });
 
+test('the CLI also reports what the TaskRun controller would reject', () => {
+  const run = 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: r\nspec:\n  taskSpec:\n    params:\n      - name: url\n    steps:\n      - image: alpine:3.20\n';
+  const r = tektite(['validate', '-'], run);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^<stdin>:6:3: \[User error\] invalid input params for task r: missing values for these params which have no default values: \[url\]: spec\.params$/m);
+});
+
 test('--help lists options, exit codes and lint rules', () => {
   const r = tektite(['validate', '--help']);
   assert.equal(r.code, 0);

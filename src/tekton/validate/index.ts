@@ -26,6 +26,12 @@ export interface ValidateOptions {
   strict?: boolean;
   /** Tekton feature flags (default: Tekton v1.15's defaults, e.g. enable-api-fields=beta). */
   flags?: Partial<FeatureFlags>;
+  /**
+   * Also report what the TaskRun controller rejects when the run starts (missing params, unbound
+   * workspaces…) where the Task is known. Off by default: Tekton admits such a TaskRun, and a
+   * runner reports these failures in the TaskRun's status instead.
+   */
+  runTimeChecks?: boolean;
 }
 
 /** A finding before it is placed in a file: raw keys/indexes into the original document. */
@@ -154,7 +160,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
       defaulted = defaultTaskRun({ ...doc, spec }) as Obj;
       const trs = defaulted.spec as TaskRunSpec;
       errs.also(validateTaskRunSpec(trs, flags).viaField('spec'));
-      if (errs.empty) out.push(...runTimeChecks(defaulted, trs, tasks));
+      if (opts.runTimeChecks && errs.empty) out.push(...runTimeChecks(defaulted, trs, tasks));
       break;
     }
     case 'StepAction': {
