@@ -15,7 +15,7 @@ import { formatGoDuration, parseGoDuration } from './duration.js';
 import type { Executor, Mount } from './executor.js';
 import type { LogTarget } from './logs.js';
 import { planTaskRun, resolveTask, type Plan, type PlanFailure } from './plan.js';
-import { decodeResultText } from './results.js';
+import { decodeResultText, encodeTerminationMessage, MAX_TERMINATION_MESSAGE } from './results.js';
 import { containerConfigError, prepareTektonDirs, runSteps, type StepRecord, type StepsContext } from './steps.js';
 import { allocateBinding, allocateVolume, LOCAL_DIR_ANNOTATION, VolumeError, type KubeObjects, type VolumeSource } from './volumes.js';
 
@@ -220,6 +220,7 @@ async function runPlanned(input: RunInput, opts: RunOptions, tr: TaskRun, plan: 
 
   const done = k8sTime(new Date());
   const { results, stepResults } = collectResults(plan.substituted, steps, records);
+  for (const warning of podMessageWarnings(plan.substituted, steps, records)) opts.note?.(warning);
   tr.status = {
     conditions: [finalCondition(tr, records, abort.signal.aborted ? String(abort.signal.reason) : undefined, formatGoDuration(timeoutMs), done)],
     podName: plan.context.podName,
@@ -302,6 +303,24 @@ function finalCondition(tr: TaskRun, records: StepRecord[], stopped: string | un
   }
   return successCondition(at);
 }
+
+/**
+ * Kubernetes caps the termination messages of a whole pod at 12 KiB, shared evenly by its
+ * containers (init containers included, §5.3, tektoncd/pipeline#4808): a message that fits
+ * Tekton's 4096 bytes can still be cut on a cluster. tektite runs it, and says so.
+ */
+function podMessageWarnings(spec: TaskSpec, steps: Step[], records: StepRecord[]): string[] {
+  const init = 1 + (steps.some((s) => s.script !== undefined) ? 1 : 0) + (steps.some((s) => s.workingDir && (!s.workingDir.startsWith('/') || s.workingDir.startsWith('/workspace/'))) ? 1 : 0);
+  const containers = init + steps.length + (spec.sidecars?.length ?? 0);
+  const share = Math.floor(POD_TERMINATION_MESSAGES / containers);
+  if (share >= MAX_TERMINATION_MESSAGE) return [];
+  return records
+    .map((r) => ({ r, size: Buffer.byteLength(encodeTerminationMessage(r.message)) }))
+    .filter(({ r, size }) => r.message.length > 0 && size > share)
+    .map(({ r, size }) => `tektite: on a cluster the termination message of "${r.state.container}" (${size} bytes) would be cut to ${share} bytes: Kubernetes shares 12 KiB among the pod's ${containers} containers (${init} init)`);
+}
+
+const POD_TERMINATION_MESSAGES = 12 * 1024;
 
 /** status.results (one per name, latest step wins, first-seen order) and each step's StepResults. */
 function collectResults(spec: TaskSpec, steps: Step[], records: StepRecord[]): { results: RunResult[]; stepResults: RunResult[][] } {

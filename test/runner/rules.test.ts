@@ -219,6 +219,21 @@ describe('results', () => {
     assert.equal(await status(`head -c ${angles + 1} /dev/zero | tr "\\0" "<"`), 'False');
   });
 
+  it('warns when the pod-wide 12 KiB cap would cut a message that fits 4096 bytes', async () => {
+    const r = await one(taskRun(`taskSpec:
+  results: [{name: r}]
+  steps:
+    - {name: a, image: alpine, script: 'true'}
+    - {name: b, image: alpine, script: 'true'}
+    - {name: c, image: alpine, script: 'true'}
+    - {name: d, image: alpine, script: 'true'}
+    - {name: e, image: alpine, script: 'head -c 2000 /dev/zero | tr "\\0" x > $(results.r.path)'}`));
+    assert.equal(condition(r.taskRun)!.status, 'True');
+    // 7 containers (prepare, place-scripts, 5 steps): 12288 / 7 = 1755 bytes each.
+    const size = '[{"key":"StartedAt","value":"2026-01-01T00:00:00.000Z","type":3},{"key":"r","value":"","type":1}]'.length + 2000;
+    assert.deepEqual(r.notes, [`tektite: on a cluster the termination message of "step-e" (${size} bytes) would be cut to 1755 bytes: Kubernetes shares 12 KiB among the pod's 7 containers (2 init)`]);
+  });
+
   it('an array result that is not JSON fails with TaskRunValidationFailed and is dropped', async () => {
     const r = await one(taskRun(`taskSpec:
   results: [{name: list, type: array}, {name: fine}]
