@@ -5,13 +5,40 @@ import { isStepProgram, type StepProgram } from './declare.js';
 import { runProgram } from './main.js';
 import { Masker } from './mask.js';
 
-function maskStream(stream: NodeJS.WriteStream, masker: Masker): (text: string) => void {
-  const original = stream.write.bind(stream) as (chunk: string) => boolean;
+type Write = (chunk: string) => boolean;
+
+function patchWrite(stream: NodeJS.WriteStream, masker: Masker): Write {
+  const original = stream.write.bind(stream) as Write;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
     return (original as (c: string, ...r: unknown[]) => boolean)(masker.size ? masker.mask(text) : text, ...rest);
   }) as typeof stream.write;
-  return (text) => void original(text);
+  return original;
+}
+
+/**
+ * Masks process.stdout or process.stderr from its first use on, and returns a writer that skips
+ * the mask (for text the logger already masked). Node creates each stream lazily, which costs a
+ * few ms; a program that never prints to one does not pay for it.
+ */
+function maskStream(name: 'stdout' | 'stderr', masker: Masker): (text: string) => void {
+  let original: Write | undefined;
+  const desc = Object.getOwnPropertyDescriptor(process, name);
+  if (desc?.get && desc.configurable) {
+    const get = desc.get;
+    Object.defineProperty(process, name, {
+      ...desc,
+      get() {
+        const stream = get.call(process) as NodeJS.WriteStream;
+        original ??= patchWrite(stream, masker);
+        return stream;
+      },
+    });
+  } else original = patchWrite(process[name], masker);
+  return (text) => {
+    if (!original) void process[name]; // the getter patches it
+    void original!(text);
+  };
 }
 
 export async function runMain(program: unknown): Promise<never> {
@@ -20,8 +47,8 @@ export async function runMain(program: unknown): Promise<never> {
     process.exit(1);
   }
   const masker = new Masker();
-  const stdout = maskStream(process.stdout, masker);
-  const stderr = maskStream(process.stderr, masker);
+  const stdout = maskStream('stdout', masker);
+  const stderr = maskStream('stderr', masker);
   const unfinished = () => {
     stderr('error: the program ended before run() finished (it awaits a promise that never settles)\n');
     process.exitCode = 1;
