@@ -45,13 +45,13 @@ describe('registry auth', () => {
     return file;
   }
 
-  test('Basic auth over TLS: credentials from $REGISTRY_AUTH_FILE, the base layer uploaded in chunks', async () => {
+  test('Basic auth over TLS: credentials from $REGISTRY_AUTH_FILE, a big layer uploaded in chunks', async () => {
     const file = authFile('auth.json', { auths: { [basic.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } });
     const target = `${basic.host}/plugins/${PLUGIN.name}:v1`;
-    const env = { ...cleanEnv, REGISTRY_AUTH_FILE: file, NODE_EXTRA_CA_CERTS: basic.caFile! };
+    const env = { ...cleanEnv, REGISTRY_AUTH_FILE: file, NODE_EXTRA_CA_CERTS: basic.caFile!, TEKTITE_UPLOAD_CHUNK_MB: '16' };
     const ref = expectOk(await tektite(['build', PLUGIN.file, '--base', plain.base, '--push', target, '-o', join(work, 'basic.yaml')], env), 'push with basic auth');
     const served = await basic.requests();
-    assert.ok(served.filter((q) => q.method === 'PATCH' && q.status === 202).length >= 3, 'the ~50 MB base layer goes up in 16 MiB chunks');
+    assert.ok(served.filter((q) => q.method === 'PATCH' && q.status === 202).length >= 3, 'the ~55 MB base layer goes up in 16 MiB chunks');
     const inspect = JSON.parse(await tool('skopeo', ['inspect', '--tls-verify=false', '--creds', `${USER}:${PASSWORD}`, `docker://${target}`])) as { Digest: string };
     assert.equal(inspect.Digest, ref.split('@')[1]);
   });
