@@ -6,7 +6,7 @@ import type * as Fs from 'node:fs';
 
 // A named ESM import of node:fs reads every export, which loads fs streams: a few ms of every
 // step's start-up. require() leaves them lazy.
-const { closeSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync } = createRequire(import.meta.url)('node:fs') as typeof Fs;
+const { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } = createRequire(import.meta.url)('node:fs') as typeof Fs;
 import type { ResultSpec } from './declare.js';
 
 /** Tekton's limit for the termination message of one step container (tekton-semantics §5.3). */
@@ -105,17 +105,14 @@ function otherResultFiles(dir: string, ours: ReadonlySet<string>): Map<string, s
   return out;
 }
 
-/** Writes each result through a temporary file and a rename, so a reader never sees half a value. */
+/**
+ * Writes each result through a temporary file and a rename, so a reader never sees half a value.
+ * No fsync: the files live in the pod's emptyDir, read by the entrypoint right after this process.
+ */
 export function writeResults(planned: readonly PlannedResult[]): void {
   for (const p of planned) {
     const tmp = join(dirname(p.path), `.${basename(p.path)}.tektite-tmp-${process.pid}`);
-    const fd = openSync(tmp, 'w', 0o644);
-    try {
-      writeSync(fd, p.bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileSync(tmp, p.bytes, { mode: 0o644 });
     renameSync(tmp, p.path);
   }
 }
