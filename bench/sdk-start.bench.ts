@@ -2,7 +2,7 @@
 // against `node -e 0`, plus the bundle's size. Target: --help within 20 ms of `node -e 0`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bundlePlugin } from '../src/build/bundle.js';
@@ -88,17 +88,22 @@ try {
   ];
   const samples = measure(cases);
   const wall = (label: string) => stats(samples.get(label)!.map((x) => x.wallMs));
-  const cpu = (label: string) => stats(samples.get(label)!.map((x) => x.cpuMs));
+  // time(1) reports CPU in 10 ms steps: the mean over the runs resolves finer than the median.
+  const cpu = (label: string) => {
+    const xs = samples.get(label)!.map((x) => x.cpuMs);
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
   const base = wall('node -e 0').median;
-  const baseCpu = cpu('node -e 0').median;
+  const baseCpu = cpu('node -e 0');
 
-  console.log(`node ${process.version}, ${RUNS} runs each after ${WARMUP} warm-up runs, interleaved, each under /usr/bin/time`);
-  console.log('wall: median [p10-p90] and the difference to node -e 0; cpu: user+sys median; peak RSS: max over runs');
+  console.log(`node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (after the runs)`);
+  console.log(`${RUNS} runs each after ${WARMUP} warm-up runs, interleaved, each under /usr/bin/time`);
+  console.log('wall: median [p10-p90] and the difference to node -e 0; cpu: user+sys mean; peak RSS: max over runs');
   console.log('');
   console.log(`${'command'.padEnd(36)} ${'wall median'.padStart(11)} ${'p10-p90'.padStart(15)} ${'vs node -e 0'.padStart(17)} ${'cpu'.padStart(9)} ${'vs node -e 0'.padStart(13)} ${'peak RSS'.padStart(9)}`);
   for (const c of cases) {
     const w = wall(c.label);
-    const u = cpu(c.label).median;
+    const u = cpu(c.label);
     const rss = Math.max(...samples.get(c.label)!.map((x) => x.rssKb));
     const first = c.label === 'node -e 0';
     console.log(
@@ -107,8 +112,8 @@ try {
         `${w.median.toFixed(1)} ms`.padStart(11),
         `${w.p10.toFixed(0)}-${w.p90.toFixed(0)} ms`.padStart(15),
         (first ? '' : `+${(w.median - base).toFixed(1)} ms (${(w.median / base).toFixed(2)}x)`).padStart(17),
-        `${u.toFixed(0)} ms`.padStart(9),
-        (first ? '' : `${u - baseCpu >= 0 ? '+' : ''}${(u - baseCpu).toFixed(0)} ms`).padStart(13),
+        `${u.toFixed(1)} ms`.padStart(9),
+        (first ? '' : `${u - baseCpu >= 0 ? '+' : ''}${(u - baseCpu).toFixed(1)} ms`).padStart(13),
         `${(rss / 1024).toFixed(1)} MB`.padStart(9),
       ].join(' '),
     );
