@@ -1,6 +1,7 @@
 // `tektite build <plugin.ts>`: bundle the plugin, put it on a Node.js base image without a
 // daemon, and write it out: --push (prints the Task/StepAction YAML pinned to the digest),
 // --oci-layout, --tarball, or only --bundle.
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -80,6 +81,11 @@ export default async function build(argv: string[]): Promise<number> {
         platforms.push(p);
       }
     }
+  }
+  if (o.tarball !== undefined && (platforms === 'all' || platforms.length !== 1)) return fail('--tarball holds one platform: give a single --platform');
+  if (o['oci-layout'] !== undefined) {
+    const dir = resolve(o['oci-layout']);
+    if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, 'oci-layout'))) return fail(`--oci-layout ${o['oci-layout']}: the folder is not empty and not an OCI image layout`);
   }
   const epochText = process.env.SOURCE_DATE_EPOCH ?? '0';
   if (!/^\d+$/.test(epochText)) return fail(`SOURCE_DATE_EPOCH must be whole seconds, got "${epochText}"`);

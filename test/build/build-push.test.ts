@@ -147,6 +147,12 @@ describe('tektite build with a real registry', () => {
     const badPlatform = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'linux/s390x'], { TEKTITE_CACHE: cache });
     assert.equal(badPlatform.status, 1);
     assert.match(badPlatform.stderr, /has no linux\/s390x image \(it has linux\/amd64, linux\/arm64\/v8\)/);
+    const twoPlatformTarball = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--platform', 'linux/amd64,linux/arm64', '--tarball', join(work, 'x.tar')], { TEKTITE_CACHE: cache });
+    assert.equal(twoPlatformTarball.status, 2);
+    assert.match(twoPlatformTarball.stderr, /--tarball holds one platform/);
+    const notLayout = await tektite(['build', PLUGIN.file, '--base', seeded.base, '--oci-layout', join(work, 'cache')], { TEKTITE_CACHE: cache });
+    assert.equal(notLayout.status, 2);
+    assert.match(notLayout.stderr, /not empty and not an OCI image layout/);
     const unreachable = await tektite(['build', PLUGIN.file, '--base', '127.0.0.1:1/base/node:1'], { TEKTITE_CACHE: cache });
     assert.equal(unreachable.status, 1);
     assert.match(unreachable.stderr, /cannot reach registry 127\.0\.0\.1:1/);
