@@ -50,25 +50,36 @@ function timeSh(steps: number): number {
   return performance.now() - t0;
 }
 
+/** What bubblewrap alone costs: the same `sh` per step in a bare sandbox (system folders only). */
+const BARE_BWRAP = ['--unshare-all', '--die-with-parent', '--ro-bind', '/usr', '/usr', '--ro-bind', '/etc', '/etc', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--dev', '/dev'];
+function timeBwrap(steps: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) spawnSync('bwrap', [...BARE_BWRAP, 'sh', '-c', STEP], { stdio: 'ignore' });
+  return performance.now() - t0;
+}
+
 async function overhead(): Promise<void> {
   const executors: [string, Executor][] = [['host', hostExecutor]];
   if (sandboxAvailable()) executors.push(['sandbox', sandboxExecutor]);
   else console.log('(bubblewrap cannot create a sandbox here: sandbox numbers skipped)');
   console.log(`per-step time, ms (median of ${REPEATS}, min–max); each step runs \`${STEP}\` as a script`);
-  console.log('steps  executor  sh/step  runner/step  overhead/step  ratio   runner total (min–max)');
+  console.log('steps  executor  sh/step  bare bwrap/step  runner/step  overhead/step  ratio   runner total (min–max)');
   for (const steps of [1, 10, 100]) {
     for (const [name, ex] of executors) {
       await timeRunner(ex, Math.min(steps, 3)); // warm-up
       const sh: number[] = [];
+      const bw: number[] = [];
       const runner: number[] = [];
       for (let r = 0; r < REPEATS; r++) {
         sh.push(timeSh(steps));
+        if (name === 'sandbox') bw.push(timeBwrap(steps));
         runner.push(await timeRunner(ex, steps));
       }
       const shStep = median(sh) / steps;
+      const bwStep = bw.length ? (median(bw) / steps).toFixed(2) : '-';
       const runStep = median(runner) / steps;
       console.log(
-        `${String(steps).padStart(5)}  ${name.padEnd(8)}  ${shStep.toFixed(2).padStart(7)}  ${runStep.toFixed(2).padStart(11)}  ${(runStep - shStep).toFixed(2).padStart(13)}  ${(runStep / shStep).toFixed(1).padStart(5)}x  ${median(runner).toFixed(1)} (${spread(runner)})`,
+        `${String(steps).padStart(5)}  ${name.padEnd(8)}  ${shStep.toFixed(2).padStart(7)}  ${bwStep.padStart(15)}  ${runStep.toFixed(2).padStart(11)}  ${(runStep - shStep).toFixed(2).padStart(13)}  ${(runStep / shStep).toFixed(1).padStart(5)}x  ${median(runner).toFixed(1)} (${spread(runner)})`,
       );
     }
   }
