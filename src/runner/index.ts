@@ -265,11 +265,10 @@ function stepMounts(plan: Plan, tr: TaskRun, steps: Step[], objects: KubeObjects
     const step = steps[i]!;
     const own = new Set((step.volumeMounts ?? []).map((m) => m.mountPath));
     const mounts: Mount[] = [
+      // One read-only /tekton covers steps/, scripts/ and the other steps' run/<i> (fewer mounts per step).
+      { imagePath: '/tekton', hostPath: tektonDir, readOnly: true },
       { imagePath: '/tekton/results', hostPath: t('results'), readOnly: false },
-      { imagePath: '/tekton/steps', hostPath: t('steps'), readOnly: true },
-      { imagePath: '/tekton/run', hostPath: t('run'), readOnly: true },
       { imagePath: `/tekton/run/${i}`, hostPath: t(`run/${i}`), readOnly: false },
-      { imagePath: '/tekton/scripts', hostPath: t('scripts'), readOnly: true },
       { imagePath: '/tekton/creds', hostPath: t('creds'), readOnly: false },
     ];
     if (!own.has('/tekton/home')) mounts.push({ imagePath: '/tekton/home', hostPath: t('home'), readOnly: false });

@@ -63,7 +63,8 @@ const stepStatusName = (s: Step, i: number) => s.name || `unnamed-${i}`;
  */
 export function prepareTektonDirs(runDir: string, tektonDir: string, logDir: string, steps: readonly Step[]): void {
   const t = tektonDir;
-  for (const d of ['results', 'steps', 'scripts', 'creds', 'run']) mkdirSync(join(t, d), { recursive: true });
+  // `home` here is only the mount point of the run folder's tekton/home.
+  for (const d of ['results', 'steps', 'scripts', 'creds', 'run', 'home']) mkdirSync(join(t, d), { recursive: true });
   mkdirSync(join(runDir, 'tekton', 'home'), { recursive: true });
   mkdirSync(join(runDir, 'workspace'), { recursive: true });
   mkdirSync(join(runDir, 'rootfs'), { recursive: true });
