@@ -1,8 +1,12 @@
 // Loading YAML/JSON into plain values while keeping every node's source position.
 // Pure: takes text, returns documents. Reading files and folders lives in ./files.ts.
-import { LineCounter, parseAllDocuments, isNode, isMap, isPair, isScalar, type Document } from 'yaml';
+// Most files are read by ./yaml-subset.ts; the `yaml` package (loaded only when needed) reads
+// the rest and reports every syntax error.
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
+import { lineStarts, parseSubset, type OffsetNode } from './yaml-subset.js';
 
 export type PathSegment = string | number;
 
@@ -42,16 +46,124 @@ export function isTektonKind(doc: Pick<LoadedDoc, 'apiVersion' | 'kind'>): doc i
 
 /** Parses every document of `text`; never throws on bad input. */
 export function loadText(text: string, file: string): LoadResult {
-  const lc = new LineCounter();
   const out: LoadResult = { docs: [], tekton: [], diagnostics: [] };
-  let parsed: Document.Parsed[];
+  const subset = parseSubset(text);
+  if (subset) {
+    const starts = lineStarts(text);
+    const at = (offset: number): Position => linePos(starts, offset);
+    subset.forEach((doc, index) => {
+      const nodeAt = (path: readonly PathSegment[], wantKey: boolean): Position => offsetAt(doc.node, path, wantKey, at);
+      const textPos = (path: readonly PathSegment[], index: number): Position => {
+        const start = nodeAt(path, false);
+        const node = nodeOf(doc.node, path);
+        if (!node?.literal) return start;
+        return literalPos(text, node.off, node.literal.end, node.literal.value, index, start);
+      };
+      addDoc(out, file, index, doc.value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos);
+    });
+    return out;
+  }
+  return loadTextWithYaml(text, file);
+}
+
+function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos']): void {
+  const v = value as Record<string, unknown> | null;
+  const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
+  const meta = isObj && v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
+  const loaded: LoadedDoc = {
+    file,
+    index,
+    apiVersion: isObj && typeof v.apiVersion === 'string' ? v.apiVersion : '',
+    kind: isObj && typeof v.kind === 'string' ? v.kind : '',
+    name: typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '',
+    value,
+    pos,
+    keyPos,
+    textPos,
+  };
+  out.docs.push(loaded);
+  if (isTektonKind(loaded)) {
+    out.tekton.push(loaded);
+  } else {
+    const what = loaded.kind ? `${loaded.kind}${loaded.apiVersion ? ` (${loaded.apiVersion})` : ''}` : 'a document without kind';
+    out.diagnostics.push({ severity: 'note', message: `skipped ${what}: not a Tekton Task, TaskRun, StepAction, Pipeline or PipelineRun`, paths: [], file, pos: loaded.pos([]) });
+  }
+}
+
+/** 1-based line and column of `offset`, as yaml's LineCounter gives them. */
+function linePos(starts: readonly number[], offset: number): Position {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (starts[mid]! < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (starts[low] === offset) return { line: low + 1, col: 1 };
+  return { line: low, col: offset - starts[low - 1]! + 1 };
+}
+
+/** The position of the node at `path` (or of its key), else of its nearest ancestor. */
+function offsetAt(root: OffsetNode, path: readonly PathSegment[], wantKey: boolean, at: (offset: number) => Position): Position {
+  let node = root;
+  let best = node.off;
+  for (const seg of path) {
+    let child: OffsetNode | undefined;
+    if (node.entries) {
+      child = typeof seg === 'string' ? node.entries.get(seg) : undefined;
+      if (!child) break;
+      if (wantKey && seg === path[path.length - 1]) return at(child.keyOff!);
+    } else if (node.items && typeof seg === 'number') {
+      child = node.items[seg];
+      if (!child) break;
+    } else break;
+    node = child;
+    best = node.off;
+  }
+  return at(best);
+}
+
+function nodeOf(root: OffsetNode, path: readonly PathSegment[]): OffsetNode | undefined {
+  let node: OffsetNode | undefined = root;
+  for (const seg of path) {
+    if (node.entries) node = typeof seg === 'string' ? node.entries.get(seg) : undefined;
+    else if (node.items && typeof seg === 'number') node = node.items[seg];
+    else return undefined;
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+/**
+ * Position of character `index` of a `|` block scalar whose source spans `start`..`end`: its
+ * value's lines are the source lines after the header, less the content indentation.
+ */
+function literalPos(text: string, start: number, end: number, value: string, index: number, startPos: Position): Position {
+  const before = value.slice(0, index);
+  let line = 0;
+  for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
+  const source = text.slice(start, end).split('\n').slice(1);
+  const indent = Math.min(...source.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  if (!Number.isFinite(indent) || line >= source.length) return startPos;
+  return { line: startPos.line + 1 + line, col: indent + 1 + (index - before.lastIndexOf('\n') - 1) };
+}
+
+let yaml: typeof Yaml | undefined;
+
+/** loadText through the `yaml` package only: for documents outside the subset, every error, and tests. */
+export function loadTextWithYaml(text: string, file: string): LoadResult {
+  const out: LoadResult = { docs: [], tekton: [], diagnostics: [] };
+  yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  const { LineCounter, parseAllDocuments, isNode, isMap, isPair, isScalar } = yaml;
+  const lc = new LineCounter();
+  let parsed: Yaml.Document.Parsed[];
   try {
-    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Yaml.Document.Parsed[];
   } catch (e) {
     out.diagnostics.push({ severity: 'error', message: `cannot parse YAML: ${(e as Error).message}`, paths: [], file, pos: { line: 1, col: 1 } });
     return out;
   }
-  if (!Array.isArray(parsed)) parsed = [parsed as unknown as Document.Parsed]; // EmptyStream has no docs
+  if (!Array.isArray(parsed)) parsed = [parsed as unknown as Yaml.Document.Parsed]; // EmptyStream has no docs
   const at = (offset: number): Position => {
     const p = lc.linePos(offset);
     return { line: p.line, col: p.col };
@@ -96,7 +208,6 @@ export function loadText(text: string, file: string): LoadResult {
       }
       return best;
     };
-    const blocks = new WeakMap<object, { lines: number; indent: number }>();
     const textPos = (path: readonly PathSegment[], index: number): Position => {
       const start = nodeAt(path, false);
       let node: unknown = root;
@@ -106,41 +217,9 @@ export function loadText(text: string, file: string): LoadResult {
         else return start;
       }
       if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return start;
-      const before = node.value.slice(0, index);
-      let line = 0;
-      for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
-      let block = blocks.get(node);
-      if (!block) {
-        const source = text.slice(node.range[0], node.range[1]).split('\n').slice(1);
-        const indent = Math.min(...source.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-        block = { lines: source.length, indent };
-        blocks.set(node, block);
-      }
-      const { lines, indent } = block;
-      if (!Number.isFinite(indent) || line >= lines) return start;
-      return { line: start.line + 1 + line, col: indent + 1 + (index - before.lastIndexOf('\n') - 1) };
+      return literalPos(text, node.range[0], node.range[1], node.value, index, start);
     };
-    const v = value as Record<string, unknown> | null;
-    const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
-    const meta = isObj && v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
-    const loaded: LoadedDoc = {
-      file,
-      index,
-      apiVersion: isObj && typeof v.apiVersion === 'string' ? v.apiVersion : '',
-      kind: isObj && typeof v.kind === 'string' ? v.kind : '',
-      name: typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '',
-      value,
-      pos: (path) => nodeAt(path, false),
-      keyPos: (path) => nodeAt(path, true),
-      textPos,
-    };
-    out.docs.push(loaded);
-    if (isTektonKind(loaded)) {
-      out.tekton.push(loaded);
-    } else {
-      const what = loaded.kind ? `${loaded.kind}${loaded.apiVersion ? ` (${loaded.apiVersion})` : ''}` : 'a document without kind';
-      out.diagnostics.push({ severity: 'note', message: `skipped ${what}: not a Tekton Task, TaskRun, StepAction, Pipeline or PipelineRun`, paths: [], file, pos: loaded.pos([]) });
-    }
+    addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos);
   });
   return out;
 }

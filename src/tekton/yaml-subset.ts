@@ -1,0 +1,513 @@
+// A fast reader for the plain subset of YAML that Tekton files use (block maps and sequences,
+// single-line plain/quoted scalars, `|`/`>` block scalars, single-line flow collections).
+// It builds plain values and source offsets in one pass, with none of the `yaml` package's
+// document model. Anything outside the subset (anchors, tags, multi-line plain or quoted
+// scalars, tabs, duplicate keys, non-string keys, any error) returns undefined so the caller
+// falls back to the `yaml` package: whatever this returns equals what `yaml` would give.
+
+/** Source offsets of one node; `entries`/`items` follow the value's maps and sequences. */
+export interface OffsetNode {
+  /** Start of the node (yaml's `range[0]`). */
+  off: number;
+  /** Start of the key, for values of map entries. */
+  keyOff?: number;
+  entries?: Map<string, OffsetNode>;
+  items?: OffsetNode[];
+  /** For `|` block scalars: the string and the end of its source (yaml's `range[1]`). */
+  literal?: { value: string; end: number };
+}
+
+export interface SubsetDoc {
+  value: unknown;
+  node: OffsetNode;
+}
+
+class Unsupported {}
+const UNSUPPORTED = new Unsupported();
+function unsupported(): never {
+  throw UNSUPPORTED;
+}
+
+/** Documents of `text`, or undefined when `text` is outside the subset. */
+export function parseSubset(text: string): SubsetDoc[] | undefined {
+  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
+  try {
+    return new Reader(text).documents();
+  } catch (e) {
+    if (e === UNSUPPORTED) return undefined;
+    throw e;
+  }
+}
+
+/** Offsets where each line starts: lineStarts[0] = 0, then one after every '\n'. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+// Plain scalars of yaml's core schema (YAML 1.2), tried in the order yaml tries them.
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+/** Could start something other than a string (null, bool, number): test the regexps. */
+const MAYBE_NOT_STRING = /^[-+.~0-9nNtTfF]|^$/;
+
+export function resolvePlain(s: string): unknown {
+  if (!MAYBE_NOT_STRING.test(s)) return s;
+  if (NULL.test(s)) return null;
+  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
+  if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
+  if (INT.test(s)) return parseInt(s, 10);
+  if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
+  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity;
+  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+  return s;
+}
+
+/** Characters that cannot start a plain scalar (`-`, `?`, `:` can when a non-space follows). */
+const INDICATORS = new Set([...',[]{}#&*!|>\'"%@`']);
+
+const ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
+  // yaml defines (rather than assigns) keys already present through the prototype: `__proto__`
+  if (key in map) Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+  else map[key] = value;
+}
+
+interface Parsed {
+  value: unknown;
+  node: OffsetNode;
+  /** First line after the node. */
+  next: number;
+}
+
+class Reader {
+  private readonly starts: number[];
+  private readonly lines: string[];
+  /** Line where the current document ends (its `---` line, or the end of the text). */
+  private end = 0;
+
+  constructor(private readonly text: string) {
+    this.starts = lineStarts(text);
+    this.lines = text.split('\n');
+  }
+
+  documents(): SubsetDoc[] {
+    const docs: SubsetDoc[] = [];
+    const { lines } = this;
+    let from = 0;
+    let marker = -1; // the `---` line that opened the current document, if any
+    for (let i = 0; i <= lines.length; i++) {
+      const line = lines[i];
+      if (line !== undefined && !isDocumentMarker(line)) continue;
+      this.end = i;
+      const first = this.nextContent(from);
+      if (first < i) {
+        const doc = this.block(first, this.indent(first), -1, false);
+        if (this.nextContent(doc.next) < i) unsupported();
+        docs.push({ value: doc.value, node: doc.node });
+      } else if (marker !== -1) {
+        docs.push({ value: null, node: { off: this.starts[marker]! + 3 + spaces(lines[marker]!, 3) } });
+      }
+      marker = i;
+      from = i + 1;
+    }
+    return docs;
+  }
+
+  private indent(li: number): number {
+    return spaces(this.lines[li]!, 0);
+  }
+
+  /** First line at or after `li` (before the document's end) with content, not blank or a comment. */
+  private nextContent(li: number): number {
+    for (; li < this.end; li++) {
+      const line = this.lines[li]!;
+      if (line.includes('\t')) unsupported();
+      const k = spaces(line, 0);
+      if (k < line.length && line[k] !== '#') return li;
+    }
+    return this.end;
+  }
+
+  /** A block node whose first line `li` has content at column `col`, inside a collection indented `parent`. */
+  private block(li: number, col: number, parent: number, seqAtParent: boolean): Parsed {
+    const line = this.lines[li]!;
+    if (col <= parent && !(seqAtParent && col === parent && isSeqEntry(line, col))) unsupported();
+    if (isSeqEntry(line, col)) return this.seq(li, col);
+    if (mapSeparator(line, col) !== -1) return this.map(li, col);
+    const ch = line[col];
+    if (ch === '[' || ch === '{' || ch === '"' || ch === "'") return this.inline(li, col, parent);
+    return unsupported();
+  }
+
+  private seq(li: number, n: number): Parsed {
+    const value: unknown[] = [];
+    const items: OffsetNode[] = [];
+    const node: OffsetNode = { off: this.starts[li]! + n, items };
+    for (;;) {
+      const line = this.lines[li]!;
+      const c = n + 1 + spaces(line, n + 1);
+      let item: Parsed;
+      if (c >= line.length || line[c] === '#') item = this.below(li, n, this.starts[li]! + c, false);
+      else if (isSeqEntry(line, c)) item = this.seq(li, c);
+      else if (mapSeparator(line, c) !== -1) item = this.map(li, c);
+      else item = this.inline(li, c, n);
+      value.push(item.value);
+      items.push(item.node);
+      li = this.nextContent(item.next);
+      if (li >= this.end) break;
+      const k = this.indent(li);
+      if (k < n || (k === n && !isSeqEntry(this.lines[li]!, n))) break;
+      if (k > n) unsupported();
+    }
+    return { value, node, next: li };
+  }
+
+  private map(li: number, n: number): Parsed {
+    const value: Record<string, unknown> = {};
+    const entries = new Map<string, OffsetNode>();
+    const node: OffsetNode = { off: this.starts[li]! + n, entries };
+    for (;;) {
+      const line = this.lines[li]!;
+      const colon = mapSeparator(line, n);
+      if (colon === -1) unsupported();
+      const key = this.key(line, n, colon);
+      if (entries.has(key)) unsupported();
+      const v = colon + 1 + spaces(line, colon + 1);
+      const entry = v >= line.length || line[v] === '#' ? this.below(li, n, this.starts[li]! + v, true) : this.inline(li, v, n);
+      entry.node.keyOff = this.starts[li]! + n;
+      setKey(value, key, entry.value);
+      entries.set(key, entry.node);
+      li = this.nextContent(entry.next);
+      if (li >= this.end) break;
+      const k = this.indent(li);
+      if (k < n) break;
+      if (k > n || isSeqEntry(this.lines[li]!, n)) unsupported();
+    }
+    return { value, node, next: li };
+  }
+
+  /** The key from column `c` to the `:` at `colon`; only keys that are strings. */
+  private key(line: string, c: number, colon: number): string {
+    const raw = line.slice(c, colon);
+    if (raw.length > 1000) unsupported();
+    if (raw[0] === '"' || raw[0] === "'") {
+      const q = quoted(line, c);
+      if (q.end !== colon) unsupported();
+      return q.value;
+    }
+    if (raw.endsWith(' ') || !plainStart(line, c) || raw.includes(' #') || raw === '<<') unsupported();
+    const key = resolvePlain(raw);
+    if (typeof key !== 'string') unsupported();
+    return key;
+  }
+
+  /** A value that starts on a later line (or is empty: `emptyOff` is where yaml places it). */
+  private below(li: number, parent: number, emptyOff: number, seqAtParent: boolean): Parsed {
+    const next = this.nextContent(li + 1);
+    if (next < this.end) {
+      const k = this.indent(next);
+      if (k > parent || (seqAtParent && k === parent && isSeqEntry(this.lines[next]!, k))) return this.block(next, k, parent, seqAtParent);
+    }
+    return { value: null, node: { off: emptyOff }, next: li + 1 };
+  }
+
+  /** A value starting at column `c` of line `li`, inside a collection indented `parent`. */
+  private inline(li: number, c: number, parent: number): Parsed {
+    const line = this.lines[li]!;
+    const off = this.starts[li]! + c;
+    const ch = line[c]!;
+    if (ch === '|' || ch === '>') return this.blockScalar(li, c, parent);
+    if (ch === '"' || ch === "'") {
+      const q = quoted(line, c);
+      restIsComment(line, q.end);
+      return { value: q.value, node: { off }, next: li + 1 };
+    }
+    if (ch === '[' || ch === '{') {
+      const f = new FlowReader(line, this.starts[li]!).collection(c);
+      restIsComment(line, f.end);
+      return { value: f.value, node: f.node, next: li + 1 };
+    }
+    if (!plainStart(line, c)) unsupported();
+    let e = c;
+    for (; e < line.length; e++) {
+      const x = line[e];
+      if (x === '#' && line[e - 1] === ' ') break;
+      if (x === ':' && (e + 1 === line.length || line[e + 1] === ' ')) unsupported();
+    }
+    const raw = trimSpaces(line.slice(c, e));
+    // a more indented line that is not a comment would continue the scalar (folded into it)
+    for (let n = li + 1; n < this.end; n++) {
+      const next = this.lines[n]!;
+      const k = spaces(next, 0);
+      if (k === next.length) continue;
+      if (k > parent && next[k] !== '#') unsupported();
+      break;
+    }
+    return { value: resolvePlain(raw), node: { off }, next: li + 1 };
+  }
+
+  /** `|` or `>` at column `c`; its lines are more indented than `parent`. */
+  private blockScalar(li: number, c: number, parent: number): Parsed {
+    const header = this.lines[li]!;
+    const literal = header[c] === '|';
+    let h = c + 1;
+    const chomp = header[h] === '-' || header[h] === '+' ? header[h++]! : '';
+    if (h < header.length && header[h] !== ' ') unsupported(); // indentation indicators and the rest
+    restIsComment(header, h);
+    // find the content indentation and the last content line
+    let indent = -1;
+    let last = -1;
+    let n = li + 1;
+    for (; n < this.lines.length; n++) {
+      const line = this.lines[n]!;
+      const k = spaces(line, 0);
+      if (k === line.length) {
+        if (indent === -1 && k > parent + 1) unsupported(); // more-indented leading empty lines
+        continue;
+      }
+      if (indent === -1) {
+        if (k <= parent || line[k] === '\t') unsupported(); // an empty block scalar; tab indentation
+        indent = k;
+      }
+      if (k < indent) break;
+      last = n;
+    }
+    if (last === -1) unsupported();
+    // trailing lines that are empty but not zero-length, or kept by `+`, are left to yaml
+    for (let t = last + 1; t < n; t++) if (this.lines[t]!.length > 0 || chomp === '+') unsupported();
+    const srcStart = this.starts[li + 1]!;
+    const srcEnd = last + 1 < this.lines.length ? this.starts[last + 1]! : this.text.length;
+    const value = blockValue(this.text.slice(srcStart, srcEnd), literal, chomp, indent);
+    const node: OffsetNode = { off: this.starts[li]! + c };
+    if (literal) node.literal = { value, end: srcEnd };
+    return { value, node, next: last + 1 };
+  }
+}
+
+/** The value of a block scalar from its source lines, as yaml's block scalar resolution builds it. */
+function blockValue(source: string, literal: boolean, chomp: string, indent: number): string {
+  const lines = source.split('\n').map((l) => {
+    const k = spaces(l, 0);
+    return [l.slice(0, k), l.slice(k)] as const;
+  });
+  let chompStart = lines.length;
+  while (chompStart > 0 && lines[chompStart - 1]![1] === '') chompStart--;
+  let contentStart = 0;
+  while (lines[contentStart]![1] === '') contentStart++;
+  let value = '';
+  for (let i = 0; i < contentStart; i++) value += lines[i]![0].slice(indent) + '\n';
+  let sep = '';
+  let prevMoreIndented = false;
+  for (let i = contentStart; i < chompStart; i++) {
+    const [ind, content] = lines[i]!;
+    if (literal) {
+      value += sep + ind.slice(indent) + content;
+      sep = '\n';
+    } else if (ind.length > indent || content[0] === '\t') {
+      if (sep === ' ') sep = '\n';
+      else if (!prevMoreIndented && sep === '\n') sep = '\n\n';
+      value += sep + ind.slice(indent) + content;
+      sep = '\n';
+      prevMoreIndented = true;
+    } else if (content === '') {
+      if (sep === '\n') value += '\n';
+      else sep = '\n';
+    } else {
+      value += sep + content;
+      sep = ' ';
+      prevMoreIndented = false;
+    }
+  }
+  return chomp === '-' ? value : value + '\n';
+}
+
+/** Without trailing spaces (only spaces: String#trimEnd also drops Unicode spaces YAML keeps). */
+function trimSpaces(s: string): string {
+  let e = s.length;
+  while (e > 0 && s.charCodeAt(e - 1) === 32) e--;
+  return s.slice(0, e);
+}
+
+function spaces(line: string, from: number): number {
+  let k = from;
+  while (line.charCodeAt(k) === 32) k++;
+  return k - from;
+}
+
+function isDocumentMarker(line: string): boolean {
+  if (line.startsWith('%') || line.startsWith('...')) unsupported();
+  if (!line.startsWith('---')) return false;
+  if (line.length === 3) return true;
+  if (line[3] !== ' ') unsupported();
+  restIsComment(line, 3);
+  return true;
+}
+
+function isSeqEntry(line: string, c: number): boolean {
+  return line[c] === '-' && (c + 1 === line.length || line[c + 1] === ' ');
+}
+
+/** Only spaces, then optionally a comment, from column `c` to the end of `line`. */
+function restIsComment(line: string, c: number): void {
+  const k = c + spaces(line, c);
+  if (k < line.length && (line[k] !== '#' || k === c)) unsupported();
+}
+
+function plainStart(line: string, c: number): boolean {
+  const ch = line[c];
+  if (ch === undefined || INDICATORS.has(ch)) return false;
+  if (ch === '-' || ch === '?' || ch === ':') {
+    const next = line[c + 1];
+    return next !== undefined && next !== ' ';
+  }
+  return true;
+}
+
+/**
+ * Column of the `:` that makes the text at column `c` a map entry (`key: ` or `"key": `),
+ * or -1. A plain key ends at the first `: `; a quoted key at its closing quote.
+ */
+function mapSeparator(line: string, c: number): number {
+  const ch = line[c];
+  if (ch === '"' || ch === "'") {
+    const end = quotedEnd(line, c);
+    if (end === -1) return -1;
+    return line[end] === ':' && (end + 1 === line.length || line[end + 1] === ' ') ? end : -1;
+  }
+  if (ch === '[' || ch === '{') return -1;
+  for (let i = c; i < line.length; i++) {
+    if (line[i] === ':' && (i + 1 === line.length || line[i + 1] === ' ')) return i;
+    if (line[i] === '#' && i > c && line[i - 1] === ' ') return -1;
+  }
+  return -1;
+}
+
+/** Column after the closing quote of the quoted scalar at `c`, or -1 if it does not close on this line. */
+function quotedEnd(line: string, c: number): number {
+  const q = line[c];
+  for (let i = c + 1; i < line.length; i++) {
+    if (q === '"' && line[i] === '\\') i++;
+    else if (line[i] === q) {
+      if (q === "'" && line[i + 1] === "'") i++;
+      else return i + 1;
+    }
+  }
+  return -1;
+}
+
+function quoted(line: string, c: number): { value: string; end: number } {
+  const end = quotedEnd(line, c);
+  if (end === -1) unsupported();
+  const body = line.slice(c + 1, end - 1);
+  if (line[c] === "'") return { value: body.replaceAll("''", "'"), end };
+  if (!body.includes('\\')) return { value: body, end };
+  let value = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch !== '\\') {
+      value += ch;
+      continue;
+    }
+    const e = body[++i]!;
+    const hex = HEX_LENGTH[e];
+    if (hex) {
+      const digits = body.slice(i + 1, i + 1 + hex);
+      if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== hex) unsupported();
+      value += String.fromCodePoint(parseInt(digits, 16));
+      i += hex;
+    } else if (e in ESCAPES) value += ESCAPES[e];
+    else unsupported();
+  }
+  return { value, end };
+}
+
+/** Single-line flow collections: `[a, "b", {c: d}]`, `{}`. */
+class FlowReader {
+  constructor(
+    private readonly line: string,
+    private readonly lineStart: number,
+  ) {}
+
+  collection(c: number): { value: unknown; node: OffsetNode; end: number } {
+    const open = this.line[c];
+    const close = open === '[' ? ']' : '}';
+    const node: OffsetNode = { off: this.lineStart + c };
+    const list: unknown[] = [];
+    const map: Record<string, unknown> = {};
+    if (open === '[') node.items = [];
+    else node.entries = new Map();
+    let i = this.skip(c + 1);
+    if (this.line[i] === close) return { value: open === '[' ? list : map, node, end: i + 1 };
+    for (;;) {
+      if (open === '[') {
+        const item = this.item(i);
+        list.push(item.value);
+        node.items!.push(item.node);
+        i = this.skip(item.end);
+      } else {
+        const keyAt = i;
+        const key = this.item(i, true);
+        if (typeof key.value !== 'string' || node.entries!.has(key.value) || key.value === '<<' || key.node.items || key.node.entries) unsupported();
+        i = key.end;
+        if (this.line[i] !== ':') unsupported();
+        i = this.skip(i + 1);
+        if (i === key.end + 1) unsupported(); // `a:b`-style adjacency is left to yaml
+        const item = this.item(i);
+        item.node.keyOff = this.lineStart + keyAt;
+        setKey(map, key.value, item.value);
+        node.entries!.set(key.value, item.node);
+        i = this.skip(item.end);
+      }
+      if (this.line[i] === close) return { value: open === '[' ? list : map, node, end: i + 1 };
+      if (this.line[i] !== ',') unsupported();
+      i = this.skip(i + 1);
+      if (this.line[i] === close || this.line[i] === ',') unsupported(); // trailing or doubled commas
+    }
+  }
+
+  private skip(i: number): number {
+    return i + spaces(this.line, i);
+  }
+
+  private item(i: number, isKey = false): { value: unknown; node: OffsetNode; end: number } {
+    const ch = this.line[i];
+    if (ch === undefined) unsupported();
+    if (ch === '[' || ch === '{') {
+      if (isKey) unsupported();
+      return this.collection(i);
+    }
+    if (ch === '"' || ch === "'") {
+      const q = quoted(this.line, i);
+      if (!isKey && this.line[this.skip(q.end)] === ':') unsupported(); // an implicit pair in a flow sequence
+      return { value: q.value, node: { off: this.lineStart + i }, end: q.end };
+    }
+    if (!plainStart(this.line, i)) unsupported();
+    let e = i;
+    for (; e < this.line.length; e++) {
+      const x = this.line[e]!;
+      if (x === ',' || x === '[' || x === ']' || x === '{' || x === '}') break;
+      if (x === ':') {
+        if (!isKey) unsupported();
+        break;
+      }
+      if (x === '#' && this.line[e - 1] === ' ') unsupported();
+    }
+    if (isKey && this.line[e] !== ':') unsupported();
+    const raw = trimSpaces(this.line.slice(i, e));
+    if (isKey && raw.length !== e - i) unsupported();
+    return { value: resolvePlain(raw), node: { off: this.lineStart + i }, end: i + raw.length };
+  }
+}
