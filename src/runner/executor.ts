@@ -92,7 +92,7 @@ export const sandboxExecutor: Executor = {
     const map = pathMapOf(unbound);
     if (l.workingDir) {
       const wd = l.workingDir;
-      const underMount = sorted.find((m) => wd === m.imagePath || wd.startsWith(`${m.imagePath}/`));
+      const underMount = [...sorted].reverse().find((m) => wd === m.imagePath || wd.startsWith(`${m.imagePath}/`));
       if (underMount) mkdirSync(underMount.hostPath + wd.slice(underMount.imagePath.length), { recursive: true });
       else if (!FROM_HOST.includes(wd.split('/')[1] ?? '') || !existsSync(wd)) args.push('--dir', wd);
       args.push('--chdir', wd);

@@ -475,6 +475,15 @@ data: {token: ${Buffer.from('s3cret').toString('base64')}}
       assert.doesNotMatch(r.log, /did not stop/);
     });
 
+    it(`working directories under nested mounts are made in the right folder (${executor})`, async () => {
+      const r = await one(taskRun(`taskSpec:
+  steps:
+    - {name: home, image: alpine, workingDir: /tekton/home/deep/er, script: 'pwd; echo x > f'}
+    - {name: check, image: alpine, script: 'cat /tekton/home/deep/er/f'}`), executor);
+      assert.equal(condition(r.taskRun)!.status, 'True', r.log);
+      assert.match(r.log, /^\[check\] x$/m);
+    });
+
     it(`a false when skips only that step, with exit code 0 (${executor})`, async () => {
       const r = await one(taskRun(`params: [{name: go, value: "no"}]
 taskSpec:
