@@ -25,13 +25,15 @@ Options:
   -w, --workspace name=SRC   SRC: ./dir (a folder of yours), emptyDir, configMap:file.yaml, secret:file.yaml
       --use-param-defaults   use declared defaults for params not given with -p (always the case here)
       --timeout DURATION     TaskRun timeout (Go duration, e.g. 10m, 1h30m; 0 = none; default 1h)
-  -f, --filename PATH        more files or folders holding the Tasks a TaskRun refers to (repeatable)
+  -f, --filename PATH        more files or folders holding referenced Tasks, StepActions, ConfigMaps and
+                             Secrets (repeatable)
   -o, --output yaml|json     print the final TaskRun (Tekton's status shape) to stdout
       --executor host|sandbox  where steps run (default: sandbox when bubblewrap works here, else host)
       --network              let sandboxed steps use the network (default: none)
   -h, --help                 this help
 
-Exit codes: 0 Succeeded, 1 the TaskRun failed, 2 invalid input.
+Exit codes: 0 Succeeded, 1 the TaskRun failed, 2 invalid input. Each run keeps its folder
+(workspaces, logs, status.yaml) under .tektite/runs/. More: docs/run.md.
 `;
 
 /**
