@@ -81,7 +81,7 @@ function workspaceDecls(program: StepProgram): Doc[] {
 }
 
 /** StepActions have no workspaces: each one's path arrives as a param `<workspace>-path`. */
-export const workspacePathParam = (workspace: string): string => `${workspace}-path`;
+const workspacePathParam = (workspace: string): string => `${workspace}-path`;
 
 function workspacePathParams(program: StepProgram): Doc[] {
   return Object.entries(program.workspaces).map(([name, spec]) => {

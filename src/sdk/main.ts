@@ -16,7 +16,7 @@ export interface StepIO extends Sink {
   masker?: Masker;
 }
 
-export const EXIT_CODES = { ok: 0, failed: 1, usage: 2 } as const;
+const EXIT_CODES = { ok: 0, failed: 1, usage: 2 } as const;
 
 export async function runProgram(program: StepProgram, io: StepIO): Promise<number> {
   const masker = io.masker ?? new Masker();

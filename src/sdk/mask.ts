@@ -1,7 +1,7 @@
 // Secret masking: every registered value is replaced by *** wherever it appears in text that
 // leaves the program (log lines, child process output, error messages).
 
-export const MASK = '***';
+const MASK = '***';
 
 export class Masker {
   private secrets: string[] = [];
