@@ -236,9 +236,10 @@ class Reader {
       return { value: q.value, node: { off }, next: li + 1 };
     }
     if (ch === '[' || ch === '{') {
-      const f = new FlowReader(line, this.starts[li]!).collection(c);
-      restIsComment(line, f.end);
-      return { value: f.value, node: f.node, next: li + 1 };
+      const reader = new FlowReader(this.lines, this.starts, this.end, li, parent);
+      const f = reader.collection(c);
+      restIsComment(this.lines[reader.li]!, f.end);
+      return { value: f.value, node: f.node, next: reader.li + 1 };
     }
     if (!plainStart(line, c)) unsupported();
     let e = c;
@@ -434,80 +435,132 @@ function quoted(line: string, c: number): { value: string; end: number } {
   return { value, end };
 }
 
-/** Single-line flow collections: `[a, "b", {c: d}]`, `{}`. */
+/**
+ * Flow collections: `[a, "b", {c: d}]`, `{}`, also over several lines (JSON), where each
+ * item and each `key: value` stays on one line and every line is indented more than the block
+ * collection around (`parent`); the closing bracket may sit at `parent` when that is the
+ * indentation of the line the collection starts on, as yaml allows.
+ */
 class FlowReader {
+  /** Current line and its text. */
+  li: number;
+  private line: string;
+  private depth = 0;
+
   constructor(
-    private readonly line: string,
-    private readonly lineStart: number,
-  ) {}
+    private readonly lines: readonly string[],
+    private readonly starts: readonly number[],
+    private readonly end: number,
+    li: number,
+    private readonly parent: number,
+  ) {
+    this.li = li;
+    this.line = lines[li]!;
+  }
+
+  private closeAtParent(): boolean {
+    return spaces(this.lines[this.li]!, 0) === this.parent;
+  }
 
   collection(c: number): { value: unknown; node: OffsetNode; end: number } {
+    const closeAtParent = this.depth === 0 && this.closeAtParent();
+    this.depth++;
     const open = this.line[c];
     const close = open === '[' ? ']' : '}';
-    const node: OffsetNode = { off: this.lineStart + c };
+    const node: OffsetNode = { off: this.starts[this.li]! + c };
     const list: unknown[] = [];
     const map: Record<string, unknown> = {};
     if (open === '[') node.items = [];
     else node.entries = new Map();
-    let i = this.skip(c + 1);
-    if (this.line[i] === close) return { value: open === '[' ? list : map, node, end: i + 1 };
+    const done = (i: number) => {
+      this.depth--;
+      return { value: open === '[' ? list : map, node, end: i + 1 };
+    };
+    let i = this.skip(c + 1, closeAtParent);
+    if (this.line[i] === close) return done(i);
     for (;;) {
       if (open === '[') {
         const item = this.item(i);
         list.push(item.value);
         node.items!.push(item.node);
-        i = this.skip(item.end);
+        i = this.skip(item.end, closeAtParent);
       } else {
-        const keyAt = i;
+        const keyAt = this.starts[this.li]! + i;
         const key = this.item(i, true);
         if (typeof key.value !== 'string' || node.entries!.has(key.value) || key.value === '<<' || key.node.items || key.node.entries) unsupported();
         i = key.end;
-        if (this.line[i] !== ':') unsupported();
-        i = this.skip(i + 1);
-        if (i === key.end + 1) unsupported(); // `a:b`-style adjacency is left to yaml
+        if (this.line[i] !== ':' || this.line[i + 1] !== ' ') unsupported(); // `a:b`, `"a":b` are left to yaml
+        i += 1 + spaces(this.line, i + 1);
+        if (i >= this.line.length || this.line[i] === '#') unsupported(); // a value on a later line
         const item = this.item(i);
-        item.node.keyOff = this.lineStart + keyAt;
+        item.node.keyOff = keyAt;
         setKey(map, key.value, item.value);
         node.entries!.set(key.value, item.node);
-        i = this.skip(item.end);
+        i = this.skip(item.end, closeAtParent);
       }
-      if (this.line[i] === close) return { value: open === '[' ? list : map, node, end: i + 1 };
+      if (this.line[i] === close) return done(i);
       if (this.line[i] !== ',') unsupported();
-      i = this.skip(i + 1);
-      if (this.line[i] === close || this.line[i] === ',') unsupported(); // trailing or doubled commas
+      i = this.skip(i + 1, closeAtParent);
+      if (this.line[i] === close) return done(i); // a trailing comma
+      if (this.line[i] === ',') unsupported();
     }
   }
 
-  private skip(i: number): number {
-    return i + spaces(this.line, i);
+  /** A plain scalar that runs to the end of its line goes on in the next unless that starts with `,` `]` `}` or `#`. */
+  private nextLineEndsPlain(): boolean {
+    for (let n = this.li + 1; n < this.end; n++) {
+      const line = this.lines[n]!;
+      const ch = line[spaces(line, 0)];
+      if (ch === undefined) continue;
+      return ch === ',' || ch === ']' || ch === '}' || ch === '#';
+    }
+    return false;
+  }
+
+  /** Past spaces, line ends and comments to the next token. */
+  private skip(i: number, closeAtParent: boolean): number {
+    i += spaces(this.line, i);
+    while (i >= this.line.length || (this.line[i] === '#' && (i === 0 || this.line[i - 1] === ' '))) {
+      if (++this.li >= this.end) unsupported();
+      this.line = this.lines[this.li]!;
+      if (this.line.includes('\t')) unsupported();
+      i = spaces(this.line, 0);
+      if (i === this.line.length || this.line[i] === '#') continue;
+      const closing = (this.line[i] === ']' || this.line[i] === '}') && this.depth === 1 && closeAtParent;
+      if (i <= this.parent && !(closing && i === this.parent)) unsupported();
+    }
+    return i;
   }
 
   private item(i: number, isKey = false): { value: unknown; node: OffsetNode; end: number } {
-    const ch = this.line[i];
+    const line = this.line;
+    const off = this.starts[this.li]! + i;
+    const ch = line[i];
     if (ch === undefined) unsupported();
     if (ch === '[' || ch === '{') {
       if (isKey) unsupported();
       return this.collection(i);
     }
     if (ch === '"' || ch === "'") {
-      const q = quoted(this.line, i);
-      if (!isKey && this.line[this.skip(q.end)] === ':') unsupported(); // an implicit pair in a flow sequence
-      return { value: q.value, node: { off: this.lineStart + i }, end: q.end };
+      const q = quoted(line, i);
+      if (!isKey && line[q.end + spaces(line, q.end)] === ':') unsupported(); // an implicit pair in a flow sequence
+      return { value: q.value, node: { off }, end: q.end };
     }
-    if (!plainStart(this.line, i)) unsupported();
+    if (!plainStart(line, i)) unsupported();
     let e = i;
-    for (; e < this.line.length; e++) {
-      const x = this.line[e]!;
+    for (; e < line.length; e++) {
+      const x = line[e]!;
       if (x === ',' || x === '[' || x === ']' || x === '{' || x === '}') break;
       if (x === ':') {
         if (!isKey) unsupported();
         break;
       }
-      if (x === '#' && this.line[e - 1] === ' ') unsupported();
+      if (x === '#' && line[e - 1] === ' ') unsupported();
     }
-    if (isKey && this.line[e] !== ':') unsupported();
-    const raw = trimSpaces(this.line.slice(i, e));
+    if (isKey && line[e] !== ':') unsupported();
+    const raw = trimSpaces(line.slice(i, e));
     if (isKey && raw.length !== e - i) unsupported();
-    return { value: resolvePlain(raw), node: { off: this.lineStart + i }, end: i + raw.length };
+    if (!isKey && e === line.length && !this.nextLineEndsPlain()) unsupported();
+    return { value: resolvePlain(raw), node: { off }, end: i + raw.length };
   }
 }

@@ -92,6 +92,14 @@ test('documents, empty documents and positions match yaml on hand-picked edge ca
     'a: &x 1\nb: *x\n',
     'a: |\n  no newline at end',
     '  indented: root\n  second: 2\n',
+    'args: [\n  "echo",\n  x, # c\n  {a: b},\n]\n',
+    '- args: [a,\n    b]\n  k: v\n',
+    '{\n  "a": [1, 2],\n  "b": {"c": null}\n}\n',
+    'a: [x\n  y]\n',
+    'a: [x,\n]\n',
+    'a: [x,,]\n',
+    'a:\n  - [\n    1\n  ]\n',
+    'a:\n- [\n  1\n ]\n',
   ];
   for (const text of cases) assertSame(loadText(text, 't.yaml'), loadTextWithYaml(text, 't.yaml'), JSON.stringify(text));
   assert.ok(parseSubset('a: 1\n---\n'), 'plain documents are read by the fast reader');
