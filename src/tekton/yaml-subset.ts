@@ -72,6 +72,7 @@ export function resolvePlain(s: string): unknown {
 
 /** Characters that cannot start a plain scalar (`-`, `?`, `:` can when a non-space follows). */
 const INDICATORS = new Set([...',[]{}#&*!|>\'"%@`']);
+const FLOW_INDICATORS = new Set([...',[]{}']);
 
 const ESCAPES: Record<string, string> = {
   '0': '\0', a: '\x07', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
@@ -367,12 +368,12 @@ function restIsComment(line: string, c: number): void {
   if (k < line.length && (line[k] !== '#' || k === c)) unsupported();
 }
 
-function plainStart(line: string, c: number): boolean {
+function plainStart(line: string, c: number, inFlow = false): boolean {
   const ch = line[c];
   if (ch === undefined || INDICATORS.has(ch)) return false;
   if (ch === '-' || ch === '?' || ch === ':') {
     const next = line[c + 1];
-    return next !== undefined && next !== ' ';
+    return next !== undefined && next !== ' ' && !(inFlow && FLOW_INDICATORS.has(next));
   }
   return true;
 }
@@ -546,7 +547,7 @@ class FlowReader {
       if (!isKey && line[q.end + spaces(line, q.end)] === ':') unsupported(); // an implicit pair in a flow sequence
       return { value: q.value, node: { off }, end: q.end };
     }
-    if (!plainStart(line, i)) unsupported();
+    if (!plainStart(line, i, true)) unsupported();
     let e = i;
     for (; e < line.length; e++) {
       const x = line[e]!;

@@ -100,6 +100,9 @@ test('documents, empty documents and positions match yaml on hand-picked edge ca
     'a: [x,,]\n',
     'a:\n  - [\n    1\n  ]\n',
     'a:\n- [\n  1\n ]\n',
+    'a: {a: ?}\n',
+    'a: [x, ?, y]\n',
+    'a: [-]\n',
   ];
   for (const text of cases) assertSame(loadText(text, 't.yaml'), loadTextWithYaml(text, 't.yaml'), JSON.stringify(text));
   assert.ok(parseSubset('a: 1\n---\n'), 'plain documents are read by the fast reader');
