@@ -231,6 +231,7 @@ class Reader {
     const off = this.starts[li]! + c;
     const ch = line[c]!;
     if (ch === '|' || ch === '>') return this.blockScalar(li, c, parent);
+    if (ch === "'" && quotedEnd(line, c) === -1) return this.multiLineSingleQuoted(li, c, parent);
     if (ch === '"' || ch === "'") {
       const q = quoted(line, c);
       restIsComment(line, q.end);
@@ -259,6 +260,27 @@ class Reader {
       break;
     }
     return { value: resolvePlain(raw), node: { off }, next: li + 1 };
+  }
+
+  /** A `'` scalar over several lines (JSON pasted into a param default), folded as yaml folds it. */
+  private multiLineSingleQuoted(li: number, c: number, parent: number): Parsed {
+    if (parent < 0) unsupported();
+    const lines = [this.lines[li]!.slice(c + 1)];
+    for (let n = li + 1; n < this.end; n++) {
+      const line = this.lines[n]!;
+      if (line.includes('\t')) unsupported();
+      const k = spaces(line, 0);
+      if (k < line.length && k <= parent) unsupported(); // yaml: an unexpected unindent
+      const close = quotedEnd("'" + line, 0);
+      if (close === -1) {
+        lines.push(line);
+        continue;
+      }
+      lines.push(line.slice(0, close - 2));
+      restIsComment(line, close - 1);
+      return { value: unfoldLines(lines).replaceAll("''", "'"), node: { off: this.starts[li]! + c }, next: n + 1 };
+    }
+    return unsupported();
   }
 
   /** `|` or `>` at column `c`; its lines are more indented than `parent`. */
@@ -334,6 +356,24 @@ function blockValue(source: string, literal: boolean, chomp: string, indent: num
     }
   }
   return chomp === '-' ? value : value + '\n';
+}
+
+/** Lines of a quoted scalar joined: one line break is a space, each further one stays. */
+function unfoldLines(lines: readonly string[]): string {
+  let value = trimSpaces(lines[0]!);
+  let sep = ' ';
+  for (let i = 1; i < lines.length - 1; i++) {
+    const line = trimSpaces(lines[i]!.slice(spaces(lines[i]!, 0)));
+    if (line === '') {
+      if (sep === '\n') value += sep;
+      else sep = '\n';
+    } else {
+      value += sep + line;
+      sep = ' ';
+    }
+  }
+  const last = lines[lines.length - 1]!;
+  return value + sep + last.slice(spaces(last, 0));
 }
 
 /** Without trailing spaces (only spaces: String#trimEnd also drops Unicode spaces YAML keeps). */

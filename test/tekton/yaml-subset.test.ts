@@ -103,6 +103,10 @@ test('documents, empty documents and positions match yaml on hand-picked edge ca
     'a: {a: ?}\n',
     'a: [x, ?, y]\n',
     'a: [-]\n',
+    "a: '{\n  \"k\": 1,\n\n\n    \"it''s\": 2 }'\nb: 1\n",
+    "- 'x  \n  y'  # c\n- z\n",
+    "a: 'x\ny'\n",
+    "a:\n  b: 'x\n  y'\n",
   ];
   for (const text of cases) assertSame(loadText(text, 't.yaml'), loadTextWithYaml(text, 't.yaml'), JSON.stringify(text));
   assert.ok(parseSubset('a: 1\n---\n'), 'plain documents are read by the fast reader');
@@ -212,4 +216,25 @@ test("on the yaml package's own output the fast reader equals it, and reads most
     { numRuns: 1000 },
   );
   assert.ok(read > 250, `fast reader read ${read} of 1000 generated inputs`);
+});
+
+// Real Tekton files with a few characters inserted or deleted: mostly broken in ways people break them.
+test('on mutated corpus files the fast reader equals the yaml package or declines', () => {
+  const corpus = requireCorpus();
+  const texts = expandPaths([join(corpus, 'tekton-examples')]).map((f) => readFileSync(f, 'utf8'));
+  const edit = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(3), fc.constantFrom(' ', '  ', '\n', ':', ': ', '- ', '#', ' #', "'", '"', '[', ']', '{', '}', ',', '|', '>-', '\t', '\n---\n', '&a ', '*a', '!t ', '\\', '?', ''));
+  let read = 0;
+  fc.assert(
+    fc.property(fc.nat(texts.length - 1), fc.array(edit, { minLength: 1, maxLength: 3 }), (which, edits) => {
+      let yaml = texts[which]!;
+      for (const [where, cut, insert] of edits) {
+        const at = Math.floor(where * yaml.length);
+        yaml = yaml.slice(0, at) + insert + yaml.slice(at + cut);
+      }
+      if (parseSubset(yaml)) read++;
+      assertSame(loadText(yaml, 'm.yaml'), loadTextWithYaml(yaml, 'm.yaml'), JSON.stringify(yaml));
+    }),
+    { numRuns: 400 },
+  );
+  assert.ok(read > 50, `fast reader read ${read} of 400 mutated files`);
 });
