@@ -81,8 +81,9 @@ const ESCAPES: Record<string, string> = {
 const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
-  // yaml defines (rather than assigns) keys already present through the prototype: `__proto__`
-  if (key in map) Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+  // `__proto__` must become an own key, as yaml defines it, not set the prototype. (yaml also
+  // defines inherited names such as `toString`; assigning them gives the same own property.)
+  if (key === '__proto__') Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
   else map[key] = value;
 }
 
@@ -96,12 +97,14 @@ interface Parsed {
 class Reader {
   private readonly starts: number[];
   private readonly lines: string[];
+  private readonly indents: Int32Array;
   /** Line where the current document ends (its `---` line, or the end of the text). */
   private end = 0;
 
   constructor(private readonly text: string) {
     this.starts = lineStarts(text);
     this.lines = text.split('\n');
+    this.indents = new Int32Array(this.lines.length).fill(-1);
   }
 
   documents(): SubsetDoc[] {
@@ -127,8 +130,11 @@ class Reader {
     return docs;
   }
 
+  /** Leading spaces of line `li` (computed once: lines are looked at more than once). */
   private indent(li: number): number {
-    return spaces(this.lines[li]!, 0);
+    let k = this.indents[li]!;
+    if (k === -1) k = this.indents[li] = spaces(this.lines[li]!, 0);
+    return k;
   }
 
   /** First line at or after `li` (before the document's end) with content, not blank or a comment. */
@@ -136,7 +142,7 @@ class Reader {
     for (; li < this.end; li++) {
       const line = this.lines[li]!;
       if (line.includes('\t')) unsupported();
-      const k = spaces(line, 0);
+      const k = this.indent(li);
       if (k < line.length && line[k] !== '#') return li;
     }
     return this.end;
@@ -244,17 +250,16 @@ class Reader {
       return { value: f.value, node: f.node, next: reader.li + 1 };
     }
     if (!plainStart(line, c)) unsupported();
-    let e = c;
-    for (; e < line.length; e++) {
-      const x = line[e];
-      if (x === '#' && line[e - 1] === ' ') break;
-      if (x === ':' && (e + 1 === line.length || line[e + 1] === ' ')) unsupported();
+    const comment = line.indexOf(' #', c);
+    const e = comment === -1 ? line.length : comment + 1;
+    for (let i = line.indexOf(':', c); i !== -1 && i < e; i = line.indexOf(':', i + 1)) {
+      if (i + 1 === line.length || line[i + 1] === ' ') unsupported(); // `a: b: c`
     }
     const raw = trimSpaces(line.slice(c, e));
     // a more indented line that is not a comment would continue the scalar (folded into it)
     for (let n = li + 1; n < this.end; n++) {
       const next = this.lines[n]!;
-      const k = spaces(next, 0);
+      const k = this.indent(n);
       if (k === next.length) continue;
       if (k > parent && next[k] !== '#') unsupported();
       break;
@@ -323,6 +328,17 @@ class Reader {
 
 /** The value of a block scalar from its source lines, as yaml's block scalar resolution builds it. */
 function blockValue(source: string, literal: boolean, chomp: string, indent: number): string {
+  const end = chomp === '-' ? '' : '\n';
+  if (literal) {
+    // every line is at least `indent` deep or blank: the value is the lines less their indentation
+    const lines = source.split('\n');
+    let chompStart = lines.length;
+    while (chompStart > 0 && spaces(lines[chompStart - 1]!, 0) === lines[chompStart - 1]!.length) chompStart--;
+    let value = '';
+    for (let i = 0; i < chompStart; i++) value += (i ? '\n' : '') + lines[i]!.slice(indent);
+    return value + end;
+  }
+  // folded: lines join with a space, except around blank and more-indented lines
   const lines = source.split('\n').map((l) => {
     const k = spaces(l, 0);
     return [l.slice(0, k), l.slice(k)] as const;
@@ -337,10 +353,7 @@ function blockValue(source: string, literal: boolean, chomp: string, indent: num
   let prevMoreIndented = false;
   for (let i = contentStart; i < chompStart; i++) {
     const [ind, content] = lines[i]!;
-    if (literal) {
-      value += sep + ind.slice(indent) + content;
-      sep = '\n';
-    } else if (ind.length > indent || content[0] === '\t') {
+    if (ind.length > indent || content[0] === '\t') {
       if (sep === ' ') sep = '\n';
       else if (!prevMoreIndented && sep === '\n') sep = '\n\n';
       value += sep + ind.slice(indent) + content;
@@ -355,7 +368,7 @@ function blockValue(source: string, literal: boolean, chomp: string, indent: num
       prevMoreIndented = false;
     }
   }
-  return chomp === '-' ? value : value + '\n';
+  return value + end;
 }
 
 /** Lines of a quoted scalar joined: one line break is a space, each further one stays. */
@@ -430,9 +443,9 @@ function mapSeparator(line: string, c: number): number {
     return line[end] === ':' && (end + 1 === line.length || line[end + 1] === ' ') ? end : -1;
   }
   if (ch === '[' || ch === '{') return -1;
-  for (let i = c; i < line.length; i++) {
-    if (line[i] === ':' && (i + 1 === line.length || line[i + 1] === ' ')) return i;
-    if (line[i] === '#' && i > c && line[i - 1] === ' ') return -1;
+  const comment = line.indexOf(' #', c);
+  for (let i = line.indexOf(':', c); i !== -1 && (comment === -1 || i < comment); i = line.indexOf(':', i + 1)) {
+    if (i + 1 === line.length || line[i + 1] === ' ') return i;
   }
   return -1;
 }
