@@ -57,7 +57,7 @@ export function loadText(text: string, file: string): LoadResult {
         const start = nodeAt(path, false);
         const node = nodeOf(doc.node, path);
         if (!node?.literal) return start;
-        return literalPos(text, node.off, node.literal.end, node.literal.value, index, start);
+        return literalPos(node, text, node.off, node.literal.end, node.literal.value, index, start);
       };
       addDoc(out, file, index, doc.value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos);
     });
@@ -134,18 +134,25 @@ function nodeOf(root: OffsetNode, path: readonly PathSegment[]): OffsetNode | un
   return node;
 }
 
+/** Per block scalar (keyed by its node): its source lines after the header, and their indentation. */
+const literalLines = new WeakMap<object, { lines: number; indent: number }>();
+
 /**
  * Position of character `index` of a `|` block scalar whose source spans `start`..`end`: its
  * value's lines are the source lines after the header, less the content indentation.
  */
-function literalPos(text: string, start: number, end: number, value: string, index: number, startPos: Position): Position {
+function literalPos(key: object, text: string, start: number, end: number, value: string, index: number, startPos: Position): Position {
   const before = value.slice(0, index);
   let line = 0;
   for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
-  const source = text.slice(start, end).split('\n').slice(1);
-  const indent = Math.min(...source.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-  if (!Number.isFinite(indent) || line >= source.length) return startPos;
-  return { line: startPos.line + 1 + line, col: indent + 1 + (index - before.lastIndexOf('\n') - 1) };
+  let block = literalLines.get(key);
+  if (!block) {
+    const source = text.slice(start, end).split('\n').slice(1);
+    block = { lines: source.length, indent: Math.min(...source.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length)) };
+    literalLines.set(key, block);
+  }
+  if (!Number.isFinite(block.indent) || line >= block.lines) return startPos;
+  return { line: startPos.line + 1 + line, col: block.indent + 1 + (index - before.lastIndexOf('\n') - 1) };
 }
 
 let yaml: typeof Yaml | undefined;
@@ -217,7 +224,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
         else return start;
       }
       if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return start;
-      return literalPos(text, node.range[0], node.range[1], node.value, index, start);
+      return literalPos(node, text, node.range[0], node.range[1], node.value, index, start);
     };
     addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos);
   });
