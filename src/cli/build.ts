@@ -5,7 +5,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultCacheDir } from '../build/blob-store.js';
 import { BundleError, bundlePlugin } from '../build/bundle.js';
 import { generateStepAction, generateTask, toYaml } from '../build/generate.js';
@@ -15,6 +14,7 @@ import { Builder, DEFAULT_BASE } from '../build/pipeline.js';
 import { loadStepProgram } from '../build/plugin-source.js';
 import { formatImageRef, parseImageRef } from '../build/reference.js';
 import type { StepProgram } from '../sdk/declare.js';
+import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 
 const USAGE = `Usage: tektite build <plugin.ts> [options]
@@ -41,32 +41,23 @@ Registry credentials come from $REGISTRY_AUTH_FILE, \${XDG_RUNTIME_DIR}/containe
 `;
 
 export default async function build(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        push: { type: 'string' },
-        stepaction: { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-        'oci-layout': { type: 'string' },
-        tarball: { type: 'string' },
-        bundle: { type: 'string' },
-        base: { type: 'string' },
-        platform: { type: 'string' },
-        tag: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    return fail(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const args = parseCommand(
+    argv,
+    {
+      push: { type: 'string' },
+      stepaction: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      'oci-layout': { type: 'string' },
+      tarball: { type: 'string' },
+      bundle: { type: 'string' },
+      base: { type: 'string' },
+      platform: { type: 'string' },
+      tag: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (typeof args === 'number') return args;
   const o = args.values;
-  if (o.help) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
   if (args.positionals.length !== 1) return fail(`expected one plugin file, got ${args.positionals.length}\n\n${USAGE}`);
   const entry = resolve(args.positionals[0]!);
 

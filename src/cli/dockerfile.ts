@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultCacheDir } from '../build/blob-store.js';
 import { BundleError } from '../build/bundle.js';
 import { dockerfileText } from '../build/dockerfile.js';
@@ -11,6 +10,7 @@ import { gitLabels } from '../build/labels.js';
 import { Builder, DEFAULT_BASE } from '../build/pipeline.js';
 import { loadStepProgram } from '../build/plugin-source.js';
 import { parseImageRef } from '../build/reference.js';
+import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 
 const USAGE = `Usage: tektite dockerfile <plugin.ts> [--base REF] [--context DIR] [-o FILE]
@@ -31,21 +31,9 @@ Options:
 const DEFAULT_BASE_NODE = '/nodejs/bin/node';
 
 export default async function dockerfile(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { base: { type: 'string' }, context: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    return fail(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const args = parseCommand(argv, { base: { type: 'string' }, context: { type: 'string' }, output: { type: 'string', short: 'o' } }, USAGE);
+  if (typeof args === 'number') return args;
   const o = args.values;
-  if (o.help) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
   if (args.positionals.length !== 1) return fail(`expected one plugin file, got ${args.positionals.length}\n\n${USAGE}`);
   const entry = resolve(args.positionals[0]!);
   if (!existsSync(entry)) return fail(`${args.positionals[0]}: no such file`);

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 
 const USAGE = `Usage: tektite generate <plugin.ts> [--stepaction] [-o file]
@@ -19,20 +19,8 @@ Options:
 `;
 
 export default async function generate(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { stepaction: { type: 'boolean' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    return fail(`${(e as Error).message}\n\n${USAGE}`);
-  }
-  if (parsed.values.help) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand(argv, { stepaction: { type: 'boolean' }, output: { type: 'string', short: 'o' } }, USAGE);
+  if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length !== 1) return fail(`give exactly one plugin source file\n\n${USAGE}`);
   const entry = resolve(parsed.positionals[0]!);
   if (!existsSync(entry)) return fail(`${parsed.positionals[0]}: no such file`);

@@ -3,8 +3,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DNS_LABEL } from '../sdk/names.js';
+import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 
 const USAGE = `Usage: tektite init <name> [--dir DIR]
@@ -132,16 +132,8 @@ To run the program by hand, bundle it: \`npx tektite build ${name}.ts --bundle $
 }
 
 export default async function init(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    return fail(`${(e as Error).message}\n\n${USAGE}`);
-  }
-  if (parsed.values.help) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand(argv, { dir: { type: 'string' } }, USAGE);
+  if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length !== 1) return fail(`give the plugin's name\n\n${USAGE}`);
   const name = parsed.positionals[0]!;
   if (!DNS_LABEL.test(name) || name.length > 63) return fail(`"${name}" is not a valid name: use lowercase letters, digits and "-" (a Kubernetes DNS label)`);

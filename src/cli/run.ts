@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { formatDiagnostic } from '../tekton/diagnostics.js';
 import { InputError, loadPaths } from '../tekton/files.js';
@@ -14,6 +13,7 @@ import { normaliseTaskRun, runTaskRun, type KubeObjects } from '../runner/index.
 import { buildTaskRun, FlagError, kubeObjectsOf, parseParamFlag, parseWorkspaceFlag } from '../runner/taskrun-from-flags.js';
 import { printSummary } from '../runner/summary.js';
 import type { ParamSpec, TaskRun, TaskSpec } from '../tekton/types.js';
+import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 
 const USAGE = `Usage: tektite run <task.yaml | taskrun.yaml | folder>... [options]
@@ -53,31 +53,22 @@ async function pluginOverlays(tr: TaskRun, tasks: ReadonlyMap<string, LoadedDoc>
 }
 
 export default async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        param: { type: 'string', short: 'p', multiple: true },
-        workspace: { type: 'string', short: 'w', multiple: true },
-        'use-param-defaults': { type: 'boolean' },
-        timeout: { type: 'string' },
-        filename: { type: 'string', short: 'f', multiple: true },
-        output: { type: 'string', short: 'o' },
-        executor: { type: 'string' },
-        network: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    return fail(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      param: { type: 'string', short: 'p', multiple: true },
+      workspace: { type: 'string', short: 'w', multiple: true },
+      'use-param-defaults': { type: 'boolean' },
+      timeout: { type: 'string' },
+      filename: { type: 'string', short: 'f', multiple: true },
+      output: { type: 'string', short: 'o' },
+      executor: { type: 'string' },
+      network: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const o = parsed.values;
-  if (o.help) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
   if (parsed.positionals.length === 0) return fail(`give a Task or TaskRun file\n\n${USAGE}`);
   if (o.output !== undefined && o.output !== 'yaml' && o.output !== 'json') return fail(`-o must be yaml or json, not "${o.output}"`);
   if (o.timeout !== undefined && (parseGoDuration(o.timeout) ?? -1) < 0) return fail(`--timeout "${o.timeout}" is not a duration like 10m or 1h30m`);

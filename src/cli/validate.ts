@@ -1,9 +1,9 @@
 // `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
-import { parseArgs } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from '../tekton/diagnostics.js';
 import { InputError, expandPaths, loadPaths } from '../tekton/files.js';
 import { LINT_RULES } from '../tekton/lint/index.js';
 import { validateDocs, type FeatureFlags } from '../tekton/validate/index.js';
+import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 
 const GATES: Record<string, keyof FeatureFlags> = {
@@ -38,28 +38,19 @@ ${Object.entries(LINT_RULES).map(([id, what]) => `  ${id.padEnd(width)}  ${what}
 }
 
 export default async function validate(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        strict: { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-        'api-fields': { type: 'string' },
-        enable: { type: 'string', multiple: true },
-        verbose: { type: 'boolean', short: 'v' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    return fail(`validate: ${(e as Error).message}\nRun \`tektite validate --help\` for usage.`);
-  }
+  const args = parseCommand(
+    argv,
+    {
+      strict: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      'api-fields': { type: 'string' },
+      enable: { type: 'string', multiple: true },
+      verbose: { type: 'boolean', short: 'v' },
+    },
+    help,
+  );
+  if (typeof args === 'number') return args;
   const { values: o, positionals: paths } = args;
-  if (o.help) {
-    process.stdout.write(help());
-    return EXIT.ok;
-  }
   const format = o.output ?? 'text';
   if (format !== 'text' && format !== 'json') return fail(`validate: unknown output format "${format}" (use text or json)`);
   const flags: Partial<FeatureFlags> = {};
