@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DNS_LABEL } from '../sdk/names.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
@@ -18,7 +19,6 @@ Creates DIR (default ./<name>) with a new step plugin: <name>.ts (the declaratio
 `;
 
 interface OwnPackage {
-  version: string;
   devDependencies: Record<string, string>;
 }
 
@@ -43,7 +43,8 @@ function files(name: string): Record<string, string> {
           typecheck: 'tsc -p .',
           generate: `tektite generate ${name}.ts -o task.yaml && tektite generate ${name}.ts --stepaction -o stepaction.yaml`,
         },
-        dependencies: { tektite: `^${own.version}` },
+        // tektite is not on the npm registry: depend on the installation that made the scaffold.
+        dependencies: { tektite: `file:${fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '')}` },
         devDependencies: { '@types/node': own.devDependencies['@types/node'], typescript: own.devDependencies.typescript },
       },
       null,

@@ -28,8 +28,10 @@ test('the scaffold passes its own test out of the box', () => {
   assert.equal(created.code, 0, created.stderr);
   const root = join(dir, 'hello-step');
   assert.deepEqual(readdirSync(root).sort(), ['.gitignore', 'README.md', 'hello-step.test.ts', 'hello-step.ts', 'package.json', 'tsconfig.json']);
-  // Link this checkout as the tektite dependency (no registry needed for the runtime parts).
-  const installed = sh('npm', ['install', '--omit=dev', '--no-package-lock', repoRoot], root);
+  // The scaffold's own `npm install` finds tektite: package.json points at this checkout.
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.equal(pkg.dependencies.tektite, `file:${repoRoot}`);
+  const installed = sh('npm', ['install', '--omit=dev', '--no-package-lock'], root);
   assert.equal(installed.code, 0, installed.stderr);
   const tested = sh('npm', ['test'], root);
   assert.equal(tested.code, 0, tested.stdout + tested.stderr);
