@@ -13,20 +13,22 @@ const SH_SHEBANG = /^#!\s*(\/bin\/sh|\/usr\/bin\/env\s+sh|\/bin\/dash|\/usr\/bin
 
 interface Bashism {
   name: string;
+  /** Text every match contains: the regex runs only on scripts that have it (most do not). */
+  needs: readonly string[];
   test: RegExp;
 }
 
 // Applied to code with quotes, comments and here-doc bodies blanked out.
 const BASHISMS: Bashism[] = [
-  { name: '[[ … ]] test', test: /(^|[\s;&|(!])\[\[\s/ },
-  { name: '`function` keyword', test: /(^|[;&|{(]\s*|\n\s*)function\s+[A-Za-z_][\w-]*/ },
-  { name: 'array assignment', test: /(^|[\s;&|(])[A-Za-z_]\w*\+?=\(/ },
-  { name: 'array expansion ${name[…]}', test: /\$\{#?[A-Za-z_]\w*\[/ },
-  { name: '`declare`/`typeset` arrays', test: /(^|[\s;&|])(declare|typeset|local)\s+-[a-zA-Z]*[aA]/ },
-  { name: '`source` (POSIX sh has `.`)', test: /(^|[;&|(]\s*|\n\s*|\b(?:then|do|else)\s+)source\s+\S/ },
-  { name: 'here-string <<<', test: /<<</ },
-  { name: '&> redirection', test: /(^|[^>&0-9])&>/ },
-  { name: '== inside [ ]', test: /(^|[\s;&|(!])\[\s[^\]\n]*\s==\s[^\]\n]*\s\](?!\])/ },
+  { name: '[[ … ]] test', needs: ['[['], test: /(^|[\s;&|(!])\[\[\s/ },
+  { name: '`function` keyword', needs: ['function'], test: /(^|[;&|{(]\s*|\n\s*)function\s+[A-Za-z_][\w-]*/ },
+  { name: 'array assignment', needs: ['=('], test: /(^|[\s;&|(])[A-Za-z_]\w*\+?=\(/ },
+  { name: 'array expansion ${name[…]}', needs: ['${'], test: /\$\{#?[A-Za-z_]\w*\[/ },
+  { name: '`declare`/`typeset` arrays', needs: ['declare', 'typeset', 'local'], test: /(^|[\s;&|])(declare|typeset|local)\s+-[a-zA-Z]*[aA]/ },
+  { name: '`source` (POSIX sh has `.`)', needs: ['source'], test: /(^|[;&|(]\s*|\n\s*|\b(?:then|do|else)\s+)source\s+\S/ },
+  { name: 'here-string <<<', needs: ['<<<'], test: /<<</ },
+  { name: '&> redirection', needs: ['&>'], test: /(^|[^>&0-9])&>/ },
+  { name: '== inside [ ]', needs: ['=='], test: /(^|[\s;&|(!])\[\s[^\]\n]*\s==\s[^\]\n]*\s\](?!\])/ },
 ];
 
 /**
@@ -117,6 +119,7 @@ function findBashisms(script: string): { name: string; index: number }[] {
   const code = codeOnly(script);
   const found: { name: string; index: number }[] = [];
   for (const b of BASHISMS) {
+    if (!b.needs.some((n) => code.includes(n))) continue;
     const m = b.test.exec(code);
     if (m) found.push({ name: b.name, index: m.index + (m[1]?.length ?? 0) });
   }

@@ -121,45 +121,64 @@ export interface SchemaResult {
   unknown: FieldErrors;
 }
 
+/** Where the walk is: built as a chain so paths are only spelled out for the few fields reported. */
+interface At {
+  readonly up: At | undefined;
+  readonly key: string | number;
+}
+
+const rawOf = (at: At | undefined): PathSegment[] => {
+  const raw: PathSegment[] = [];
+  for (let a = at; a; a = a.up) raw.push(a.key);
+  return raw.reverse();
+};
+
+const pathOf = (at: At | undefined): string =>
+  rawOf(at).reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k), '');
+
 export function checkSchema(value: unknown, schema: Schema): SchemaResult {
   const errors = new FieldErrors();
   const unknown = new FieldErrors();
-  const walk = (v: unknown, s: Schema, path: string, raw: PathSegment[]): unknown => {
+  const walk = (v: unknown, s: Schema, at: At | undefined): unknown => {
     if (s === 'any') return v;
     const t = jsonType(v);
     if (typeof s === 'string') {
       if (t === s || (s === 'integer' && t === 'integer')) return v;
-      errors.add(`must be of type ${s}: "${t}"`, path, raw);
+      errors.add(`must be of type ${s}: "${t}"`, pathOf(at), rawOf(at));
       return undefined;
     }
     if ('items' in s) {
       if (t !== 'array') {
-        errors.add(`must be of type array: "${t}"`, path, raw);
+        errors.add(`must be of type array: "${t}"`, pathOf(at), rawOf(at));
         return undefined;
       }
       // Go decodes a null list item as the zero value: "" for a string, {} for a struct.
-      return (v as unknown[]).map((item, i) => (item === null ? zeroValue(s.items) : walk(item, s.items, `${path}[${i}]`, [...raw, i])));
+      return (v as unknown[]).map((item, i) => (item === null ? zeroValue(s.items) : walk(item, s.items, { up: at, key: i })));
     }
     if (t !== 'object') {
-      errors.add(`must be of type object: "${t}"`, path, raw);
+      errors.add(`must be of type object: "${t}"`, pathOf(at), rawOf(at));
       return undefined;
     }
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    for (const k in v as Record<string, unknown>) {
+      if (!Object.hasOwn(v as object, k)) continue;
+      const x = (v as Record<string, unknown>)[k];
       if (x === null) continue; // the API server drops nulls of non-nullable fields
       const sub = 'values' in s ? s.values : Object.hasOwn(s.fields, k) ? s.fields[k] : undefined;
-      const p = path ? `${path}.${k}` : k;
       if (sub === undefined) {
         if ('fields' in s && s.open) setOwn(out, k, x);
-        else unknown.add(`unknown field "${k}"`, p, [...raw, k]);
+        else {
+          const here = { up: at, key: k };
+          unknown.add(`unknown field "${k}"`, pathOf(here), rawOf(here));
+        }
         continue;
       }
-      const w = walk(x, sub, p, [...raw, k]);
+      const w = walk(x, sub, { up: at, key: k });
       if (w !== undefined) setOwn(out, k, w);
     }
     return out;
   };
-  return { value: walk(value, schema, '', []), errors, unknown };
+  return { value: walk(value, schema, undefined), errors, unknown };
 }
 
 function zeroValue(s: Schema): unknown {
