@@ -119,11 +119,11 @@ function fillFromEnv(name: string, spec: ParamSpec, r: Raw, env: Readonly<Record
   const v = env[names.env];
   if (v === undefined) return;
   if (spec.kind === 'array') {
-    if (r.list === undefined) r.list = parseJsonArray(name, names.env, v);
+    if (r.list === undefined) r.list = parseJsonArray(name, names.env, v, spec.secret === true);
   } else if (r.scalar === undefined) r.scalar = v;
 }
 
-function parseJsonArray(name: string, envName: string, text: string): string[] {
+function parseJsonArray(name: string, envName: string, text: string, secret: boolean): string[] {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -131,7 +131,7 @@ function parseJsonArray(name: string, envName: string, text: string): string[] {
     v = undefined;
   }
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-    throw new UsageError(`invalid value for param ${name}: ${envName} must hold a JSON array of strings, got ${JSON.stringify(text)}`);
+    throw new UsageError(`invalid value for param ${name}: ${envName} must hold a JSON array of strings, got ${secret ? `${text.length} characters (secret, not shown)` : JSON.stringify(text)}`);
   }
   return v;
 }

@@ -391,3 +391,11 @@ test('property: any text, array and object round-trips through runStep byte for 
     { numRuns: 150 },
   );
 });
+
+test('a secret array param given as non-JSON env is refused without echoing its value', async () => {
+  const step = defineStep({ name: 'bad-secret-array', params: { keys: param.array({ secret: true }) }, async run() {} });
+  const r = await runStep(step, { env: { PARAM_KEYS: SECRET } });
+  assert.equal(r.exitCode, 2);
+  assert.match(r.stderr, /invalid value for param keys: PARAM_KEYS must hold a JSON array of strings/);
+  assert.ok(!(r.stdout + r.stderr).includes(SECRET), r.stderr);
+});
