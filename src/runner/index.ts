@@ -17,7 +17,7 @@ import type { LogTarget } from './logs.js';
 import { planTaskRun, resolveTask, type Plan, type PlanFailure } from './plan.js';
 import { decodeResultText, encodeTerminationMessage, MAX_TERMINATION_MESSAGE } from './results.js';
 import { containerConfigError, prepareTektonDirs, runSteps, type StepRecord, type StepsContext } from './steps.js';
-import { allocateBinding, allocateVolume, LOCAL_DIR_ANNOTATION, VolumeError, type KubeObjects, type VolumeSource } from './volumes.js';
+import { allocateBinding, allocateVolume, LOCAL_DIR_ANNOTATION, subPathIn, VolumeError, type KubeObjects, type VolumeSource } from './volumes.js';
 
 export { LOCAL_DIR_ANNOTATION, type KubeObjects } from './volumes.js';
 
@@ -286,7 +286,7 @@ function stepMounts(plan: Plan, tr: TaskRun, steps: Step[], objects: KubeObjects
     for (const m of step.volumeMounts ?? []) {
       const src = volumes.get(m.name);
       if (!src) throw new VolumeError(`step "${step.name ?? i}" mounts volume "${m.name}", which is not an emptyDir, configMap or secret volume of the Task`);
-      mounts.push({ imagePath: m.mountPath, hostPath: m.subPath ? join(src.hostPath, m.subPath) : src.hostPath, readOnly: src.readOnly || m.readOnly === true });
+      mounts.push({ imagePath: m.mountPath, hostPath: m.subPath ? subPathIn(src.hostPath, m.subPath, `step "${step.name ?? i}" volumeMount "${m.name}"`) : src.hostPath, readOnly: src.readOnly || m.readOnly === true });
     }
     for (const [path, file] of Object.entries(opts.overlays ?? {})) mounts.push({ imagePath: path, hostPath: file, readOnly: true });
     return mounts;

@@ -32,12 +32,18 @@ export function allocateBinding(b: WorkspaceBinding, localDir: string | undefine
   else throw new VolumeError(`workspace binding "${b.name}": only emptyDir, persistentVolumeClaim, volumeClaimTemplate, configMap and secret bindings can run locally`);
   mkdirSync(src.hostPath, { recursive: true });
   if (b.subPath) {
-    const sub = resolve(src.hostPath, b.subPath);
-    if (!sub.startsWith(src.hostPath + sep)) throw new VolumeError(`workspace binding "${b.name}": subPath "${b.subPath}" leaves the volume`);
+    const sub = subPathIn(src.hostPath, b.subPath, `workspace binding "${b.name}"`);
     mkdirSync(sub, { recursive: true });
     src = { ...src, hostPath: sub };
   }
   return src;
+}
+
+/** The host folder of `subPath` inside `root`; a subPath leaving the volume is refused (as Kubernetes refuses `..`). */
+export function subPathIn(root: string, subPath: string, what: string): string {
+  const sub = resolve(root, subPath);
+  if (!sub.startsWith(root + sep)) throw new VolumeError(`${what}: subPath "${subPath}" leaves the volume`);
+  return sub;
 }
 
 /** A Task `spec.volumes[]` entry, when it is a kind that can run locally. */

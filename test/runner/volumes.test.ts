@@ -2,6 +2,9 @@
 // custom-volume and template-volume: a step's own volumeMount at /tekton/home or /workspace wins
 // over the implicit one; emptyDir volumes (Task or podTemplate) are shared by the steps mounting them.
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { condition, runYaml } from './run-helper.js';
 
@@ -109,4 +112,39 @@ spec:
     assert.match(r!.log, /^\[w\] conf-ro$/m);
     assert.match(r!.log, /^\[w\] creds-ro$/m);
   });
+});
+
+describe('volumeMount subPath', () => {
+  for (const executor of ['host', 'sandbox'] as const) {
+    it(`a subPath leaving its volume is refused before any step runs (${executor})`, async () => {
+      const outside = mkdtempSync(join(tmpdir(), 'tektite-outside-'));
+      try {
+        writeFileSync(join(outside, 'key'), 'host-only');
+        const [r] = await runYaml(
+          `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: escape}
+spec:
+  taskSpec:
+    volumes: [{name: v, emptyDir: {}}]
+    steps:
+      - name: s
+        image: alpine
+        volumeMounts: [{name: v, mountPath: /esc, subPath: ${'../'.repeat(30)}${outside.slice(1)}}]
+        script: 'cat /esc/key; echo written > /esc/pwned'
+`,
+          executor,
+        );
+        const c = condition(r!.taskRun)!;
+        assert.equal(c.reason, 'CreateContainerConfigError', r!.log);
+        assert.ok(r!.inputError);
+        assert.match(r!.notes.join('\n'), /volumeMount "v": subPath ".*" leaves the volume/);
+        assert.ok(!r!.log.includes('host-only'), r!.log);
+        assert.deepEqual(readdirSync(outside), ['key']);
+        assert.ok(!existsSync(join(outside, 'pwned')));
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+  }
 });
