@@ -8,6 +8,8 @@ export interface Mount {
   imagePath: string;
   hostPath: string;
   readOnly: boolean;
+  /** For a volumeMount subPath: the volume's folder and the subPath, checked again when the step starts. */
+  subPath?: { root: string; path: string };
 }
 
 export interface Launch {

@@ -286,7 +286,9 @@ function stepMounts(plan: Plan, tr: TaskRun, steps: Step[], objects: KubeObjects
     for (const m of step.volumeMounts ?? []) {
       const src = volumes.get(m.name);
       if (!src) throw new VolumeError(`step "${step.name ?? i}" mounts volume "${m.name}", which is not an emptyDir, configMap or secret volume of the Task`);
-      mounts.push({ imagePath: m.mountPath, hostPath: m.subPath ? subPathIn(src.hostPath, m.subPath, `step "${step.name ?? i}" volumeMount "${m.name}"`) : src.hostPath, readOnly: src.readOnly || m.readOnly === true });
+      const readOnly = src.readOnly || m.readOnly === true;
+      if (!m.subPath) mounts.push({ imagePath: m.mountPath, hostPath: src.hostPath, readOnly });
+      else mounts.push({ imagePath: m.mountPath, hostPath: subPathIn(src.hostPath, m.subPath, `step "${step.name ?? i}" volumeMount "${m.name}"`), readOnly, subPath: { root: src.hostPath, path: m.subPath } });
     }
     for (const [path, file] of Object.entries(opts.overlays ?? {})) mounts.push({ imagePath: path, hostPath: file, readOnly: true });
     return mounts;

@@ -16,7 +16,7 @@ import type { LogTarget } from './logs.js';
 import { runProcess, type ProcessOutcome } from './process.js';
 import { budgetExplanation, decodeResultText, encodeTerminationMessage, MAX_TERMINATION_MESSAGE, readResultFiles, type RunResultEntry } from './results.js';
 import { shellStandIn } from './shell.js';
-import type { KubeObjects } from './volumes.js';
+import { subPathIn, VolumeError, type KubeObjects } from './volumes.js';
 
 export interface StepsContext {
   runDir: string;
@@ -165,7 +165,16 @@ async function runOne(ctx: StepsContext, step: Step, i: number, base: StepState,
   }
 
   const tools = imageTools(step.image ?? '');
-  const mounts = [...ctx.mounts(i)];
+  let mounts: Mount[];
+  try {
+    // An earlier step may have put a symbolic link where a subPath points.
+    mounts = ctx.mounts(i).map((m) => (m.subPath ? { ...m, hostPath: subPathIn(m.subPath.root, m.subPath.path, `volumeMount ${m.imagePath}`) } : m));
+  } catch (e) {
+    if (!(e instanceof VolumeError)) throw e;
+    say(`Error: failed to prepare subPath: ${e.message}`);
+    writeFileSync(join(runDirOf, 'out.err'), '');
+    return done(finish(base, started, 1, 'Error', 'Error', entries, 1));
+  }
   for (const [path, file] of Object.entries(tools.overlays)) if (!mounts.some((m) => m.imagePath === path)) mounts.push({ imagePath: path, hostPath: file, readOnly: true });
   const sh = shellStandIn(tools.shell, dirname(ctx.tektonDir));
   if (sh && !mounts.some((m) => m.imagePath === '/bin/sh')) mounts.push({ imagePath: '/bin/sh', hostPath: sh, readOnly: true });

@@ -1,8 +1,8 @@
 // Host folders behind workspaces and volumes (§6.4): emptyDir and volumeClaimTemplate get a fresh
 // folder in the run folder, a PVC a named folder shared by runs, configMap/secret their keys as
 // files (read-only), and `-w name=./dir` the user's own folder.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { WorkspaceBinding } from '../tekton/types.js';
 
 /** ConfigMaps and Secrets by name: key -> file content. */
@@ -39,11 +39,21 @@ export function allocateBinding(b: WorkspaceBinding, localDir: string | undefine
   return src;
 }
 
-/** The host folder of `subPath` inside `root`; a subPath leaving the volume is refused (as Kubernetes refuses `..`). */
+/**
+ * The host folder of `subPath` inside `root`. A subPath leaving the volume is refused, by its text
+ * (`..`) or, when it exists, through a symbolic link a step left in the volume (the kubelet
+ * resolves subPaths the same way); the resolved folder is returned, so nothing is followed later.
+ */
 export function subPathIn(root: string, subPath: string, what: string): string {
   const sub = resolve(root, subPath);
   if (!sub.startsWith(root + sep)) throw new VolumeError(`${what}: subPath "${subPath}" leaves the volume`);
-  return sub;
+  // The deepest part that exists decides where the rest (made by mkdir or the step) ends up.
+  let have = sub;
+  while (!existsSync(have)) have = dirname(have);
+  const real = join(realpathSync(have), relative(have, sub));
+  const realRoot = realpathSync(root);
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) throw new VolumeError(`${what}: subPath "${subPath}" leaves the volume through a symbolic link`);
+  return real;
 }
 
 /** A Task `spec.volumes[]` entry, when it is a kind that can run locally. */

@@ -2,10 +2,12 @@
 // custom-volume and template-volume: a step's own volumeMount at /tekton/home or /workspace wins
 // over the implicit one; emptyDir volumes (Task or podTemplate) are shared by the steps mounting them.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tektiteBin } from '../helpers/paths.js';
 import { condition, runYaml } from './run-helper.js';
 
 const yaml = `apiVersion: tekton.dev/v1
@@ -147,4 +149,64 @@ spec:
       }
     });
   }
+});
+
+describe('volumeMount subPath through a symbolic link', () => {
+  for (const executor of ['host', 'sandbox'] as const) {
+    it(`a step cannot mount a link an earlier step left in a shared volume (${executor})`, async () => {
+      const outside = mkdtempSync(join(tmpdir(), 'tektite-outside-'));
+      try {
+        writeFileSync(join(outside, 'key'), 'host-only');
+        const [r] = await runYaml(
+          `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: link-escape}
+spec:
+  taskSpec:
+    volumes: [{name: v, emptyDir: {}}]
+    steps:
+      - {name: a, image: alpine, volumeMounts: [{name: v, mountPath: /vol}], script: 'mkdir -p /vol/d && ln -s ${outside} /vol/d/link'}
+      - {name: b, image: alpine, volumeMounts: [{name: v, mountPath: /esc, subPath: d/link}], script: 'cat /esc/key; echo written > /esc/pwned'}
+`,
+          executor,
+        );
+        assert.equal(r!.taskRun.status!.steps![1]!.terminated?.exitCode, 1, r!.log);
+        assert.match(r!.log, /\[b\] Error: failed to prepare subPath: .*subPath "d\/link" leaves the volume through a symbolic link/);
+        assert.ok(!r!.log.includes('host-only'), r!.log);
+        assert.deepEqual(readdirSync(outside), ['key']);
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe('workspace subPath through a symbolic link', () => {
+  it('a PVC subPath through a link an earlier run left in the claim is refused, and nothing is made outside', () => {
+    const work = mkdtempSync(join(tmpdir(), 'tektite-pvc-'));
+    try {
+      const outside = join(work, 'outside');
+      mkdirSync(outside);
+      mkdirSync(join(work, '.tektite', 'pvc', 'c1'), { recursive: true });
+      symlinkSync(outside, join(work, '.tektite', 'pvc', 'c1', 'link'));
+      writeFileSync(
+        join(work, 'run.yaml'),
+        `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: pvc-link}
+spec:
+  workspaces: [{name: w, persistentVolumeClaim: {claimName: c1}, subPath: link/newdir}]
+  taskSpec:
+    workspaces: [{name: w}]
+    steps: [{name: s, image: alpine, script: 'echo written > $(workspaces.w.path)/pwned'}]
+`,
+      );
+      const r = spawnSync(process.execPath, [tektiteBin, 'run', 'run.yaml', '--executor', 'host'], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /workspace binding "w": subPath "link\/newdir" leaves the volume through a symbolic link/);
+      assert.deepEqual(readdirSync(outside), []);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
 });
