@@ -6,22 +6,32 @@ import type { PathSegment } from './load.js';
 // Go's RE2 `.` does not match a newline; neither does `[^\n]` here (JS `.` also skips \r, \u2028).
 const ANY = '[^\\n]*?(\\[\\*\\])?';
 
-const cache = new Map<string, RegExp>();
+interface Pattern {
+  re: RegExp;
+  /** Text every match starts with: strings without it are skipped without running the regex. */
+  needle: string;
+}
+
+const cache = new Map<string, Pattern>();
 
 /** The reference pattern for a prefix given as a regex fragment (`params`, `context\\.taskRun`). */
-function pattern(prefix: string): RegExp {
-  let re = cache.get(prefix);
-  if (!re) {
+function pattern(prefix: string): Pattern {
+  let p = cache.get(prefix);
+  if (!p) {
+    let re: RegExp;
     try {
       re = new RegExp(`\\$\\(${prefix}(?:\\.(?<var1>${ANY})|\\["(?<var2>${ANY})"\\]|\\['(?<var3>${ANY})'\\])\\)`, 'g');
     } catch {
       re = /(?!)/g; // Tekton's regexp.Compile fails too (a param name with regex syntax) and finds nothing
     }
+    // A prefix of plain characters and escaped dots is literal text; anything else may match variably.
+    const literal = /^[\w-]*$/.test(prefix.replace(/\\\./g, ''));
+    p = { re, needle: literal ? `$(${prefix.replace(/\\\./g, '.')}` : '$(' };
     if (cache.size > 500) cache.clear(); // object-param prefixes are per name; keep the cache bounded
-    cache.set(prefix, re);
+    cache.set(prefix, p);
   }
-  re.lastIndex = 0;
-  return re;
+  p.re.lastIndex = 0;
+  return p;
 }
 
 export interface Extracted {
@@ -37,9 +47,11 @@ const NONE: Extracted = Object.freeze({ vars: [], present: false, error: '' }) a
 
 export function extractVariables(s: string, prefix: string): Extracted {
   if (!s.includes('$(')) return NONE;
+  const { re, needle } = pattern(prefix);
+  if (!s.includes(needle)) return NONE;
   const vars: string[] = [];
   let any = false;
-  for (const m of s.matchAll(pattern(prefix))) {
+  for (const m of s.matchAll(re)) {
     any = true;
     const g = m.groups ?? {};
     const v1 = g.var1;
@@ -63,7 +75,9 @@ export function extractVariables(s: string, prefix: string): Extracted {
 export function extractEntireVariables(s: string, prefix: string): string[] {
   const out: string[] = [];
   if (!s.includes('$(')) return out;
-  for (const m of s.matchAll(pattern(prefix))) {
+  const { re, needle } = pattern(prefix);
+  if (!s.includes(needle)) return out;
+  for (const m of s.matchAll(re)) {
     const g = m.groups ?? {};
     out.push(g.var1 || g.var2 || g.var3 || '');
   }
@@ -73,14 +87,14 @@ export function extractEntireVariables(s: string, prefix: string): string[] {
 /** The text of the first reference with this prefix, or ''. */
 export function firstExpression(s: string, prefix: string): string {
   if (!s.includes('$(')) return '';
-  const m = pattern(prefix).exec(s);
+  const m = pattern(prefix).re.exec(s);
   return m ? m[0] : '';
 }
 
 /** Every full reference text with this prefix (Tekton's ExtractVariableExpressions). */
 export function expressions(s: string, prefix: string): string[] {
   if (!s.includes('$(')) return [];
-  return [...s.matchAll(pattern(prefix))].map((m) => m[0]);
+  return [...s.matchAll(pattern(prefix).re)].map((m) => m[0]);
 }
 
 /** Tekton's TrimArrayIndex: drops every `[digits]` and `[*]`. */
