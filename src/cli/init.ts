@@ -1,6 +1,6 @@
 // `tektite init <name>`: scaffolds a plugin folder whose test passes out of the box: a declaration,
 // a test through tektite/testing, a README, package.json and tsconfig.json.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +139,7 @@ export default async function init(argv: string[]): Promise<number> {
   const name = parsed.positionals[0]!;
   if (!DNS_LABEL.test(name) || name.length > 63) return fail(`"${name}" is not a valid name: use lowercase letters, digits and "-" (a Kubernetes DNS label)`);
   const dir = resolve(parsed.values.dir ?? name);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) return fail(`${dir} exists and is not a folder; nothing was written`);
   if (existsSync(dir) && readdirSync(dir).length > 0) return fail(`${dir} exists and is not empty; nothing was written`);
   await mkdir(dir, { recursive: true });
   const scaffold = files(name);

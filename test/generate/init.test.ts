@@ -61,6 +61,11 @@ test('init refuses bad names and non-empty folders, writing nothing', () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /busy exists and is not empty; nothing was written/);
   assert.deepEqual(readdirSync(busy), ['keep.txt']);
+  writeFileSync(join(dir, 'a-file'), 'mine');
+  const onFile = sh(process.execPath, [tektiteBin, 'init', 'x', '--dir', 'a-file'], dir);
+  assert.equal(onFile.code, 2, onFile.stderr);
+  assert.match(onFile.stderr, /a-file exists and is not a folder; nothing was written/);
+  assert.equal(readFileSync(join(dir, 'a-file'), 'utf8'), 'mine');
   const usage = sh(process.execPath, [tektiteBin, 'init'], dir);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /give the plugin's name/);
