@@ -31,66 +31,75 @@ const BASHISMS: Bashism[] = [
   { name: '== inside [ ]', needs: ['=='], test: /(^|[\s;&|(!])\[\s[^\]\n]*\s==\s[^\]\n]*\s\](?!\])/ },
 ];
 
+// Where codeOnly may have something to blank or track; text between these is copied as is.
+const SPECIAL = /[\\'"#<\n]/g;
+
 /**
  * The script's code with quoted strings, comments and here-document bodies blanked (replaced by
  * spaces, newlines kept), so indexes into it are indexes into the script.
  */
 export function codeOnly(script: string): string {
   let out = '';
+  let copied = 0; // script[copied..i) is code not yet appended to out
   let i = 0;
   const heredocs: string[] = [];
+  const emit = (text: string, next: number) => {
+    out += script.slice(copied, i) + text;
+    i = copied = next;
+  };
   while (i < script.length) {
+    SPECIAL.lastIndex = i;
+    const m = SPECIAL.exec(script);
+    if (!m) break;
+    i = m.index;
     const c = script[i]!;
     if (c === '\\') {
-      out += i + 1 < script.length ? '  ' : ' ';
-      i += 2;
+      emit(i + 1 < script.length ? '  ' : ' ', i + 2);
       continue;
     }
     if (c === "'" || c === '"') {
       const end = findQuoteEnd(script, i);
       const inner = script.slice(i + 1, end);
       // Inside double quotes ${...} expansions are still code; everything else is text.
-      const kept = c === '"' ? inner.replace(/\$\{[^}]*\}|[^$]+|\$/g, (m) => (m.startsWith('${') ? m : ' '.repeat(m.length))) : ' '.repeat(inner.length);
-      out += c + kept + (end < script.length ? c : '');
-      i = end + 1;
+      const kept = c === '"' ? inner.replace(/\$\{[^}]*\}|[^$]+|\$/g, (x) => (x.startsWith('${') ? x : ' '.repeat(x.length))) : ' '.repeat(inner.length);
+      emit(c + kept + (end < script.length ? c : ''), end + 1);
       continue;
     }
     if (c === '#' && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) {
-      while (i < script.length && script[i] !== '\n') {
-        out += ' ';
-        i++;
-      }
+      const eol = script.indexOf('\n', i);
+      const end = eol === -1 ? script.length : eol;
+      emit(' '.repeat(end - i), end);
       continue;
     }
     if (c === '<' && script.startsWith('<<', i) && script[i + 2] !== '<') {
-      const m = /^<<-?\s*(['"]?)([A-Za-z_][\w-]*)\1/.exec(script.slice(i));
-      if (m) {
-        heredocs.push(m[2]!);
-        out += m[0];
-        i += m[0].length;
+      const h = /^<<-?\s*(['"]?)([A-Za-z_][\w-]*)\1/.exec(script.slice(i));
+      if (h) {
+        heredocs.push(h[2]!);
+        emit(h[0], i + h[0].length);
         continue;
       }
     }
     if (c === '\n' && heredocs.length) {
-      out += '\n';
-      i++;
+      emit('\n', i + 1);
       // Skip each pending here-document body up to its terminator line.
+      let blanked = '';
       while (heredocs.length) {
         const word = heredocs.shift()!;
         while (i < script.length) {
           const eol = script.indexOf('\n', i);
           const line = script.slice(i, eol === -1 ? script.length : eol);
           i = eol === -1 ? script.length : eol + 1;
-          out += ' '.repeat(line.length) + (eol === -1 ? '' : '\n');
+          blanked += ' '.repeat(line.length) + (eol === -1 ? '' : '\n');
           if (line.trim() === word) break;
         }
       }
+      out += blanked;
+      copied = i;
       continue;
     }
-    out += c;
     i++;
   }
-  return out;
+  return out + script.slice(copied);
 }
 
 function findQuoteEnd(s: string, start: number): number {
