@@ -250,14 +250,16 @@ function save(runDir: string, tr: TaskRun): void {
 function stepMounts(plan: Plan, tr: TaskRun, steps: Step[], objects: KubeObjects, opts: RunOptions, tektonDir: string): (i: number) => Mount[] {
   const t = (p: string) => (p === 'home' ? join(opts.runDir, 'tekton', 'home') : join(tektonDir, p));
   const annotations = tr.metadata.annotations ?? {};
+  // Beside the scratch /tekton (removed after the attempt), not inside it: steps do not see it there.
+  const secretDir = join(dirname(tektonDir), 'secrets');
   const wsSources = new Map<string, VolumeSource>();
   for (const [name, w] of plan.workspaces) {
     if (!w.binding) continue;
-    wsSources.set(name, allocateBinding(w.binding, annotations[LOCAL_DIR_ANNOTATION + w.binding.name], opts.runDir, opts.pvcRoot, objects));
+    wsSources.set(name, allocateBinding(w.binding, annotations[LOCAL_DIR_ANNOTATION + w.binding.name], opts.runDir, opts.pvcRoot, objects, secretDir));
   }
   const volumes = new Map<string, VolumeSource | undefined>();
   const podVolumes = (tr.spec.podTemplate?.volumes ?? []) as TaskSpec['volumes'] & object;
-  for (const v of [...(plan.substituted.volumes ?? []), ...podVolumes]) volumes.set(v.name, allocateVolume(v, opts.runDir, objects));
+  for (const v of [...(plan.substituted.volumes ?? []), ...podVolumes]) volumes.set(v.name, allocateVolume(v, opts.runDir, objects, secretDir));
   const isolated = new Set(steps.flatMap((s) => (s.workspaces ?? []).map((w) => w.name)));
   const declByName = new Map((plan.substituted.workspaces ?? []).map((d) => [d.name, d]));
 

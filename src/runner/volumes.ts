@@ -21,14 +21,18 @@ export class VolumeError extends Error {}
 /** Annotation tektite puts on a TaskRun for `-w name=./dir` (the binding itself is an emptyDir). */
 export const LOCAL_DIR_ANNOTATION = 'tektite.dev/workspace-dir.';
 
-export function allocateBinding(b: WorkspaceBinding, localDir: string | undefined, runDir: string, pvcRoot: string, objects: KubeObjects): VolumeSource {
+/**
+ * `secretDir`: where Secret keys become files. Like the kubelet's tmpfs, it is scratch space removed
+ * after the run, so no copy of a Secret stays in the run folder.
+ */
+export function allocateBinding(b: WorkspaceBinding, localDir: string | undefined, runDir: string, pvcRoot: string, objects: KubeObjects, secretDir: string): VolumeSource {
   let src: VolumeSource;
   if (localDir !== undefined) src = { hostPath: localDir, readOnly: false };
   else if (b.persistentVolumeClaim) {
     src = { hostPath: join(pvcRoot, safeName(b.persistentVolumeClaim.claimName ?? b.name)), readOnly: b.persistentVolumeClaim.readOnly === true };
   } else if (b.emptyDir || b.volumeClaimTemplate) src = { hostPath: join(runDir, 'workspaces', safeName(b.name)), readOnly: false };
   else if (b.configMap) src = keyFiles('configmap', b.configMap.name ?? '', b.configMap.items, objects.configMaps, join(runDir, 'workspaces', safeName(b.name)));
-  else if (b.secret) src = keyFiles('secret', b.secret.secretName ?? '', b.secret.items, objects.secrets, join(runDir, 'workspaces', safeName(b.name)));
+  else if (b.secret) src = keyFiles('secret', b.secret.secretName ?? '', b.secret.items, objects.secrets, join(secretDir, 'workspaces', safeName(b.name)));
   else throw new VolumeError(`workspace binding "${b.name}": only emptyDir, persistentVolumeClaim, volumeClaimTemplate, configMap and secret bindings can run locally`);
   mkdirSync(src.hostPath, { recursive: true });
   if (b.subPath) {
@@ -57,7 +61,7 @@ export function subPathIn(root: string, subPath: string, what: string): string {
 }
 
 /** A Task `spec.volumes[]` entry, when it is a kind that can run locally. */
-export function allocateVolume(v: Record<string, unknown>, runDir: string, objects: KubeObjects): VolumeSource | undefined {
+export function allocateVolume(v: Record<string, unknown>, runDir: string, objects: KubeObjects, secretDir: string): VolumeSource | undefined {
   const name = String(v.name);
   const dir = join(runDir, 'volumes', safeName(name));
   const cm = v.configMap as { name?: string; items?: { key: string; path: string }[] } | undefined;
@@ -65,7 +69,7 @@ export function allocateVolume(v: Record<string, unknown>, runDir: string, objec
   let src: VolumeSource | undefined;
   if (v.emptyDir !== undefined) src = { hostPath: dir, readOnly: false };
   else if (cm) src = keyFiles('configmap', cm.name ?? '', cm.items, objects.configMaps, dir);
-  else if (secret) src = keyFiles('secret', secret.secretName ?? '', secret.items, objects.secrets, dir);
+  else if (secret) src = keyFiles('secret', secret.secretName ?? '', secret.items, objects.secrets, join(secretDir, 'volumes', safeName(name)));
   if (src) mkdirSync(src.hostPath, { recursive: true });
   return src;
 }

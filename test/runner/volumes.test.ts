@@ -3,7 +3,7 @@
 // over the implicit one; emptyDir volumes (Task or podTemplate) are shared by the steps mounting them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -95,6 +95,33 @@ describe('workspace bindings', () => {
       }
     });
   }
+
+  it('no copy of a Secret stays in the run folder', async () => {
+    const [r] = await runYaml(
+      `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: no-secret-left}
+spec:
+  workspaces: [{name: creds, secret: {secretName: sec}}]
+  taskSpec:
+    workspaces: [{name: creds}]
+    volumes: [{name: sv, secret: {secretName: sec}}]
+    steps:
+      - {name: read, image: alpine, volumeMounts: [{name: sv, mountPath: /sv}], script: 'cat $(workspaces.creds.path)/token /sv/token; echo'}
+`,
+      'sandbox',
+      { extra: objects, keep: true },
+    );
+    try {
+      assert.match(r!.log, /^\[read\] t0kent0ken$/m);
+      const files = readdirSync(r!.runDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
+      assert.ok(files.some((f) => f.endsWith('status.yaml')));
+      // The step's own output (logs/) is the step's business, as on a cluster.
+      for (const f of files.filter((x) => !x.includes('/logs/'))) assert.ok(!readFileSync(f, 'utf8').includes('t0ken'), `${f} holds the secret`);
+    } finally {
+      rmSync(r!.runDir, { recursive: true, force: true });
+    }
+  });
 
   it('configMap and secret workspaces are read-only in the sandbox', async () => {
     const [r] = await runYaml(
