@@ -55,15 +55,15 @@ function uncheckedParamFields(site: SpecSite): { text: string; path: string; raw
   for (const [i, w] of (spec.workspaces ?? []).entries()) {
     if (typeof w?.mountPath === 'string') out.push({ text: w.mountPath, path: `${path}.workspaces[${i}].mountPath`, raw: [...raw, 'workspaces', i, 'mountPath'] });
   }
-  for (const [i, p] of (spec.params ?? []).entries()) {
-    out.push(...strings(p?.default, `${path}.params[${i}].default`, [...raw, 'params', i, 'default']));
-  }
-  for (const [i, s] of (spec.steps ?? []).entries()) {
-    const base = `${path}.steps[${i}]`;
-    const braw = [...raw, 'steps', i];
-    for (const [j, e] of (s?.env ?? []).entries()) out.push(...strings(e?.valueFrom, `${base}.env[${j}].valueFrom`, [...braw, 'env', j, 'valueFrom']));
-    out.push(...strings(s?.envFrom, `${base}.envFrom`, [...braw, 'envFrom']));
-  }
+  (spec.params ?? []).forEach((p, i) => {
+    if (p?.default !== undefined) out.push(...strings(p.default, `${path}.params[${i}].default`, [...raw, 'params', i, 'default']));
+  });
+  (spec.steps ?? []).forEach((s, i) => {
+    (s?.env ?? []).forEach((e, j) => {
+      if (e?.valueFrom !== undefined) out.push(...strings(e.valueFrom, `${path}.steps[${i}].env[${j}].valueFrom`, [...raw, 'steps', i, 'env', j, 'valueFrom']));
+    });
+    if (s?.envFrom !== undefined) out.push(...strings(s.envFrom, `${path}.steps[${i}].envFrom`, [...raw, 'steps', i, 'envFrom']));
+  });
   return out;
 }
 
