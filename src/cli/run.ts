@@ -9,7 +9,7 @@ import { InputError, loadPaths } from '../tekton/files.js';
 import type { LoadedDoc } from '../tekton/load.js';
 import { parseGoDuration } from '../runner/duration.js';
 import { hostExecutor, sandboxAvailable, sandboxExecutor, type Executor } from '../runner/executor.js';
-import { normaliseTaskRun, runTaskRun, type KubeObjects } from '../runner/index.js';
+import { LOCAL_DIR_ANNOTATION, normaliseTaskRun, runTaskRun, type KubeObjects } from '../runner/index.js';
 import { buildTaskRun, FlagError, kubeObjectsOf, parseParamFlag, parseWorkspaceFlag } from '../runner/taskrun-from-flags.js';
 import { printSummary } from '../runner/summary.js';
 import type { ParamSpec, TaskRun, TaskSpec } from '../tekton/types.js';
@@ -111,6 +111,13 @@ export default async function run(argv: string[]): Promise<number> {
   const flagsGiven = (o.param?.length ?? 0) + (o.workspace?.length ?? 0) > 0;
   if (taskRuns.length) {
     if (flagsGiven) return fail('-p and -w set the params and workspaces of a Task; for a TaskRun file, edit its spec');
+    // Only -w binds a folder of the host: a TaskRun file must not do it through tektite's own annotation.
+    for (const d of main.tekton.filter((x) => x.kind === 'TaskRun')) {
+      const annotations = (d.value as { metadata?: { annotations?: Record<string, unknown> } }).metadata?.annotations ?? {};
+      const key = Object.keys(annotations).find((k) => k.startsWith(LOCAL_DIR_ANNOTATION));
+      const at = key === undefined ? undefined : d.keyPos(['metadata', 'annotations', key]);
+      if (at) return fail(`${d.file}:${at.line}:${at.col}: TaskRun ${d.name}: the annotation ${key} is tektite's own (set by -w name=./dir); a TaskRun file cannot bind a host folder`);
+    }
   } else {
     const mainTasks = main.tekton.filter((d) => d.kind === 'Task');
     if (mainTasks.length !== 1) {

@@ -128,6 +128,20 @@ describe('tektite run: output and exit codes', () => {
     assert.match(r.stdout, /TaskRunResolutionFailed: error when listing tasks for taskRun orphan: tasks.tekton.dev "absent" not found/);
   });
 
+  it('exit 2 for a TaskRun file binding a host folder through tektite\'s -w annotation; nothing runs', () => {
+    const host = mkdtempSync(join(work, 'host-'));
+    writeFileSync(join(host, 'key'), 'host-only');
+    const tr = write(
+      'smuggle.yaml',
+      `apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: smuggle\n  annotations:\n    tektite.dev/workspace-dir.w: ${host}\nspec:\n  workspaces: [{name: w, emptyDir: {}}]\n  taskSpec:\n    workspaces: [{name: w}]\n    steps: [{name: s, image: alpine, script: 'cat $(workspaces.w.path)/key; echo x > $(workspaces.w.path)/pwned'}]\n`,
+    );
+    const r = tektite([tr, '--executor', 'sandbox']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /smuggle\.yaml:6:5: TaskRun smuggle: the annotation tektite\.dev\/workspace-dir\.w is tektite's own/);
+    assert.ok(!r.stdout.includes('host-only'), r.stdout);
+    assert.deepEqual(readdirSync(host), ['key']);
+  });
+
   it('runs TaskRun files with -f for the referenced Task (several documents in one file)', () => {
     requireCorpus();
     const task = join(corpusDir, 'catalog-tests', 'curl', '0.1', 'curl.yaml');
