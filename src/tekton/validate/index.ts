@@ -145,7 +145,8 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
   if (version === 'v1beta1' && (kind === 'Task' || kind === 'TaskRun') && isObj(pruned.spec) && pruned.spec.resources !== undefined) {
     errs.add(DISALLOWED, 'spec.resources');
   }
-  const doc = toV1(pruned) as Obj;
+  // toV1 of a v1 document is only a deep copy; nothing below changes `doc` (defaulting copies).
+  const doc = (version === 'v1' ? pruned : toV1(pruned)) as Obj;
   const spec = isObj(doc.spec) ? doc.spec : {};
   errs.also(validateMetadata(doc.metadata));
   let defaulted: Obj = doc;
