@@ -7,13 +7,31 @@ import { Masker } from './mask.js';
 
 type Write = (chunk: string) => boolean;
 
+/**
+ * Patches `stream.write` to mask; returns a writer that skips the mask. Once there are secrets, a
+ * line is held back until it ends (or the process exits), so a secret written in two pieces is
+ * still found, as in child output.
+ */
 function patchWrite(stream: NodeJS.WriteStream, masker: Masker): Write {
-  const original = stream.write.bind(stream) as Write;
+  const original = stream.write.bind(stream) as (c: string, ...r: unknown[]) => boolean;
+  let pending = '';
+  const flush = () => {
+    if (pending) original(masker.mask(pending));
+    pending = '';
+  };
+  process.on('exit', flush);
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
-    return (original as (c: string, ...r: unknown[]) => boolean)(masker.size ? masker.mask(text) : text, ...rest);
+    if (!masker.size) return original(text, ...rest);
+    const all = pending + text;
+    const cut = Math.max(all.lastIndexOf('\n'), all.lastIndexOf('\r'));
+    pending = all.slice(cut + 1);
+    return original(masker.mask(all.slice(0, cut + 1)), ...rest);
   }) as typeof stream.write;
-  return original;
+  return (text) => {
+    flush();
+    return original(text);
+  };
 }
 
 /**

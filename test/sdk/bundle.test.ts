@@ -108,6 +108,31 @@ test('CommonJS dependencies that require Node built-ins work; license comments a
   assert.equal(r.stderr, 'stderr says ***\n');
 });
 
+test('a secret written to process.stdout/stderr in pieces is masked, an unfinished last line too', async () => {
+  const root = fixture('pieces', {
+    'plugin.ts': [
+      "import { defineStep, param } from 'tektite/sdk';",
+      'export default defineStep({',
+      "  name: 'pieces',",
+      '  params: { token: param.string({ secret: true }) },',
+      '  run({ params, log }) {',
+      "    process.stdout.write('a ' + params.token.slice(0, 4));",
+      "    process.stdout.write(params.token.slice(4) + ' b\\nnext ');",
+      "    log.info('logged');",
+      "    process.stderr.write(params.token.slice(0, 3));",
+      "    process.stderr.write(params.token.slice(3));",
+      '  },',
+      '});',
+    ].join('\n'),
+  });
+  const out = join(root, 'plugin.mjs');
+  await bundlePlugin(join(root, 'plugin.ts'), out);
+  const r = run(out, [], { PARAM_TOKEN: 'tok-123-secret' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'a *** b\nnext logged\n');
+  assert.equal(r.stderr, '***');
+});
+
 test('a bundle error names the file, line and column', async () => {
   const root = fixture('broken', { 'plugin.ts': "import { defineStep } from 'tektite/sdk';\nexport default defineStep({ name: 'x', run() { return 1 +; } });\n" });
   await assert.rejects(bundlePlugin(join(root, 'plugin.ts'), join(root, 'out.mjs')), (e: unknown) => {
