@@ -113,7 +113,10 @@ export function schemaFor(kind: string, version: ApiVersion): Schema | undefined
 }
 
 export interface SchemaResult {
-  /** The document as the API server stores it: unknown fields pruned, wrongly typed ones dropped. */
+  /**
+   * The document as the API server stores it: unknown fields pruned, wrongly typed ones dropped.
+   * Parts with nothing pruned are the input's own objects (not copies): treat it as read-only.
+   */
   value: unknown;
   /** Values of the wrong type (the API server rejects the document). */
   errors: FieldErrors;
@@ -152,31 +155,44 @@ export function checkSchema(value: unknown, schema: Schema): SchemaResult {
         errors.add(`must be of type array: "${t}"`, pathOf(at), rawOf(at));
         return undefined;
       }
-      // Go decodes a null list item as the zero value: "" for a string, {} for a struct.
-      return (v as unknown[]).map((item, i) => (item === null ? zeroValue(s.items) : walk(item, s.items, { up: at, key: i })));
+      const items = v as unknown[];
+      let out: unknown[] | undefined; // a copy, made only once an item changes
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        // Go decodes a null list item as the zero value: "" for a string, {} for a struct.
+        const w = item === null ? zeroValue(s.items) : walk(item, s.items, { up: at, key: i });
+        if (w !== item) out ??= items.slice(0, i);
+        out?.push(w);
+      }
+      return out ?? items;
     }
     if (t !== 'object') {
       errors.add(`must be of type object: "${t}"`, pathOf(at), rawOf(at));
       return undefined;
     }
-    const out: Record<string, unknown> = {};
-    for (const k in v as Record<string, unknown>) {
-      if (!Object.hasOwn(v as object, k)) continue;
-      const x = (v as Record<string, unknown>)[k];
-      if (x === null) continue; // the API server drops nulls of non-nullable fields
-      const sub = 'values' in s ? s.values : Object.hasOwn(s.fields, k) ? s.fields[k] : undefined;
-      if (sub === undefined) {
-        if ('fields' in s && s.open) setOwn(out, k, x);
+    const fields = v as Record<string, unknown>;
+    const keys = Object.keys(fields);
+    let out: Record<string, unknown> | undefined; // a copy, made only once a field is dropped or changes
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j]!;
+      const x = fields[k];
+      let w: unknown; // undefined: dropped
+      if (x !== null) { // the API server drops nulls of non-nullable fields
+        const sub = 'values' in s ? s.values : Object.hasOwn(s.fields, k) ? s.fields[k] : undefined;
+        if (sub !== undefined) w = walk(x, sub, { up: at, key: k });
+        else if ('fields' in s && s.open) w = x;
         else {
           const here = { up: at, key: k };
           unknown.add(`unknown field "${k}"`, pathOf(here), rawOf(here));
         }
-        continue;
       }
-      const w = walk(x, sub, { up: at, key: k });
-      if (w !== undefined) setOwn(out, k, w);
+      if (w !== x && !out) {
+        out = {};
+        for (let q = 0; q < j; q++) setOwn(out, keys[q]!, fields[keys[q]!]);
+      }
+      if (out && w !== undefined) setOwn(out, k, w);
     }
-    return out;
+    return out ?? fields;
   };
   return { value: walk(value, schema, undefined), errors, unknown };
 }
