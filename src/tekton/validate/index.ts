@@ -84,20 +84,21 @@ export function validateResource(value: unknown, opts: ValidateOptions = {}): Di
   return check(value, typeof v.kind === 'string' ? v.kind : '', typeof v.apiVersion === 'string' ? v.apiVersion : '', opts).map((l) => l.d);
 }
 
-/** Tasks among the documents by name (names defined more than once are left out); built on first use. */
+/** Tasks among the documents by name (names defined more than once are left out); each converted on first use. */
 function taskLookup(docs: readonly LoadedDoc[]): (name: string) => TaskSpec | undefined {
-  let byName: Map<string, TaskSpec | null> | undefined;
+  let byName: Map<string, LoadedDoc | null> | undefined;
+  const specs = new Map<string, TaskSpec | undefined>();
   return (name) => {
     if (!byName) {
       byName = new Map();
-      for (const d of docs) {
-        if (d.kind !== 'Task' || !d.name) continue;
-        const v1 = toV1(d.value);
-        const spec = isObj(v1) && isObj(v1.spec) ? (defaultTaskSpec(v1.spec) as unknown as TaskSpec) : undefined;
-        byName.set(d.name, byName.has(d.name) || !spec ? null : spec);
-      }
+      for (const d of docs) if (d.kind === 'Task' && d.name) byName.set(d.name, byName.has(d.name) ? null : d);
     }
-    return byName.get(name) ?? undefined;
+    if (!specs.has(name)) {
+      const d = byName.get(name);
+      const v1 = d ? toV1(d.value) : undefined;
+      specs.set(name, isObj(v1) && isObj(v1.spec) ? (defaultTaskSpec(v1.spec) as unknown as TaskSpec) : undefined);
+    }
+    return specs.get(name);
   };
 }
 
