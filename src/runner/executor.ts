@@ -1,7 +1,7 @@
 // Where a step's process runs. Both executors see the same launch description in *image* paths
 // (/tekton/..., /workspace, workspace mount paths, overlays) and turn it into a host command.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import { PathMap } from './pathmap.js';
 
 export interface Mount {
@@ -64,6 +64,14 @@ function pathMapOf(mounts: readonly Mount[]): PathMap {
  */
 const FROM_HOST = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32', 'usr', 'etc', 'opt', 'var', 'srv', 'nix'];
 
+/**
+ * Host secrets inside those folders, covered by /dev/null (which the sandbox's nodev mounts make
+ * unreadable): a step runs as the user who runs tektite (often root), so read-only is not enough
+ * to keep password hashes and host keys private.
+ */
+const HOST_SECRETS = /^(shadow|gshadow)-?$|^ssh_host_.*_key$/;
+const HOST_SECRET_DIRS = ['/etc', '/etc/ssh'];
+
 /** A PATH like images have: the host's own PATH may point into folders the sandbox hides. */
 export const SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -123,6 +131,15 @@ function hostSystem(): string[] {
       }
       if (st.isSymbolicLink()) hostSystemArgs.push('--symlink', readlinkSync(p), p);
       else if (st.isDirectory()) hostSystemArgs.push('--ro-bind', p, p);
+    }
+    for (const dir of HOST_SECRET_DIRS) {
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) if (HOST_SECRETS.test(name)) hostSystemArgs.push('--ro-bind', '/dev/null', `${dir}/${name}`);
     }
   }
   return hostSystemArgs;

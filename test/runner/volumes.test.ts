@@ -237,3 +237,28 @@ spec:
     }
   });
 });
+
+describe('host secrets in the sandbox', () => {
+  it('makes /etc/shadow unreadable, keeps the rest of /etc', async () => {
+    assert.ok(existsSync('/etc/shadow'), 'this test needs a host with /etc/shadow');
+    const [run] = await runYaml(
+      `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: host-secrets}
+spec:
+  taskSpec:
+    results: [{name: shadow}, {name: passwd-has-root}]
+    steps:
+      - name: look
+        image: ubuntu
+        script: |
+          if cat /etc/shadow > /dev/null 2>&1; then printf readable; else printf hidden; fi > $(results.shadow.path)
+          if grep -q '^root:' /etc/passwd; then printf yes; else printf no; fi > $(results.passwd-has-root.path)
+`,
+      'sandbox',
+    );
+    assert.equal(condition(run!.taskRun)?.status, 'True', run!.log);
+    const results = Object.fromEntries((run!.taskRun.status?.results ?? []).map((r) => [r.name, r.value]));
+    assert.deepEqual(results, { shadow: 'hidden', 'passwd-has-root': 'yes' });
+  });
+});
