@@ -28,6 +28,8 @@ export async function loadStepProgram(entryTs: string): Promise<StepProgram> {
   }
 }
 
+const PROGRAM_FILE = /\.(ts|mts|js|mjs)$/;
+
 interface AnnotatedDoc {
   metadata?: { annotations?: Record<string, string> };
   spec?: { steps?: { command?: string[] }[]; command?: string[] };
@@ -42,6 +44,9 @@ export async function sourceOverlays(yamlFile: string, doc: unknown, outDir: str
   const d = doc as AnnotatedDoc;
   const source = d?.metadata?.annotations?.[SOURCE_ANNOTATION];
   if (typeof source !== 'string' || source === '') return undefined;
+  // Only a program is bundled: a YAML file from elsewhere must not pull other host files
+  // (a credentials .json, say) into the run through this annotation.
+  if (!PROGRAM_FILE.test(source)) throw new Error(`${yamlFile}: annotation ${SOURCE_ANNOTATION} must name a .ts/.mts/.js/.mjs plugin source, not "${source}"`);
   const entry = resolve(dirname(yamlFile), source);
   const commands = [d.spec?.command, ...(d.spec?.steps ?? []).map((s) => s.command)];
   const paths = new Set(commands.flatMap((c) => (Array.isArray(c) ? c : [])).filter((a) => /^\/tektite\/[^/]+\.mjs$/.test(a)));

@@ -193,4 +193,17 @@ describe('tektite run: a plugin straight from source (tektite.dev/source)', () =
       assert.ok(existsSync(join(dir, '.tektite', 'runs', runs[0]!, 'echo-all.mjs')), 'the bundle is kept in the run folder');
     });
   }
+
+  it('refuses an annotation that names anything but a program source (exit 2, nothing bundled)', () => {
+    const dir = join(work, 'plugin-not-a-program');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'secret.json'), '{"auths": {"r.example": {"auth": "c2VjcmV0"}}}');
+    const gen = spawnSync(process.execPath, [tektiteBin, 'generate', join(repoRoot, 'examples/echo-all/echo-all.ts')], { encoding: 'utf8' });
+    assert.equal(gen.status, 0, gen.stderr);
+    writeFileSync(join(dir, 'task.yaml'), gen.stdout.replace(/tektite\.dev\/source: .*/, 'tektite.dev/source: secret.json'));
+    const r = tektite(['task.yaml', '--executor', 'host', '-p', 'text=x'], dir);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /must name a \.ts\/\.mts\/\.js\/\.mjs plugin source, not "secret\.json"/);
+    assert.doesNotMatch(r.stdout + r.stderr, /c2VjcmV0/);
+  });
 });
