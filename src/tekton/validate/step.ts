@@ -12,8 +12,8 @@ const STEP_RESULT_REF = /\$\(steps\.[^.)]+\.results\.[^)]+\)/;
 const STEP_ARTIFACT_REF = /\$\(steps\.[^.)]+\.(?:inputs|outputs)(?:\.[^)]*)?\)/;
 const TASK_ARTIFACT_REF = /\$\(tasks\.[^.)]+\.(?:inputs|outputs)(?:\.[^)]*)?\)/;
 
-const stepArtifactRef = (s: string) => STEP_ARTIFACT_REF.test(s) || s.includes('$(step.artifacts.path)');
-const taskArtifactRef = (s: string) => TASK_ARTIFACT_REF.test(s) || s.includes('$(artifacts.path)');
+const stepArtifactRef = (s: string) => s.includes('$(') && (STEP_ARTIFACT_REF.test(s) || s.includes('$(step.artifacts.path)'));
+const taskArtifactRef = (s: string) => s.includes('$(') && (TASK_ARTIFACT_REF.test(s) || s.includes('$(artifacts.path)'));
 
 export function validateStep(s: Step, flags: FeatureFlags): FieldErrors {
   const errs = new FieldErrors();
