@@ -1,8 +1,10 @@
 // Starting a step's process in its own process group and making sure nothing of it survives:
-// the whole group is killed on timeout, on TaskRun timeout, and after the main process exits.
+// the whole group (and whatever left it for a session of its own, see reap.ts) is killed on
+// timeout, on TaskRun timeout, and after the main process exits.
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { pumpStream, type LogTarget } from './logs.js';
+import { killMarked, newStepMarker, STEP_MARKER } from './reap.js';
 
 export interface ProcessSpec {
   argv: string[];
@@ -27,10 +29,11 @@ export type ProcessOutcome =
 export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
   return new Promise((resolve) => {
     let child;
+    const marker = newStepMarker();
     try {
       child = spawn(spec.argv[0]!, spec.argv.slice(1), {
         cwd: spec.cwd,
-        env: spec.env,
+        env: { ...spec.env, [STEP_MARKER]: marker },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -46,6 +49,7 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
       } catch {
         // the group is already gone
       }
+      killMarked(marker, child.pid);
     };
     const timer = spec.timeoutMs > 0 ? setTimeout(() => {
       outcome ??= { kind: 'timeout' };

@@ -100,6 +100,15 @@ for (const executor of ['host', 'sandbox'] as const) {
       assert.deepEqual(processesWith(`sleep ${marker}`), []);
     });
 
+    it('a process the step moved to its own session (setsid) does not outlive the step', async () => {
+      const marker = `${executor === 'host' ? 33 : 34}.${process.pid}`;
+      const r = await one(taskRun(`taskSpec:
+  steps:
+    - {name: daemon, image: ubuntu, script: 'setsid sleep ${marker} </dev/null >/dev/null 2>&1 & sleep 0.3'}`), executor);
+      assert.equal(cond(r.taskRun).status, 'True');
+      assert.deepEqual(processesWith(`sleep ${marker}`), []);
+    });
+
     it('the TaskRun timeout stops the running step and marks steps TaskRunTimeout', async () => {
       const marker = `${executor === 'host' ? 41 : 42}.${process.pid}`;
       const r = await one(taskRun(`timeout: 1s
