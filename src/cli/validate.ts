@@ -76,6 +76,10 @@ export default async function validate(argv: string[]): Promise<number> {
   }
   if (files === 0) return fail(`validate: no .yaml, .yml or .json files in ${paths.join(', ')}`);
   const found = [...loaded.diagnostics, ...validateDocs(loaded.tekton, { strict: o.strict === true, flags, runTimeChecks: true })];
+  if (loaded.tekton.length === 0 && !found.some((d) => d.severity === 'error')) {
+    // A wrong path or a file of something else must not pass silently as "valid".
+    found.push({ severity: o.strict ? 'error' : 'warning', message: 'nothing to validate: no Task, TaskRun, StepAction, Pipeline or PipelineRun found (-v shows what was skipped)', paths: [], rule: 'no-tekton-documents' });
+  }
   const shown = o.verbose ? found : found.filter((d) => d.severity !== 'note');
   const errors = found.filter((d) => d.severity === 'error').length;
   const warnings = found.filter((d) => d.severity === 'warning').length;

@@ -83,6 +83,17 @@ test('stdin with -', () => {
   assert.match(bad.stdout, /^<stdin>:7:7: missing field\(s\): spec\.steps\[0\]\.Image$/m);
 });
 
+test('input without any Tekton document warns (an error with --strict)', () => {
+  writeFileSync(join(dir, 'configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n');
+  writeFileSync(join(dir, 'noise.yaml'), 'just some text: [1, 2]\n');
+  const r = tektite(['validate', 'configmap.yaml', 'noise.yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^warning: nothing to validate: no Task, TaskRun, StepAction, Pipeline or PipelineRun found/m);
+  assert.match(r.stderr, /0 errors, 1 warning\n$/);
+  assert.equal(tektite(['validate', '--strict', 'configmap.yaml']).code, 1);
+  assert.doesNotMatch(tektite(['validate', 'good.yaml', 'configmap.yaml']).stdout, /nothing to validate/);
+});
+
 test('-o json: machine-readable findings and counts', () => {
   const r = tektite(['validate', '-o', 'json', 'bad.yaml', 'good.yaml']);
   assert.equal(r.code, 1);
