@@ -1,6 +1,6 @@
 // `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
 import { formatDiagnostic, type Diagnostic } from '../tekton/diagnostics.js';
-import { InputError, expandPaths, loadPaths } from '../tekton/files.js';
+import { InputError, loadPaths } from '../tekton/files.js';
 import { LINT_RULES } from '../tekton/lint/index.js';
 import { validateDocs, type FeatureFlags } from '../tekton/validate/index.js';
 import { parseCommand } from './args.js';
@@ -66,14 +66,13 @@ export default async function validate(argv: string[]): Promise<number> {
   if (paths.length === 0) return fail('validate: no input: give files, folders, or - for stdin\nRun `tektite validate --help` for usage.');
 
   let loaded;
-  let files: number;
   try {
     loaded = loadPaths(paths);
-    files = expandPaths(paths).length;
   } catch (e) {
     if (e instanceof InputError) return fail(`validate: ${e.message}`);
     throw e;
   }
+  const { files } = loaded;
   if (files === 0) return fail(`validate: no .yaml, .yml or .json files in ${paths.join(', ')}`);
   const found = [...loaded.diagnostics, ...validateDocs(loaded.tekton, { strict: o.strict === true, flags, runTimeChecks: true })];
   if (loaded.tekton.length === 0 && !found.some((d) => d.severity === 'error')) {

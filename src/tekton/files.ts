@@ -28,10 +28,10 @@ export function expandPaths(paths: readonly string[]): string[] {
 export class InputError extends Error {}
 
 /**
- * Loads every document of the given files/folders (`-` = stdin). Unreadable paths throw
- * InputError (callers exit 2); YAML syntax errors come back as diagnostics.
+ * Loads every document of the given files/folders (`-` = stdin), with how many files were read.
+ * Unreadable paths throw InputError (callers exit 2); YAML syntax errors come back as diagnostics.
  */
-export function loadPaths(paths: readonly string[]): LoadResult {
+export function loadPaths(paths: readonly string[]): LoadResult & { files: number } {
   const all: LoadResult = { docs: [], tekton: [], diagnostics: [] };
   let files: string[];
   try {
@@ -51,7 +51,7 @@ export function loadPaths(paths: readonly string[]): LoadResult {
     all.tekton.push(...r.tekton);
     all.diagnostics.push(...r.diagnostics);
   }
-  return all;
+  return { ...all, files: files.length };
 }
 
 function describeFsError(e: unknown): string {
