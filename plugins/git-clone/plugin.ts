@@ -101,7 +101,7 @@ export default defineStep({
         settings,
         { output: ws.output, sshDirectory: ws['ssh-directory'], basicAuth: ws['basic-auth'], sslCaDirectory: ws['ssl-ca-directory'] },
         ctx.exec,
-        { info: (l) => ctx.log.info(l), warning: (l) => ctx.log.warning(l) },
+        ctx.log,
         ctx.env.HOME,
       );
       return { commit: cloned.commit, url: cloned.url, 'committer-date': cloned.committerDate };

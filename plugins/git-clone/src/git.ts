@@ -1,20 +1,8 @@
 // Running the native git binary: every call is logged like `set -x` when verbose (credentials
 // redacted) and a non-zero exit becomes a GitError carrying git's output.
+import type { Exec, ExecResult } from 'tektite/sdk';
 import { GitError } from './git-error.js';
 import { redactCredentials } from './redact.js';
-
-export interface ExecResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The process runner git-clone needs (the SDK's ctx.exec has this shape). */
-export type Exec = (
-  command: string,
-  args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; allowFailure?: boolean; silent?: boolean },
-) => Promise<ExecResult>;
 
 export interface GitOptions {
   cwd?: string;
