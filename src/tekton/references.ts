@@ -102,11 +102,6 @@ export function trimArrayIndex(s: string): string {
   return s.replace(/\[([0-9])*\*?\]/g, '');
 }
 
-/** Escapes a literal for use as a prefix fragment. */
-export function prefixOf(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Every string inside a value that contains `$(`, with its path and keys (for scans over subtrees). */
 export function stringsWithReferences(value: unknown, path: string, raw: PathSegment[]): { text: string; path: string; raw: PathSegment[] }[] {
   const out: { text: string; path: string; raw: PathSegment[] }[] = [];
