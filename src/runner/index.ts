@@ -80,7 +80,6 @@ export async function runTaskRun(input: RunInput, opts: RunOptions): Promise<Run
     const v1 = toV1(t) as Task;
     tasks.set(name, { ...v1, spec: defaultTaskSpec(v1.spec) });
   }
-  if (tr.spec.taskSpec) tr.spec.taskSpec = defaultTaskSpec(tr.spec.taskSpec);
   const failed = (f: PlanFailure, spec?: TaskSpec, inputError?: boolean): RunOutcome => {
     tr.status = { conditions: [condition('False', f.reason, f.message, k8sTime(new Date()))], startTime: k8sTime(start), completionTime: k8sTime(new Date()) };
     if (spec) tr.status.taskSpec = spec;
