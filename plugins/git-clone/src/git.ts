@@ -32,6 +32,7 @@ export function makeGit(setup: GitSetup): Git {
   };
 }
 
-function shellWord(s: string): string {
+/** One argument quoted for a shell command line (the `set -x` log and core.sshCommand). */
+export function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }

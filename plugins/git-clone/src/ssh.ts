@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { shellWord } from './git.js';
 
 const DEFAULT_KEYS = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_dsa'];
 
@@ -29,10 +30,6 @@ function safePasswdHome(): string | undefined {
   } catch {
     return undefined; // no passwd entry for this uid (common in containers)
   }
-}
-
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 /** git-init's test for "this URL is reached over ssh" (scp-like `host:path` or `ssh://`). */
