@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { toV1 } from '../tekton/convert.js';
-import { defaultTaskRun, defaultTaskSpec } from '../tekton/defaults.js';
+import { DEFAULT_TIMEOUT, defaultTaskRun, defaultTaskSpec } from '../tekton/defaults.js';
 import { mergeStepTemplate } from '../tekton/merge.js';
 import { REASON, condition, k8sTime, stepExitedMessage, stepTimeoutMessage, successCondition, taskRunTimeoutMessage, taskRunCancelledMessage, userError, goMapOfLists } from '../tekton/status.js';
 import { stepContainerName, workspaceMountPath } from '../tekton/substitute.js';
@@ -179,8 +179,7 @@ async function runPlanned(input: RunInput, opts: RunOptions, tr: TaskRun, plan: 
     return failed({ reason: REASON.configError, message: CONFIG_ERROR_MESSAGE }, plan.substituted, true);
   }
 
-  const timeoutText = tr.spec.timeout ?? '1h0m0s';
-  const timeoutMs = parseGoDuration(timeoutText) ?? 3_600_000;
+  const timeoutMs = parseGoDuration(tr.spec.timeout ?? DEFAULT_TIMEOUT) ?? parseGoDuration(DEFAULT_TIMEOUT)!;
   const abort = new AbortController();
   const ctx: StepsContext = {
     runDir: opts.runDir,
