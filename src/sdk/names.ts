@@ -13,7 +13,7 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `sslVerify` -> `SSL_VERIFY`, `ssh-directory` -> `SSH_DIRECTORY`, `a.b` -> `A_B`. */
-export function upperSnake(name: string): string {
+function upperSnake(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
