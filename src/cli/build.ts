@@ -2,7 +2,7 @@
 // daemon, and write it out: --push (prints the Task/StepAction YAML pinned to the digest),
 // --oci-layout, --tarball, or only --bundle.
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../build/blob-store.js';
@@ -16,6 +16,7 @@ import { formatImageRef, parseImageRef } from '../build/reference.js';
 import type { StepProgram } from '../sdk/declare.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
+import { writeOutput } from './write-output.js';
 
 const USAGE = `Usage: tektite build <plugin.ts> [options]
 
@@ -137,9 +138,7 @@ export default async function build(argv: string[]): Promise<number> {
       process.stdout.write(yaml);
       return EXIT.ok;
     }
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(`${out}.tektite-tmp`, yaml);
-    await rename(`${out}.tektite-tmp`, out);
+    await writeOutput(out, yaml);
     process.stderr.write(`tektite: wrote ${o.output}\n`);
     process.stdout.write(`${pushed.ref}\n`);
     return EXIT.ok;

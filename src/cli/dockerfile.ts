@@ -1,7 +1,6 @@
 // `tektite dockerfile <plugin.ts>`: writes the multi-stage Dockerfile that builds the same image
 // layout as `tektite build`, for users who build with docker or buildah.
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../build/blob-store.js';
 import { BundleError } from '../build/bundle.js';
@@ -12,6 +11,7 @@ import { loadStepProgram } from '../build/plugin-source.js';
 import { parseImageRef } from '../build/reference.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
+import { writeOutput } from './write-output.js';
 
 const USAGE = `Usage: tektite dockerfile <plugin.ts> [--base REF] [--context DIR] [-o FILE]
 
@@ -58,10 +58,7 @@ export default async function dockerfile(argv: string[]): Promise<number> {
       process.stdout.write(text);
       return EXIT.ok;
     }
-    const out = resolve(o.output);
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(`${out}.tektite-tmp`, text);
-    await rename(`${out}.tektite-tmp`, out);
+    await writeOutput(resolve(o.output), text);
     return EXIT.ok;
   } catch (e) {
     return fail((e as Error).message, e instanceof BundleError ? EXIT.usage : EXIT.failed);

@@ -1,10 +1,10 @@
 // `tektite generate <plugin.ts> [--stepaction] [-o file]`: prints (or writes) the Tekton YAML of a
 // step program, generated from its declaration.
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
+import { writeOutput } from './write-output.js';
 
 const USAGE = `Usage: tektite generate <plugin.ts> [--stepaction] [-o file]
 
@@ -46,9 +46,6 @@ export default async function generate(argv: string[]): Promise<number> {
     process.stdout.write(text);
     return EXIT.ok;
   }
-  await mkdir(dirname(out), { recursive: true });
-  const tmp = `${out}.tektite-tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, out);
+  await writeOutput(out, text);
   return EXIT.ok;
 }
