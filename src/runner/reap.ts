@@ -12,38 +12,42 @@ export function newStepMarker(): string {
 }
 
 /**
- * Kills every process whose environment holds `TEKTITE_STEP_ID=<id>`; returns how many. Processes
- * the step made have PIDs from `firstPid` on, unless PIDs wrapped around meanwhile: only then are
- * older PIDs read too (reading every process's environment would cost milliseconds per step).
+ * Kills every process whose environment holds `TEKTITE_STEP_ID=<id>`. Processes the step made
+ * have PIDs from `firstPid` on, unless PIDs wrapped around meanwhile: only then are older PIDs read
+ * too (reading every process's environment would cost milliseconds per step).
  */
-export function killMarked(id: string, firstPid: number): number {
+export function killMarked(id: string, firstPid: number): void {
   let entries: string[];
-  let wrapped = true;
   try {
     entries = readdirSync('/proc');
-    wrapped = !(Number(readFileSync('/proc/sys/kernel/ns_last_pid', 'utf8')) >= firstPid);
   } catch {
-    entries ??= [];
+    return; // no /proc: nothing to find
   }
   const needle = `${STEP_MARKER}=${id}\0`;
-  let killed = 0;
+  const oldPidsToo = !(lastPid() >= firstPid);
   for (const entry of entries) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid || (!wrapped && pid < firstPid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || (pid < firstPid && !oldPidsToo)) continue;
     let environ: Buffer;
     try {
       environ = readFileSync(`/proc/${pid}/environ`);
     } catch {
       continue; // gone, or not ours to read
     }
-    if (environ.includes(needle)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-        killed++;
-      } catch {
-        // exited meanwhile
-      }
+    if (!environ.includes(needle)) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // exited meanwhile
     }
   }
-  return killed;
+}
+
+/** The PID the kernel handed out last (NaN when unknown, which makes every PID count). */
+function lastPid(): number {
+  try {
+    return Number(readFileSync('/proc/sys/kernel/ns_last_pid', 'utf8'));
+  } catch {
+    return NaN;
+  }
 }
