@@ -1,7 +1,6 @@
 // Resolves the base image: its manifest (or index, narrowed to the wanted platforms), each
 // platform's config, and where node lives in it. Manifests and configs come from the blob
 // cache when the reference is a digest already seen, so a warm build needs no network.
-import { gunzipSync } from 'node:zlib';
 import type { BlobStore } from './blob-store.js';
 import { isIndex, isManifest, platformMatches, platformString, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from './oci.js';
 import type { ImageRef } from './reference.js';
@@ -80,14 +79,15 @@ async function withConfig(client: RegistryClient, repository: string, mediaType:
 
 /**
  * Where node is in the base: the entrypoint when it is a node binary (distroless: /nodejs/bin/node),
- * else the first of the usual paths found in the layers (downloading them).
+ * else the first of the usual paths found in the layers (downloading them; `layerTar` gives one
+ * layer as an uncompressed tar).
  */
-export async function findNodePath(base: BasePlatform, fetchLayer: (layer: Descriptor) => Promise<Buffer>): Promise<string> {
+export async function findNodePath(base: BasePlatform, layerTar: (layer: Descriptor) => Promise<Buffer>): Promise<string> {
   const entry = base.config.config?.Entrypoint?.[0];
   if (entry && entry.startsWith('/') && /(^|\/)node$/.test(entry)) return entry;
   const found = new Map<string, string>();
   for (const layer of base.manifest.layers) {
-    for (const e of listTar(gunzipSync(await fetchLayer(layer)))) {
+    for (const e of listTar(await layerTar(layer))) {
       if (NODE_PATHS.includes(e.path)) found.set(e.path, e.type);
     }
   }
