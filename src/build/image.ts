@@ -5,7 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import type { BasePlatform, ResolvedBase } from './base.js';
 import type { BlobStore } from './blob-store.js';
-import { canonicalJson, isIndex, MEDIA, sha256, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from './oci.js';
+import { canonicalJson, MEDIA, sha256, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from './oci.js';
 import { formatImageRef } from './reference.js';
 import { packTar } from './tar.js';
 
@@ -139,8 +139,4 @@ export function gzipFixed(data: Buffer): Buffer {
   const gz = gzipSync(data, { level: 9 });
   gz[9] = 3;
   return gz;
-}
-
-export function isMultiPlatform(image: BuiltImage): boolean {
-  return isIndex(image.top.descriptor.mediaType);
 }

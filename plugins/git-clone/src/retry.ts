@@ -9,8 +9,6 @@ export interface RetryPolicy {
   factor: number;
 }
 
-export const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialMs: 1000, maxMs: 10_000, factor: 2 };
-
 /** The wait before retry number `n` (0-based), without jitter. */
 export function backoffMs(policy: RetryPolicy, n: number): number {
   return Math.min(policy.initialMs * policy.factor ** n, policy.maxMs);
