@@ -2,10 +2,7 @@
 // specs embedded in Pipelines and PipelineRuns. Works on plain data; returns new objects.
 import { cloneData } from './clone.js';
 import type { PathSegment } from './load.js';
-
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isObj, type Obj } from './plain-object.js';
 
 /** v1beta1 Step fields that v1 dropped; Tekton keeps them only in an annotation. */
 const DEPRECATED_STEP_FIELDS = [

@@ -2,10 +2,7 @@
 // new objects out; inputs are never modified.
 import { cloneData } from './clone.js';
 import { decodeParamValue } from './params.js';
-
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isObj, type Obj } from './plain-object.js';
 
 export const DEFAULT_TIMEOUT = '1h0m0s';
 export const DEFAULT_SERVICE_ACCOUNT = 'default';

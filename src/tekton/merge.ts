@@ -2,10 +2,7 @@
 // onto the template. Plain data in, a new object out.
 
 import { cloneData, setOwn } from './clone.js';
-
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isObj, type Obj } from './plain-object.js';
 
 /** Container fields a v1 stepTemplate can carry; anything else in a template is ignored. */
 const TEMPLATE_FIELDS = [

@@ -1,6 +1,7 @@
 // Variable substitution as Tekton's reconciler does it (§3.4-§3.6 of tekton-semantics.md).
 // Pure: values in, new values out. The runner builds the replacement maps, this file applies them.
 import type { ParamSpec, ParamValue, Step, TaskSpec, WorkspaceDeclaration } from './types.js';
+import { isObj, type Obj } from './plain-object.js';
 
 /** One phase's replacements: `key` is the expression without `$(` and `)`. */
 export interface Replacements {
@@ -189,9 +190,6 @@ function workspaceReplacements(ws: ReadonlyMap<string, WorkspaceValues>): Replac
   }
   return r;
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Applies one phase to every field of §3.3. */
 export function applyToSpec(spec: TaskSpec, r: Replacements): TaskSpec {

@@ -9,6 +9,7 @@ import { resultBudget } from './result-budget.js';
 import { scriptReferences } from './script-references.js';
 import { shellRules } from './shell.js';
 import { undeclaredParams, undeclaredWorkspaces } from './undeclared.js';
+import { isObj, type Obj } from '../plain-object.js';
 
 export type { Finding } from './finding.js';
 
@@ -26,8 +27,6 @@ export const LINT_RULES: Record<string, string> = {
   'unknown-field': 'a field the Tekton CRD does not declare (the API server drops it)',
 };
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const names = (list: unknown): string[] => (Array.isArray(list) ? list.map((x) => (isObj(x) && typeof x.name === 'string' ? x.name : '')) : []);
 
 /** The Task specs in a v1 document, with what they may reference. */

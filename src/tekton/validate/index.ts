@@ -18,6 +18,7 @@ import { validateStepActionSpec } from './stepaction.js';
 import { validateTaskParamUsage, validateTaskSpec } from './task.js';
 import { validateTaskRunSpec } from './taskrun.js';
 import { resolvedTaskRunChecks } from './resolved.js';
+import { isObj, type Obj } from '../plain-object.js';
 
 export type { FeatureFlags } from './context.js';
 
@@ -43,9 +44,6 @@ interface Located {
   /** Point at the key rather than the value (unknown fields). */
   atKey?: boolean;
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const SERVED: Record<string, string[]> = {
   Task: ['v1', 'v1beta1'],

@@ -2,8 +2,7 @@
 import type { PathSegment } from '../load.js';
 import { FieldErrors, goQuote } from './field-error.js';
 import { isDNS1123Subdomain } from './names.js';
-
-type Obj = Record<string, unknown>;
+import type { Obj } from '../plain-object.js';
 
 export function validateMetadata(meta: unknown): FieldErrors {
   const errs = new FieldErrors();

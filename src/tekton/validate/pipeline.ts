@@ -5,9 +5,7 @@ import type { TaskSpec } from '../types.js';
 import type { FeatureFlags } from './context.js';
 import { FieldErrors } from './field-error.js';
 import { validateTaskSpec } from './task.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isObj, type Obj } from '../plain-object.js';
 
 /** Each embedded Tekton task spec of a PipelineSpec, with the field path to it. */
 export function embeddedTaskSpecs(pipelineSpec: unknown): { spec: TaskSpec; field: 'tasks' | 'finally'; index: number }[] {
