@@ -45,7 +45,14 @@ export function entrypoint(name: string): string[] {
 
 export function buildImage(inputs: ImageInputs, store: BlobStore): BuiltImage {
   const created = new Date(inputs.epoch * 1000).toISOString().replace('.000Z', 'Z');
-  const manifests = inputs.base.platforms.map((bp, i) => buildManifest(inputs, bp, inputs.nodePaths[i]!, created, store));
+  // The plugin layer differs between platforms only by node's path: pack, hash and gzip it once per path.
+  const pluginLayers = new Map<string, PluginLayer>();
+  const pluginLayer = (nodePath: string): PluginLayer => {
+    let layer = pluginLayers.get(nodePath);
+    if (!layer) pluginLayers.set(nodePath, (layer = packPluginLayer(inputs, nodePath, store)));
+    return layer;
+  };
+  const manifests = inputs.base.platforms.map((bp, i) => buildManifest(inputs, bp, pluginLayer(inputs.nodePaths[i]!), created, store));
   if (manifests.length === 1) {
     const only = manifests[0]!;
     return { top: { descriptor: withoutPlatform(only.descriptor), bytes: only.bytes }, manifests };
@@ -61,8 +68,9 @@ export function buildImage(inputs: ImageInputs, store: BlobStore): BuiltImage {
   return { top: { descriptor: { mediaType: index.mediaType!, digest, size }, bytes }, manifests };
 }
 
-function buildManifest(inputs: ImageInputs, base: BasePlatform, nodePath: string, created: string, store: BlobStore): BuiltManifest {
-  const docker = base.manifestMediaType === MEDIA.dockerManifest;
+type PluginLayer = { diffId: string; digest: string; size: number };
+
+function packPluginLayer(inputs: ImageInputs, nodePath: string, store: BlobStore): PluginLayer {
   const tar = packTar(
     [
       { type: 'dir', path: 'tektite', mode: 0o755 },
@@ -71,8 +79,11 @@ function buildManifest(inputs: ImageInputs, base: BasePlatform, nodePath: string
     ],
     inputs.epoch,
   );
-  const layerBytes = gzipFixed(tar);
-  const layer = store.put(layerBytes);
+  return { diffId: sha256(tar), ...store.put(gzipFixed(tar)) };
+}
+
+function buildManifest(inputs: ImageInputs, base: BasePlatform, layer: PluginLayer, created: string, store: BlobStore): BuiltManifest {
+  const docker = base.manifestMediaType === MEDIA.dockerManifest;
   const layerDesc: Descriptor = { mediaType: docker ? MEDIA.dockerLayerGzip : MEDIA.ociLayerGzip, digest: layer.digest, size: layer.size };
 
   const cfg = base.config;
@@ -87,7 +98,7 @@ function buildManifest(inputs: ImageInputs, base: BasePlatform, nodePath: string
       WorkingDir: '/',
       Labels: { ...cfg.config?.Labels, ...inputs.labels },
     },
-    rootfs: { type: 'layers', diff_ids: [...cfg.rootfs.diff_ids, sha256(tar)] },
+    rootfs: { type: 'layers', diff_ids: [...cfg.rootfs.diff_ids, layer.diffId] },
     history: [...(cfg.history ?? []), { created, created_by: `tektite build (${PLUGIN_DIR}/${inputs.name}.mjs)`, comment: 'tektite' }],
   };
   const configBytes = canonicalJson(config);
