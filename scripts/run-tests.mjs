@@ -20,6 +20,11 @@ function collect(dir, out) {
   return out;
 }
 
+// The CLI tests run bin/tektite.js, which loads the bundle in dist/cli: rebuild it from what tsc
+// just compiled, so `tsc -p . && node scripts/run-tests.mjs` never tests a stale command.
+const bundled = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs')], { stdio: 'inherit', cwd: root });
+if (bundled.status !== 0) process.exit(bundled.status ?? 1);
+
 let files = collect(dist, []).sort();
 if (filters.length) files = files.filter((f) => filters.some((w) => relative(dist, f).includes(w)));
 if (files.length === 0) {

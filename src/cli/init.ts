@@ -3,10 +3,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DNS_LABEL } from '../sdk/names.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
+import { ownPackage, packageRoot } from './package-root.js';
 
 const USAGE = `Usage: tektite init <name> [--dir DIR]
 
@@ -17,14 +17,6 @@ Creates DIR (default ./<name>) with a new step plugin: <name>.ts (the declaratio
 
 <name> is the Task name: lowercase letters, digits and "-".
 `;
-
-interface OwnPackage {
-  devDependencies: Record<string, string>;
-}
-
-function ownPackage(): OwnPackage {
-  return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as OwnPackage;
-}
 
 const camel = (name: string): string => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -44,7 +36,7 @@ function files(name: string): Record<string, string> {
           generate: `tektite generate ${name}.ts -o task.yaml && tektite generate ${name}.ts --stepaction -o stepaction.yaml`,
         },
         // tektite is not on the npm registry: depend on the installation that made the scaffold.
-        dependencies: { tektite: `file:${fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '')}` },
+        dependencies: { tektite: `file:${packageRoot()}` },
         devDependencies: { '@types/node': own.devDependencies['@types/node'], typescript: own.devDependencies.typescript },
       },
       null,

@@ -1,7 +1,7 @@
 // The `tektite` command: parses the sub-command and loads only the module that serves it,
 // so `tektite --version` and `tektite --help` never pay for YAML, esbuild or the runner.
-import { readFileSync } from 'node:fs';
 import { EXIT, fail } from './exit.js';
+import { ownPackage } from './package-root.js';
 
 type Command = { summary: string; load: () => Promise<{ default: (argv: string[]) => Promise<number> }> };
 
@@ -14,10 +14,7 @@ const commands: Record<string, Command> = {
   dockerfile: { summary: 'write a multi-stage Dockerfile for a plugin', load: () => import('./dockerfile.js') },
 };
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+const version = (): string => ownPackage().version;
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));
