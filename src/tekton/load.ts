@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
-import { lineStarts, parseSubset, type OffsetNode } from './yaml-subset.js';
+import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
 
@@ -49,14 +49,14 @@ export function loadText(text: string, file: string): LoadResult {
   const out: LoadResult = { docs: [], tekton: [], diagnostics: [] };
   const subset = parseSubset(text);
   if (subset) {
-    const starts = lineStarts(text);
+    const { starts } = subset;
     const at = (offset: number): Position => linePos(starts, offset);
-    subset.forEach((doc, index) => {
+    subset.docs.forEach((doc, index) => {
       const nodeAt = (path: readonly PathSegment[], wantKey: boolean): Position => offsetAt(doc.node, path, wantKey, at);
       const textPos = (path: readonly PathSegment[], index: number): Position => {
         const start = nodeAt(path, false);
         const node = nodeOf(doc.node, path);
-        if (!node?.literal) return start;
+        if (typeof node !== 'object' || !node.literal) return start;
         return literalPos(node, text, node.off, node.literal.end, node.literal.value, index, start);
       };
       addDoc(out, file, index, doc.value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos);
@@ -106,30 +106,33 @@ function linePos(starts: readonly number[], offset: number): Position {
 /** The position of the node at `path` (or of its key), else of its nearest ancestor. */
 function offsetAt(root: OffsetNode, path: readonly PathSegment[], wantKey: boolean, at: (offset: number) => Position): Position {
   let node = root;
-  let best = node.off;
-  for (const seg of path) {
-    let child: OffsetNode | undefined;
+  for (let n = 0; n < path.length && typeof node === 'object'; n++) {
+    const i = childIndex(node, path[n]!);
+    if (i === -1) break;
     if (node.entries) {
-      child = typeof seg === 'string' ? node.entries.get(seg) : undefined;
-      if (!child) break;
-      if (wantKey && seg === path[path.length - 1]) return at(child.keyOff!);
-    } else if (node.items && typeof seg === 'number') {
-      child = node.items[seg];
-      if (!child) break;
-    } else break;
-    node = child;
-    best = node.off;
+      if (wantKey && n === path.length - 1) return at(node.entries[i + 1] as number);
+      node = node.entries[i + 2] as OffsetNode;
+    } else node = node.items![i]!;
   }
-  return at(best);
+  return at(offsetOf(node));
+}
+
+/** Where the child `seg` of `node` is: the index of its triple in `entries`, its index in `items`, or -1. */
+function childIndex(node: OffsetTree, seg: PathSegment): number {
+  if (node.entries) {
+    if (typeof seg !== 'string') return -1;
+    for (let i = 0; i < node.entries.length; i += 3) if (node.entries[i] === seg) return i;
+    return -1;
+  }
+  return node.items && typeof seg === 'number' && seg >= 0 && seg < node.items.length ? seg : -1;
 }
 
 function nodeOf(root: OffsetNode, path: readonly PathSegment[]): OffsetNode | undefined {
-  let node: OffsetNode | undefined = root;
+  let node = root;
   for (const seg of path) {
-    if (node.entries) node = typeof seg === 'string' ? node.entries.get(seg) : undefined;
-    else if (node.items && typeof seg === 'number') node = node.items[seg];
-    else return undefined;
-    if (!node) return undefined;
+    const i = typeof node === 'object' ? childIndex(node, seg) : -1;
+    if (i === -1) return undefined;
+    node = (node as OffsetTree).entries ? ((node as OffsetTree).entries![i + 2] as OffsetNode) : (node as OffsetTree).items![i]!;
   }
   return node;
 }
@@ -194,12 +197,13 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
     const nodeAt = (path: readonly PathSegment[], wantKey: boolean): Position => {
       let node: unknown = root;
       let best: Position = at(isNode(root) && root.range ? root.range[0] : doc.range[0]);
-      for (const seg of path) {
+      for (let n = 0; n < path.length; n++) {
+        const seg = path[n];
         if (isMap(node)) {
           const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg);
           if (!pair) return best;
           const keyNode = pair.key as { range?: [number, number, number] } | null;
-          if (wantKey && seg === path[path.length - 1] && keyNode?.range) return at(keyNode.range[0]);
+          if (wantKey && n === path.length - 1 && keyNode?.range) return at(keyNode.range[0]);
           node = pair.value;
           const r = (node as { range?: [number, number, number] } | null)?.range ?? keyNode?.range;
           if (r) best = at(r[0]);

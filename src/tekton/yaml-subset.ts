@@ -5,17 +5,24 @@
 // scalars, tabs, duplicate keys, non-string keys, any error) returns undefined so the caller
 // falls back to the `yaml` package: whatever this returns equals what `yaml` would give.
 
-/** Source offsets of one node; `entries`/`items` follow the value's maps and sequences. */
-export interface OffsetNode {
-  /** Start of the node (yaml's `range[0]`). */
+/**
+ * Source offsets of one node (where it starts: yaml's `range[0]`). A plain or quoted scalar is
+ * just its offset, so the many scalars of a file cost no objects; maps and sequences keep their
+ * children's offsets in the order of the value's keys and items.
+ */
+export type OffsetNode = number | OffsetTree;
+
+export interface OffsetTree {
   off: number;
-  /** Start of the key, for values of map entries. */
-  keyOff?: number;
-  entries?: Map<string, OffsetNode>;
+  /** A map's entries as flat triples: key, where the key starts, the value's node. */
+  entries?: (string | OffsetNode)[];
   items?: OffsetNode[];
   /** For `|` block scalars: the string and the end of its source (yaml's `range[1]`). */
   literal?: { value: string; end: number };
 }
+
+/** Where `node` starts. */
+export const offsetOf = (node: OffsetNode): number => (typeof node === 'number' ? node : node.off);
 
 export interface SubsetDoc {
   value: unknown;
@@ -28,11 +35,15 @@ function unsupported(): never {
   throw UNSUPPORTED;
 }
 
-/** Documents of `text`, or undefined when `text` is outside the subset. */
-export function parseSubset(text: string): SubsetDoc[] | undefined {
+/**
+ * Documents of `text` and where its lines start (`starts[i]`: the offset of line i + 1), or
+ * undefined when `text` is outside the subset.
+ */
+export function parseSubset(text: string): { docs: SubsetDoc[]; starts: number[] } | undefined {
   if (text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
   try {
-    return new Reader(text).documents();
+    const reader = new Reader(text);
+    return { docs: reader.documents(), starts: reader.starts };
   } catch (e) {
     if (e === UNSUPPORTED) return undefined;
     throw e;
@@ -47,21 +58,26 @@ export function lineStarts(text: string): number[] {
 }
 
 // Plain scalars of yaml's core schema (YAML 1.2), tried in the order yaml tries them.
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT_OCT = /^0o[0-7]+$/;
 const INT = /^[-+]?[0-9]+$/;
 const INT_HEX = /^0x[0-9a-fA-F]+$/;
 const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-/** Could start something other than a string (null, bool, number): test the regexps. */
-const MAYBE_NOT_STRING = /^[-+.~0-9nNtTfF]|^$/;
+/** Could be a number: the number regexps are tried only then (most scalars are words). */
+const MAYBE_NUMBER = /^[-+.0-9]/;
+/** Null and the booleans, each spelling yaml accepts: one lookup instead of two regexps. */
+const WORDS = new Map<string, null | boolean>([
+  ['', null], ['~', null], ['null', null], ['Null', null], ['NULL', null],
+  ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
+]);
 
 export function resolvePlain(s: string): unknown {
-  if (!MAYBE_NOT_STRING.test(s)) return s;
-  if (NULL.test(s)) return null;
-  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
+  if (s.length <= 5) {
+    const w = WORDS.get(s);
+    if (w !== undefined) return w;
+  }
+  if (!MAYBE_NUMBER.test(s)) return s;
   if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
   if (INT.test(s)) return parseInt(s, 10);
   if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
@@ -95,16 +111,19 @@ interface Parsed {
 }
 
 class Reader {
-  private readonly starts: number[];
+  readonly starts: number[];
   private readonly lines: string[];
   private readonly indents: Int32Array;
   /** Line where the current document ends (its `---` line, or the end of the text). */
   private end = 0;
+  /** Whether the text has a tab anywhere (most files have none: then no line needs a look for one). */
+  private readonly tabs: boolean;
 
   constructor(private readonly text: string) {
     this.starts = lineStarts(text);
     this.lines = text.split('\n');
     this.indents = new Int32Array(this.lines.length).fill(-1);
+    this.tabs = text.includes('\t');
   }
 
   documents(): SubsetDoc[] {
@@ -112,9 +131,7 @@ class Reader {
     const { lines } = this;
     let from = 0;
     let marker = -1; // the `---` line that opened the current document, if any
-    for (let i = 0; i <= lines.length; i++) {
-      const line = lines[i];
-      if (line !== undefined && !isDocumentMarker(line)) continue;
+    for (const i of [...this.markerLines(), lines.length]) {
       this.end = i;
       const first = this.nextContent(from);
       if (first < i) {
@@ -122,12 +139,24 @@ class Reader {
         if (this.nextContent(doc.next) < i) unsupported();
         docs.push({ value: doc.value, node: doc.node });
       } else if (marker !== -1) {
-        docs.push({ value: null, node: { off: this.starts[marker]! + 3 + spaces(lines[marker]!, 3) } });
+        docs.push({ value: null, node: this.starts[marker]! + 3 + spaces(lines[marker]!, 3) });
       }
       marker = i;
       from = i + 1;
     }
     return docs;
+  }
+
+  /** Lines that are `---` document markers (found by one search of the text, not a look at every line). */
+  private markerLines(): number[] {
+    const out: number[] = [];
+    const re = /^(?:---|\.\.\.|%)/gm;
+    let li = 0;
+    for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+      while (this.starts[li + 1] !== undefined && this.starts[li + 1]! <= m.index) li++;
+      if (isDocumentMarker(this.lines[li]!)) out.push(li);
+    }
+    return out;
   }
 
   /** Leading spaces of line `li` (computed once: lines are looked at more than once). */
@@ -141,7 +170,7 @@ class Reader {
   private nextContent(li: number): number {
     for (; li < this.end; li++) {
       const line = this.lines[li]!;
-      if (line.includes('\t')) unsupported();
+      if (this.tabs && line.includes('\t')) unsupported();
       const k = this.indent(li);
       if (k < line.length && line[k] !== '#') return li;
     }
@@ -153,7 +182,8 @@ class Reader {
     const line = this.lines[li]!;
     if (col <= parent && !(seqAtParent && col === parent && isSeqEntry(line, col))) unsupported();
     if (isSeqEntry(line, col)) return this.seq(li, col);
-    if (mapSeparator(line, col) !== -1) return this.map(li, col);
+    const colon = mapSeparator(line, col);
+    if (colon !== -1) return this.map(li, col, colon);
     const ch = line[col];
     if (ch === '[' || ch === '{' || ch === '"' || ch === "'") return this.inline(li, col, parent);
     return unsupported();
@@ -162,15 +192,17 @@ class Reader {
   private seq(li: number, n: number): Parsed {
     const value: unknown[] = [];
     const items: OffsetNode[] = [];
-    const node: OffsetNode = { off: this.starts[li]! + n, items };
+    const node: OffsetTree = { off: this.starts[li]! + n, items };
     for (;;) {
       const line = this.lines[li]!;
       const c = n + 1 + spaces(line, n + 1);
       let item: Parsed;
       if (c >= line.length || line[c] === '#') item = this.below(li, n, this.starts[li]! + c, false);
       else if (isSeqEntry(line, c)) item = this.seq(li, c);
-      else if (mapSeparator(line, c) !== -1) item = this.map(li, c);
-      else item = this.inline(li, c, n);
+      else {
+        const colon = mapSeparator(line, c);
+        item = colon !== -1 ? this.map(li, c, colon) : this.inline(li, c, n);
+      }
       value.push(item.value);
       items.push(item.node);
       li = this.nextContent(item.next);
@@ -182,21 +214,20 @@ class Reader {
     return { value, node, next: li };
   }
 
-  private map(li: number, n: number): Parsed {
+  /** A block map whose first key starts at column `n` of line `li` and ends at `firstColon`. */
+  private map(li: number, n: number, firstColon: number): Parsed {
     const value: Record<string, unknown> = {};
-    const entries = new Map<string, OffsetNode>();
-    const node: OffsetNode = { off: this.starts[li]! + n, entries };
-    for (;;) {
+    const entries: (string | OffsetNode)[] = [];
+    const node: OffsetTree = { off: this.starts[li]! + n, entries };
+    for (let colon = firstColon; ; colon = mapSeparator(this.lines[li]!, n)) {
       const line = this.lines[li]!;
-      const colon = mapSeparator(line, n);
       if (colon === -1) unsupported();
       const key = this.key(line, n, colon);
-      if (entries.has(key)) unsupported();
+      if (Object.hasOwn(value, key)) unsupported();
       const v = colon + 1 + spaces(line, colon + 1);
       const entry = v >= line.length || line[v] === '#' ? this.below(li, n, this.starts[li]! + v, true) : this.inline(li, v, n);
-      entry.node.keyOff = this.starts[li]! + n;
       setKey(value, key, entry.value);
-      entries.set(key, entry.node);
+      entries.push(key, this.starts[li]! + n, entry.node);
       li = this.nextContent(entry.next);
       if (li >= this.end) break;
       const k = this.indent(li);
@@ -228,7 +259,7 @@ class Reader {
       const k = this.indent(next);
       if (k > parent || (seqAtParent && k === parent && isSeqEntry(this.lines[next]!, k))) return this.block(next, k, parent, seqAtParent);
     }
-    return { value: null, node: { off: emptyOff }, next: li + 1 };
+    return { value: null, node: emptyOff, next: li + 1 };
   }
 
   /** A value starting at column `c` of line `li`, inside a collection indented `parent`. */
@@ -241,7 +272,7 @@ class Reader {
     if (ch === '"' || ch === "'") {
       const q = quoted(line, c);
       restIsComment(line, q.end);
-      return { value: q.value, node: { off }, next: li + 1 };
+      return { value: q.value, node: off, next: li + 1 };
     }
     if (ch === '[' || ch === '{') {
       const reader = new FlowReader(this.lines, this.starts, this.end, li, parent);
@@ -264,7 +295,7 @@ class Reader {
       if (k > parent && next[k] !== '#') unsupported();
       break;
     }
-    return { value: resolvePlain(raw), node: { off }, next: li + 1 };
+    return { value: resolvePlain(raw), node: off, next: li + 1 };
   }
 
   /** A `'` scalar over several lines (JSON pasted into a param default), folded as yaml folds it. */
@@ -283,7 +314,7 @@ class Reader {
       }
       lines.push(line.slice(0, close - 2));
       restIsComment(line, close - 1);
-      return { value: unfoldLines(lines).replaceAll("''", "'"), node: { off: this.starts[li]! + c }, next: n + 1 };
+      return { value: unfoldLines(lines).replaceAll("''", "'"), node: this.starts[li]! + c, next: n + 1 };
     }
     return unsupported();
   }
@@ -320,8 +351,7 @@ class Reader {
     const srcStart = this.starts[li + 1]!;
     const srcEnd = last + 1 < this.lines.length ? this.starts[last + 1]! : this.text.length;
     const value = blockValue(this.text.slice(srcStart, srcEnd), literal, chomp, indent);
-    const node: OffsetNode = { off: this.starts[li]! + c };
-    if (literal) node.literal = { value, end: srcEnd };
+    const node: OffsetNode = literal ? { off: this.starts[li]! + c, literal: { value, end: srcEnd } } : this.starts[li]! + c;
     return { value, node, next: last + 1 };
   }
 }
@@ -521,11 +551,11 @@ class FlowReader {
     this.depth++;
     const open = this.line[c];
     const close = open === '[' ? ']' : '}';
-    const node: OffsetNode = { off: this.starts[this.li]! + c };
+    const node: OffsetTree = { off: this.starts[this.li]! + c };
     const list: unknown[] = [];
     const map: Record<string, unknown> = {};
     if (open === '[') node.items = [];
-    else node.entries = new Map();
+    else node.entries = [];
     const done = (i: number) => {
       this.depth--;
       return { value: open === '[' ? list : map, node, end: i + 1 };
@@ -541,15 +571,14 @@ class FlowReader {
       } else {
         const keyAt = this.starts[this.li]! + i;
         const key = this.item(i, true);
-        if (typeof key.value !== 'string' || node.entries!.has(key.value) || key.value === '<<' || key.node.items || key.node.entries) unsupported();
+        if (typeof key.value !== 'string' || Object.hasOwn(map, key.value) || key.value === '<<' || typeof key.node !== 'number') unsupported();
         i = key.end;
         if (this.line[i] !== ':' || this.line[i + 1] !== ' ') unsupported(); // `a:b`, `"a":b` are left to yaml
         i += 1 + spaces(this.line, i + 1);
         if (i >= this.line.length || this.line[i] === '#') unsupported(); // a value on a later line
         const item = this.item(i);
-        item.node.keyOff = keyAt;
         setKey(map, key.value, item.value);
-        node.entries!.set(key.value, item.node);
+        node.entries!.push(key.value, keyAt, item.node);
         i = this.skip(item.end, closeAtParent);
       }
       if (this.line[i] === close) return done(i);
@@ -598,7 +627,7 @@ class FlowReader {
     if (ch === '"' || ch === "'") {
       const q = quoted(line, i);
       if (!isKey && line[q.end + spaces(line, q.end)] === ':') unsupported(); // an implicit pair in a flow sequence
-      return { value: q.value, node: { off }, end: q.end };
+      return { value: q.value, node: off, end: q.end };
     }
     if (!plainStart(line, i, true)) unsupported();
     let e = i;
@@ -615,6 +644,6 @@ class FlowReader {
     const raw = trimSpaces(line.slice(i, e));
     if (isKey && raw.length !== e - i) unsupported();
     if (!isKey && e === line.length && !this.nextLineEndsPlain()) unsupported();
-    return { value: resolvePlain(raw), node: { off }, end: i + raw.length };
+    return { value: resolvePlain(raw), node: off, end: i + raw.length };
   }
 }
