@@ -5,6 +5,7 @@ import { LINT_RULES } from '../tekton/lint/index.js';
 import { validateDocs, type FeatureFlags } from '../tekton/validate/index.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
+import { print } from './print.js';
 
 const GATES: Record<string, keyof FeatureFlags> = {
   'enable-param-enum': 'enableParamEnum',
@@ -84,13 +85,13 @@ export default async function validate(argv: string[]): Promise<number> {
   const warnings = found.filter((d) => d.severity === 'warning').length;
   const skipped = loaded.docs.length - loaded.tekton.length;
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ files, documents: loaded.tekton.length, skipped, errors, warnings, diagnostics: shown.map(toJson) }, null, 2)}\n`);
+    print(1, `${JSON.stringify({ files, documents: loaded.tekton.length, skipped, errors, warnings, diagnostics: shown.map(toJson) }, null, 2)}\n`);
   } else {
     const byFile = orderByInput(shown);
-    if (byFile.length) process.stdout.write(`${byFile.map(formatDiagnostic).join('\n')}\n`);
+    if (byFile.length) print(1, `${byFile.map(formatDiagnostic).join('\n')}\n`);
   }
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  process.stderr.write(`${plural(files, 'file')}, ${plural(loaded.tekton.length, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  print(2, `${plural(files, 'file')}, ${plural(loaded.tekton.length, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   return errors > 0 ? EXIT.failed : EXIT.ok;
 }
 

@@ -1,7 +1,7 @@
 // `tektite validate` as users run it: a child process, real files, exit codes and output.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,4 +159,18 @@ test('the whole shared corpus through the CLI', () => {
   const r = tektite(['validate', join(corpusDir, 'catalog'), join(corpusDir, 'tekton-examples')]);
   assert.equal(r.code, 1, 'the four PipelineResources tasks are errors');
   assert.match(r.stderr, /^185 files, 187 Tekton documents \(1 other skipped\): 4 errors, \d+ warnings\n$/);
+});
+
+test('a reader that stops early (| head) ends the output quietly, with the usual exit code', async () => {
+  // 1000 findings of ~250 bytes: more than a pipe holds, so the writer meets the closed pipe.
+  const many = Array.from({ length: 1000 }, (_, i) => WARN.replace('name: hello', `name: hello-${i}`)).join('---\n');
+  writeFileSync(join(dir, 'many.yaml'), many);
+  const child = spawn(process.execPath, [tektiteBin, 'validate', 'many.yaml'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.once('data', () => child.stdout.destroy()); // like `| head -c 100`
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|internal error/);
+  assert.match(stderr, /^1 file, 1000 Tekton documents: 0 errors, 1000 warnings$/m, 'the summary still reaches stderr');
 });
