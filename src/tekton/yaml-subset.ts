@@ -86,6 +86,9 @@ export function resolvePlain(s: string): unknown {
   return s;
 }
 
+/** A key that is a plain string as it stands (unless it is one of WORDS). */
+const SIMPLE_KEY = /^[A-Za-z_][\w./-]{0,200}$/;
+
 /** Characters that cannot start a plain scalar (`-`, `?`, `:` can when a non-space follows). */
 const INDICATORS = new Set([...',[]{}#&*!|>\'"%@`']);
 const FLOW_INDICATORS = new Set([...',[]{}']);
@@ -240,6 +243,8 @@ class Reader {
   /** The key from column `c` to the `:` at `colon`; only keys that are strings. */
   private key(line: string, c: number, colon: number): string {
     const raw = line.slice(c, colon);
+    // Most keys are words (`name`, `apiVersion`, `tekton.dev/tags`): strings, nothing to check.
+    if (SIMPLE_KEY.test(raw) && !WORDS.has(raw)) return raw;
     if (raw.length > 1000) unsupported();
     if (raw[0] === '"' || raw[0] === "'") {
       const q = quoted(line, c);

@@ -125,6 +125,8 @@ export function bashisms(script: string): string[] {
 /** Each bash-only construct found, with the index of its first occurrence in the script. */
 function findBashisms(script: string): { name: string; index: number }[] {
   if (!runsUnderSh(script)) return [];
+  // codeOnly only blanks characters: a needle absent from the script cannot be in its code.
+  if (!BASHISMS.some((b) => b.needs.some((n) => script.includes(n)))) return [];
   const code = codeOnly(script);
   const found: { name: string; index: number }[] = [];
   for (const b of BASHISMS) {
