@@ -1,8 +1,9 @@
 // `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
 import { formatDiagnostic, type Diagnostic } from '../tekton/diagnostics.js';
-import { InputError, loadPaths } from '../tekton/files.js';
+import { InputError } from '../tekton/files.js';
+import { validateFiles } from '../tekton/validate/files.js';
 import { LINT_RULES } from '../tekton/lint/index.js';
-import { validateDocs, type FeatureFlags } from '../tekton/validate/index.js';
+import type { FeatureFlags } from '../tekton/validate/index.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 import { print } from './print.js';
@@ -66,41 +67,38 @@ export default async function validate(argv: string[]): Promise<number> {
   }
   if (paths.length === 0) return fail('validate: no input: give files, folders, or - for stdin\nRun `tektite validate --help` for usage.');
 
-  let loaded;
+  let result;
   try {
-    loaded = loadPaths(paths);
+    result = validateFiles(paths, { strict: o.strict === true, flags, runTimeChecks: true });
   } catch (e) {
     if (e instanceof InputError) return fail(`validate: ${e.message}`);
     throw e;
   }
-  const { files } = loaded;
+  const files = result.files.length;
   if (files === 0) return fail(`validate: no .yaml, .yml or .json files in ${paths.join(', ')}`);
-  const found = [...loaded.diagnostics, ...validateDocs(loaded.tekton, { strict: o.strict === true, flags, runTimeChecks: true })];
-  if (loaded.tekton.length === 0 && !found.some((d) => d.severity === 'error')) {
+  const found = result.diagnostics;
+  if (result.tekton === 0 && !found.some((d) => d.severity === 'error')) {
     // A wrong path or a file of something else must not pass silently as "valid".
     found.push({ severity: o.strict ? 'error' : 'warning', message: 'nothing to validate: no Task, TaskRun, StepAction, Pipeline or PipelineRun found (-v shows what was skipped)', paths: [], rule: 'no-tekton-documents' });
   }
   const shown = o.verbose ? found : found.filter((d) => d.severity !== 'note');
   const errors = found.filter((d) => d.severity === 'error').length;
   const warnings = found.filter((d) => d.severity === 'warning').length;
-  const skipped = loaded.docs.length - loaded.tekton.length;
+  const skipped = result.docs - result.tekton;
+  const ordered = orderByInput(shown, result.files);
   if (format === 'json') {
-    print(1, `${JSON.stringify({ files, documents: loaded.tekton.length, skipped, errors, warnings, diagnostics: shown.map(toJson) }, null, 2)}\n`);
-  } else {
-    const byFile = orderByInput(shown);
-    if (byFile.length) print(1, `${byFile.map(formatDiagnostic).join('\n')}\n`);
+    print(1, `${JSON.stringify({ files, documents: result.tekton, skipped, errors, warnings, diagnostics: ordered.map(toJson) }, null, 2)}\n`);
+  } else if (ordered.length) {
+    print(1, `${ordered.map(formatDiagnostic).join('\n')}\n`);
   }
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  print(2, `${plural(files, 'file')}, ${plural(loaded.tekton.length, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  print(2, `${plural(files, 'file')}, ${plural(result.tekton, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   return errors > 0 ? EXIT.failed : EXIT.ok;
 }
 
-/** Keeps files in input order, findings in line order within a file. */
-function orderByInput(ds: Diagnostic[]): Diagnostic[] {
-  const order = new Map<string, number>();
-  ds.forEach((d) => {
-    if (d.file !== undefined && !order.has(d.file)) order.set(d.file, order.size);
-  });
+/** Files in input order, findings in line order within a file (stable for equal positions). */
+function orderByInput(ds: Diagnostic[], inputs: readonly string[]): Diagnostic[] {
+  const order = new Map<string, number>(inputs.map((f, i) => [f === '-' ? '<stdin>' : f, i]));
   return [...ds].sort((a, b) =>
     (order.get(a.file ?? '') ?? 0) - (order.get(b.file ?? '') ?? 0) ||
     (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||

@@ -33,25 +33,32 @@ export class InputError extends Error {}
  */
 export function loadPaths(paths: readonly string[]): LoadResult & { files: number } {
   const all: LoadResult = { docs: [], tekton: [], diagnostics: [] };
-  let files: string[];
-  try {
-    files = expandPaths(paths);
-  } catch (e) {
-    throw new InputError(`cannot read ${describeFsError(e)}`);
-  }
+  const files = expandInput(paths);
   for (const f of files) {
-    let text: string;
-    try {
-      text = f === '-' ? readFileSync(0, 'utf8') : readFileSync(f, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read ${describeFsError(e)}`);
-    }
-    const r = loadText(text, f === '-' ? '<stdin>' : f);
+    const r = loadText(readInput(f), f === '-' ? '<stdin>' : f);
     all.docs.push(...r.docs);
     all.tekton.push(...r.tekton);
     all.diagnostics.push(...r.diagnostics);
   }
   return { ...all, files: files.length };
+}
+
+/** expandPaths, with an unreadable path as InputError. */
+export function expandInput(paths: readonly string[]): string[] {
+  try {
+    return expandPaths(paths);
+  } catch (e) {
+    throw new InputError(`cannot read ${describeFsError(e)}`);
+  }
+}
+
+/** The text of one input file (`-` = stdin); an unreadable file is an InputError. */
+export function readInput(f: string): string {
+  try {
+    return f === '-' ? readFileSync(0, 'utf8') : readFileSync(f, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${describeFsError(e)}`);
+  }
 }
 
 function describeFsError(e: unknown): string {

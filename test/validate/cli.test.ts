@@ -174,3 +174,20 @@ test('a reader that stops early (| head) ends the output quietly, with the usual
   assert.doesNotMatch(stderr, /EPIPE|internal error/);
   assert.match(stderr, /^1 file, 1000 Tekton documents: 0 errors, 1000 warnings$/m, 'the summary still reaches stderr');
 });
+
+test('a TaskRun is checked against the Task it names in another file, before or after it; not when the name is ambiguous', () => {
+  const run = (task: string) => `apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: run-${task}\nspec:\n  taskRef:\n    name: ${task}\n  workspaces:\n    - name: nope\n      emptyDir: {}\n`;
+  const taskYaml = (name: string) => `apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: ${name}\nspec:\n  steps:\n    - name: s\n      image: alpine:3.20\n      script: echo\n`;
+  mkdirSync(join(dir, 'refs'));
+  writeFileSync(join(dir, 'refs', '1-runs.yaml'), `${run('later')}---\n${run('twice')}---\n${run('earlier')}`);
+  writeFileSync(join(dir, 'refs', '0-earlier.yaml'), taskYaml('earlier'));
+  writeFileSync(join(dir, 'refs', '2-later.yaml'), taskYaml('later'));
+  writeFileSync(join(dir, 'refs', '3-twice-a.yaml'), taskYaml('twice'));
+  writeFileSync(join(dir, 'refs', '4-twice-b.yaml'), taskYaml('twice'));
+  const r = tektite(['validate', 'refs']);
+  assert.equal(r.code, 1, r.stderr);
+  const unbound = r.stdout.split('\n').filter((l) => l.includes('workspace binding "nope" does not match any declared workspace'));
+  // run-later (line 9 of the runs file) and run-earlier (line 31); run-twice names two Tasks: no check
+  assert.deepEqual(unbound.map((l) => l.split(': ')[0]), ['refs/1-runs.yaml:9:7', 'refs/1-runs.yaml:31:7']);
+  assert.match(r.stderr, /^5 files, 7 Tekton documents: 2 errors, 0 warnings$/m);
+});

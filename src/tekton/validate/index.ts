@@ -58,19 +58,28 @@ const SERVED: Record<string, string[]> = {
  * finding gets the document's file and the line:col of the node it is about. Never throws.
  */
 export function validateDocs(docs: readonly LoadedDoc[], opts: ValidateOptions = {}): Diagnostic[] {
-  const out: Diagnostic[] = [];
   const tasks = taskLookup(docs);
-  for (const doc of docs) {
-    const found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks);
-    const placed = found.map(({ d, raw, atKey, index }) => {
-      const src = sourcePath(doc.value, raw);
-      const at = () => (atKey ? doc.keyPos(src) : index !== undefined ? doc.textPos(src, index) : doc.pos(src));
-      return { ...d, file: doc.file, pos: safePos(at) };
-    });
-    placed.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
-    out.push(...placed);
-  }
-  return out;
+  return docs.flatMap((doc) => validateDoc(doc, opts, tasks));
+}
+
+/**
+ * Validates one loaded document, its findings placed in its file and sorted by position. `tasks`
+ * finds the Tasks a TaskRun's taskRef names, for the run-time checks.
+ */
+export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLookup = () => undefined): Diagnostic[] {
+  const found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks);
+  const placed = found.map(({ d, raw, atKey, index }) => {
+    const src = sourcePath(doc.value, raw);
+    const at = () => (atKey ? doc.keyPos(src) : index !== undefined ? doc.textPos(src, index) : doc.pos(src));
+    return { ...d, file: doc.file, pos: safePos(at) };
+  });
+  return placed.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+}
+
+/** Whether validating `doc` may look up a Task by name (a TaskRun with a taskRef). */
+export function refersToTask(doc: LoadedDoc): boolean {
+  const v = doc.value;
+  return doc.kind === 'TaskRun' && isObj(v) && isObj(v.spec) && isObj(v.spec.taskRef);
 }
 
 /**
@@ -82,8 +91,11 @@ export function validateResource(value: unknown, opts: ValidateOptions = {}): Di
   return check(value, typeof v.kind === 'string' ? v.kind : '', typeof v.apiVersion === 'string' ? v.apiVersion : '', opts).map((l) => l.d);
 }
 
+/** Finds the (v1, defaulted) spec of the Task with this name, or undefined. */
+export type TaskLookup = (name: string) => TaskSpec | undefined;
+
 /** Tasks among the documents by name (names defined more than once are left out); each converted on first use. */
-function taskLookup(docs: readonly LoadedDoc[]): (name: string) => TaskSpec | undefined {
+export function taskLookup(docs: readonly LoadedDoc[]): TaskLookup {
   let byName: Map<string, LoadedDoc | null> | undefined;
   const specs = new Map<string, TaskSpec | undefined>();
   return (name) => {
@@ -107,8 +119,6 @@ function safePos(f: () => Position): Position {
     return { line: 1, col: 1 };
   }
 }
-
-type TaskLookup = (name: string) => TaskSpec | undefined;
 
 function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup = () => undefined): Located[] {
   try {

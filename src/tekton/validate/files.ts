@@ -1,0 +1,71 @@
+// Validating files one at a time, as `tektite validate` does: each file is read, parsed,
+// validated and dropped before the next, so memory does not grow with the number of files and
+// the collector has little to carry. The one link between documents, a TaskRun's taskRef to a
+// Task by name, is resolved at the end: such TaskRuns wait, and the Task they name is read again
+// from its file (only its place is kept). Findings equal validateDocs over every document.
+import type { Diagnostic } from '../diagnostics.js';
+import { expandInput, readInput } from '../files.js';
+import { loadText, type LoadedDoc } from '../load.js';
+import { refersToTask, taskLookup, validateDoc, type TaskLookup, type ValidateOptions } from './index.js';
+
+export interface FilesResult {
+  /** The files read, in order (folders expanded; `-` for stdin). */
+  files: string[];
+  /** Documents read, Tekton or not. */
+  docs: number;
+  /** Tekton documents (Task, TaskRun, StepAction, Pipeline, PipelineRun). */
+  tekton: number;
+  /** Parse errors, notes about skipped documents, and every finding. */
+  diagnostics: Diagnostic[];
+}
+
+/** Where a Task is: its file and index there (stdin cannot be read twice: its Tasks are kept). */
+type TaskPlace = { file: string; index: number; doc?: LoadedDoc };
+
+/** Validates every document of the files and folders in `paths`. Unreadable paths throw InputError. */
+export function validateFiles(paths: readonly string[], opts: ValidateOptions): FilesResult {
+  const files = expandInput(paths);
+  const out: FilesResult = { files, docs: 0, tekton: 0, diagnostics: [] };
+  const places = new Map<string, TaskPlace | null>(); // null: the name is defined more than once
+  const waiting: LoadedDoc[] = [];
+  for (const f of files) {
+    const loaded = loadText(readInput(f), f === '-' ? '<stdin>' : f);
+    out.docs += loaded.docs.length;
+    out.tekton += loaded.tekton.length;
+    out.diagnostics.push(...loaded.diagnostics);
+    for (const doc of loaded.tekton) {
+      if (doc.kind === 'Task' && doc.name) {
+        places.set(doc.name, places.has(doc.name) ? null : { file: f, index: doc.index, ...(f === '-' ? { doc } : {}) });
+      }
+      if (refersToTask(doc)) waiting.push(doc);
+      else out.diagnostics.push(...validateDoc(doc, opts));
+    }
+  }
+  if (waiting.length) {
+    const tasks = placedTasks(places);
+    for (const doc of waiting) out.diagnostics.push(...validateDoc(doc, opts, tasks));
+  }
+  return out;
+}
+
+/** A TaskLookup over Tasks known by place: each file read again at most once. */
+function placedTasks(places: Map<string, TaskPlace | null>): TaskLookup {
+  const reread = new Map<string, LoadedDoc[]>();
+  const lookups = new Map<string, TaskLookup>();
+  return (name) => {
+    const place = places.get(name);
+    if (!place) return undefined;
+    let lookup = lookups.get(name);
+    if (!lookup) {
+      let doc = place.doc;
+      if (!doc) {
+        let docs = reread.get(place.file);
+        if (!docs) reread.set(place.file, (docs = loadText(readInput(place.file), place.file).tekton));
+        doc = docs.find((d) => d.index === place.index && d.kind === 'Task' && d.name === name);
+      }
+      lookup = doc ? taskLookup([doc]) : () => undefined;
+      lookups.set(name, lookup);
+    }
+    return lookup(name);
+  };
+}
