@@ -130,9 +130,10 @@ function childIndex(node: OffsetTree, seg: PathSegment): number {
 function nodeOf(root: OffsetNode, path: readonly PathSegment[]): OffsetNode | undefined {
   let node = root;
   for (const seg of path) {
-    const i = typeof node === 'object' ? childIndex(node, seg) : -1;
+    if (typeof node !== 'object') return undefined;
+    const i = childIndex(node, seg);
     if (i === -1) return undefined;
-    node = (node as OffsetTree).entries ? ((node as OffsetTree).entries![i + 2] as OffsetNode) : (node as OffsetTree).items![i]!;
+    node = node.entries ? (node.entries[i + 2] as OffsetNode) : node.items![i]!;
   }
   return node;
 }
