@@ -25,14 +25,18 @@ rules Tekton lacks. Paths are files, folders (searched for .yaml/.yml/.json) or 
 
 Options:
   --strict                 report lint findings as errors
-  -o, --output <format>    text (default) or json
+  --rule <id>=<level>      a lint rule's level: off, warning or error (repeatable; beats --strict)
+  -q, --quiet              show errors only (warnings still count in the summary)
+  --max-warnings <n>       exit 1 when there are more than n warnings
+  -o, --output <format>    text (default), json, or github (GitHub Actions annotations)
   --api-fields <level>     Tekton's enable-api-fields: alpha, beta (default) or stable
   --enable <flag>          turn on a Tekton feature flag (repeatable): ${Object.keys(GATES).join(', ')}
   -v, --verbose            also show notes (documents skipped because they are not Tekton kinds)
   -h, --help               show this help
 
 Output: file:line:col: <message>: <field path>   (lint findings end with [rule-id])
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 unreadable input or bad usage.
+Exit codes: 0 no errors (warnings allowed), 1 errors found (or more warnings than
+--max-warnings), 2 unreadable input or bad usage.
 
 Lint rules (warnings; errors with --strict):
 ${Object.entries(LINT_RULES).map(([id, what]) => `  ${id.padEnd(width)}  ${what}`).join('\n')}
@@ -48,13 +52,28 @@ export default async function validate(argv: string[]): Promise<number> {
       'api-fields': { type: 'string' },
       enable: { type: 'string', multiple: true },
       verbose: { type: 'boolean', short: 'v' },
+      rule: { type: 'string', multiple: true },
+      quiet: { type: 'boolean', short: 'q' },
+      'max-warnings': { type: 'string' },
     },
     help,
   );
   if (typeof args === 'number') return args;
   const { values: o, positionals: paths } = args;
   const format = o.output ?? 'text';
-  if (format !== 'text' && format !== 'json') return fail(`validate: unknown output format "${format}" (use text or json)`);
+  if (format !== 'text' && format !== 'json' && format !== 'github') return fail(`validate: unknown output format "${format}" (use text, json or github)`);
+  const levels = new Map<string, 'off' | 'warning' | 'error'>();
+  for (const r of o.rule ?? []) {
+    const m = /^([a-z-]+)=(off|warning|error)$/.exec(r);
+    if (!m) return fail(`validate: --rule takes <rule-id>=off|warning|error, not "${r}"`);
+    if (!Object.hasOwn(LINT_RULES, m[1]!)) return fail(`validate: unknown lint rule "${m[1]}" (known: ${Object.keys(LINT_RULES).join(', ')})`);
+    levels.set(m[1]!, m[2] as 'off' | 'warning' | 'error');
+  }
+  let maxWarnings: number | undefined;
+  if (o['max-warnings'] !== undefined) {
+    if (!/^[0-9]{1,9}$/.test(o['max-warnings'])) return fail(`validate: --max-warnings takes a whole number, not "${o['max-warnings']}"`);
+    maxWarnings = Number(o['max-warnings']);
+  }
   const flags: Partial<FeatureFlags> = {};
   if (o['api-fields'] !== undefined) {
     if (!['alpha', 'beta', 'stable'].includes(o['api-fields'])) return fail(`validate: --api-fields must be alpha, beta or stable, not "${o['api-fields']}"`);
@@ -76,12 +95,12 @@ export default async function validate(argv: string[]): Promise<number> {
   }
   const files = result.files.length;
   if (files === 0) return fail(`validate: no .yaml, .yml or .json files in ${paths.join(', ')}`);
-  const found = result.diagnostics;
+  const found = applyRuleLevels(result.diagnostics, levels);
   if (result.tekton === 0 && !found.some((d) => d.severity === 'error')) {
     // A wrong path or a file of something else must not pass silently as "valid".
     found.push({ severity: o.strict ? 'error' : 'warning', message: 'nothing to validate: no Task, TaskRun, StepAction, Pipeline or PipelineRun found (-v shows what was skipped)', paths: [], rule: 'no-tekton-documents' });
   }
-  const shown = o.verbose ? found : found.filter((d) => d.severity !== 'note');
+  const shown = found.filter((d) => (d.severity === 'note' ? o.verbose : d.severity === 'error' || !o.quiet));
   const errors = found.filter((d) => d.severity === 'error').length;
   const warnings = found.filter((d) => d.severity === 'warning').length;
   const skipped = result.docs - result.tekton;
@@ -89,11 +108,45 @@ export default async function validate(argv: string[]): Promise<number> {
   if (format === 'json') {
     print(1, `${JSON.stringify({ files, documents: result.tekton, skipped, errors, warnings, diagnostics: ordered.map(toJson) }, null, 2)}\n`);
   } else if (ordered.length) {
-    print(1, `${ordered.map(formatDiagnostic).join('\n')}\n`);
+    print(1, `${ordered.map(format === 'github' ? githubAnnotation : formatDiagnostic).join('\n')}\n`);
   }
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   print(2, `${plural(files, 'file')}, ${plural(result.tekton, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
-  return errors > 0 ? EXIT.failed : EXIT.ok;
+  if (errors > 0) return EXIT.failed;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    print(2, `tektite: validate: ${plural(warnings, 'warning')}, more than --max-warnings ${maxWarnings}\n`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}
+
+/** Lint findings at the level `--rule` gives their rule (dropped when off); other findings as they are. */
+function applyRuleLevels(ds: Diagnostic[], levels: ReadonlyMap<string, 'off' | 'warning' | 'error'>): Diagnostic[] {
+  if (levels.size === 0) return ds;
+  const out: Diagnostic[] = [];
+  for (const d of ds) {
+    const level = d.rule !== undefined && d.severity !== 'note' ? levels.get(d.rule) : undefined;
+    if (level === 'off') continue;
+    out.push(level ? { ...d, severity: level } : d);
+  }
+  return out;
+}
+
+/**
+ * A GitHub Actions workflow command (`::warning file=…,line=…,col=…,title=…::message`), which
+ * the runner shows on the pull request's diff. Properties and message are escaped as the runner
+ * reads them (`%`, CR, LF; and `:` `,` in properties).
+ */
+function githubAnnotation(d: Diagnostic): string {
+  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const level = d.severity === 'note' ? 'notice' : d.severity;
+  const props = [
+    ...(d.file ? [`file=${prop(d.file)}`, `line=${d.pos?.line ?? 1}`, `col=${d.pos?.col ?? 1}`] : []),
+    `title=${prop(d.rule ? `tektite ${d.rule}` : 'Tekton validation')}`,
+  ];
+  const text = `${d.message}${d.paths.length ? `: ${d.paths.join(', ')}` : ''}${d.details ? `\n${d.details}` : ''}`;
+  return `::${level} ${props.join(',')}::${data(text)}`;
 }
 
 /** Files in input order, findings in line order within a file (stable for equal positions). */

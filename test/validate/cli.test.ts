@@ -191,3 +191,51 @@ test('a TaskRun is checked against the Task it names in another file, before or 
   assert.deepEqual(unbound.map((l) => l.split(': ')[0]), ['refs/1-runs.yaml:9:7', 'refs/1-runs.yaml:31:7']);
   assert.match(r.stderr, /^5 files, 7 Tekton documents: 2 errors, 0 warnings$/m);
 });
+
+// One Task with two lint findings: an unpinned image (line 10) and a param pasted into a script (line 11).
+const TWO_WARNINGS = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params:\n    - name: who\n  steps:\n    - name: s\n      image: alpine\n      script: echo $(params.who)\n';
+
+test('--rule sets a lint rule to off, warning or error, ahead of --strict; unknown rules are usage errors', () => {
+  writeFileSync(join(dir, 'two.yaml'), TWO_WARNINGS);
+  const rules = (out: string) => [...out.matchAll(/^two\.yaml:(\d+):\d+: (warning: )?.*\[([a-z-]+)\]$/gm)].map((m) => `${m[1]} ${m[2] ? 'warning' : 'error'} ${m[3]}`);
+  let r = tektite(['validate', 'two.yaml']);
+  assert.deepEqual([r.code, rules(r.stdout)], [0, ['10 warning image-unpinned', '11 warning script-reference']]);
+  r = tektite(['validate', '--rule', 'image-unpinned=off', '--rule', 'script-reference=error', 'two.yaml']);
+  assert.deepEqual([r.code, rules(r.stdout)], [1, ['11 error script-reference']]);
+  assert.match(r.stderr, /1 error, 0 warnings/);
+  r = tektite(['validate', '--strict', '--rule', 'image-unpinned=warning', 'two.yaml']);
+  assert.deepEqual([r.code, rules(r.stdout)], [1, ['10 warning image-unpinned', '11 error script-reference']]);
+  r = tektite(['validate', '--rule', 'image-pinned=off', 'two.yaml']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown lint rule "image-pinned" \(known: script-reference, /);
+  r = tektite(['validate', '--rule', 'image-unpinned', 'two.yaml']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--rule takes <rule-id>=off\|warning\|error, not "image-unpinned"/);
+});
+
+test('--quiet shows errors only; --max-warnings fails a run with more warnings than allowed', () => {
+  writeFileSync(join(dir, 'two.yaml'), TWO_WARNINGS);
+  let r = tektite(['validate', '-q', 'two.yaml', 'bad.yaml']);
+  assert.equal(r.code, 1);
+  assert.doesNotMatch(r.stdout, /warning:/);
+  assert.match(r.stdout, /^bad\.yaml:7:\d+: /m);
+  assert.match(r.stderr, /2 files, 2 Tekton documents \(1 other skipped\): \d+ errors?, [1-9]\d* warnings?/, 'the summary still counts the warnings');
+  r = tektite(['validate', '--max-warnings', '2', 'two.yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  r = tektite(['validate', '--max-warnings', '1', 'two.yaml']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^tektite: validate: 2 warnings, more than --max-warnings 1$/m);
+  assert.equal(tektite(['validate', '--max-warnings', 'many', 'two.yaml']).code, 2);
+});
+
+test('-o github writes GitHub Actions annotations, escaped as the runner reads them', () => {
+  mkdirSync(join(dir, 'gh'), { recursive: true });
+  writeFileSync(join(dir, 'gh', 'a,b:c.yaml'), TWO_WARNINGS);
+  const r = tektite(['validate', '-o', 'github', '--rule', 'script-reference=error', 'gh']);
+  assert.equal(r.code, 1);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 2);
+  assert.equal(lines[0], '::warning file=gh/a%2Cb%3Ac.yaml,line=10,col=14,title=tektite image-unpinned::image "alpine" has no tag or digest (Kubernetes pulls :latest): spec.steps[0].image%0APin a version tag, or better a digest (image@sha256:…), so the Task runs the same code tomorrow.');
+  assert.match(lines[1]!, /^::error file=gh\/a%2Cb%3Ac\.yaml,line=11,col=15,title=tektite script-reference::param reference \$\(params\.who\) in a script: .*%0APass it through the environment/);
+  assert.doesNotMatch(r.stdout.trimEnd(), /\n(?!::)/, 'one line per annotation: newlines inside are %0A');
+});
