@@ -35,6 +35,8 @@ Options:
   -h, --help               show this help
 
 Output: file:line:col: <message>: <field path>   (lint findings end with [rule-id])
+A lint finding is ignored when its line ends with "# tektite-ignore" (or "# tektite-ignore:
+rule-a, rule-b"), or when the line above is such a comment alone (YAML's or a script's).
 Exit codes: 0 no errors (warnings allowed), 1 errors found (or more warnings than
 --max-warnings), 2 unreadable input or bad usage.
 
@@ -106,12 +108,13 @@ export default async function validate(argv: string[]): Promise<number> {
   const skipped = result.docs - result.tekton;
   const ordered = orderByInput(shown, result.files);
   if (format === 'json') {
-    print(1, `${JSON.stringify({ files, documents: result.tekton, skipped, errors, warnings, diagnostics: ordered.map(toJson) }, null, 2)}\n`);
+    print(1, `${JSON.stringify({ files, documents: result.tekton, skipped, errors, warnings, ignored: result.ignored, diagnostics: ordered.map(toJson) }, null, 2)}\n`);
   } else if (ordered.length) {
     print(1, `${ordered.map(format === 'github' ? githubAnnotation : formatDiagnostic).join('\n')}\n`);
   }
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  print(2, `${plural(files, 'file')}, ${plural(result.tekton, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  const ignored = result.ignored ? ` (${result.ignored} ignored by tektite-ignore comments)` : '';
+  print(2, `${plural(files, 'file')}, ${plural(result.tekton, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${ignored}\n`);
   if (errors > 0) return EXIT.failed;
   if (maxWarnings !== undefined && warnings > maxWarnings) {
     print(2, `tektite: validate: ${plural(warnings, 'warning')}, more than --max-warnings ${maxWarnings}\n`);

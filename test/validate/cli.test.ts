@@ -239,3 +239,34 @@ test('-o github writes GitHub Actions annotations, escaped as the runner reads t
   assert.match(lines[1]!, /^::error file=gh\/a%2Cb%3Ac\.yaml,line=11,col=15,title=tektite script-reference::param reference \$\(params\.who\) in a script: .*%0APass it through the environment/);
   assert.doesNotMatch(r.stdout.trimEnd(), /\n(?!::)/, 'one line per annotation: newlines inside are %0A');
 });
+
+test('# tektite-ignore comments drop lint findings on their line or the next, never Tekton errors', () => {
+  const text = [
+    'apiVersion: tekton.dev/v1',
+    'kind: Task',
+    'metadata:',
+    '  name: Ignored_Name # tektite-ignore', // a Tekton error: stays
+    'spec:',
+    '  params:',
+    '    - name: who',
+    '  steps:',
+    '    - name: s',
+    '      image: alpine # tektite-ignore: image-unpinned', // line 10: dropped
+    '      script: |',
+    '        # tektite-ignore: duplicate-env, script-reference', // the shell comment above line 13
+    '        echo $(params.who)',
+    '    - name: u',
+    '      # tektite-ignore',
+    '      image: busybox', // line 16: dropped (bare comment above)
+    '      script: echo hi $(params.who)  # tektite-ignore: sh-bashism', // line 17: another rule, stays
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'ignore.yaml'), text);
+  const r = tektite(['validate', 'ignore.yaml']);
+  assert.equal(r.code, 1);
+  const found = r.stdout.split('\n').filter((l) => /^ignore\.yaml:/.test(l)).map((l) => l.replace(/^ignore\.yaml:(\d+):\d+: (warning: )?.*?(\[([a-z-]+)\])?$/, '$1 $4'));
+  assert.deepEqual(found, ['4 ', '17 script-reference']);
+  assert.match(r.stderr, /^1 file, 1 Tekton document: 1 error, 1 warning \(3 ignored by tektite-ignore comments\)$/m);
+  const j = JSON.parse(tektite(['validate', '-o', 'json', 'ignore.yaml']).stdout) as { ignored: number; warnings: number };
+  assert.deepEqual([j.ignored, j.warnings], [3, 1]);
+});

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { expandInput, readInput } from '../files.js';
 import { loadText, type LoadedDoc } from '../load.js';
+import { dropIgnored } from '../lint/ignore.js';
 import { refersToTask, taskLookup, validateDoc, type TaskLookup, type ValidateOptions } from './index.js';
 
 export interface FilesResult {
@@ -17,6 +18,8 @@ export interface FilesResult {
   tekton: number;
   /** Parse errors, notes about skipped documents, and every finding. */
   diagnostics: Diagnostic[];
+  /** Lint findings dropped by `# tektite-ignore` comments. */
+  ignored: number;
 }
 
 /** Where a Task is: its file and index there (stdin cannot be read twice: its Tasks are kept). */
@@ -25,25 +28,33 @@ type TaskPlace = { file: string; index: number; doc?: LoadedDoc };
 /** Validates every document of the files and folders in `paths`. Unreadable paths throw InputError. */
 export function validateFiles(paths: readonly string[], opts: ValidateOptions): FilesResult {
   const files = expandInput(paths);
-  const out: FilesResult = { files, docs: 0, tekton: 0, diagnostics: [] };
+  const out: FilesResult = { files, docs: 0, tekton: 0, diagnostics: [], ignored: 0 };
   const places = new Map<string, TaskPlace | null>(); // null: the name is defined more than once
-  const waiting: LoadedDoc[] = [];
+  const waiting: { doc: LoadedDoc; text: string }[] = [];
+  const keep = (found: Diagnostic[], text: string) => {
+    const { kept, ignored } = dropIgnored(found, text);
+    out.diagnostics.push(...kept);
+    out.ignored += ignored;
+  };
   for (const f of files) {
-    const loaded = loadText(readInput(f), f === '-' ? '<stdin>' : f);
+    const text = readInput(f);
+    const loaded = loadText(text, f === '-' ? '<stdin>' : f);
     out.docs += loaded.docs.length;
     out.tekton += loaded.tekton.length;
     out.diagnostics.push(...loaded.diagnostics);
+    const found: Diagnostic[] = [];
     for (const doc of loaded.tekton) {
       if (doc.kind === 'Task' && doc.name) {
         places.set(doc.name, places.has(doc.name) ? null : { file: f, index: doc.index, ...(f === '-' ? { doc } : {}) });
       }
-      if (refersToTask(doc)) waiting.push(doc);
-      else out.diagnostics.push(...validateDoc(doc, opts));
+      if (refersToTask(doc)) waiting.push({ doc, text });
+      else found.push(...validateDoc(doc, opts));
     }
+    keep(found, text);
   }
   if (waiting.length) {
     const tasks = placedTasks(places);
-    for (const doc of waiting) out.diagnostics.push(...validateDoc(doc, opts, tasks));
+    for (const { doc, text } of waiting) keep(validateDoc(doc, opts, tasks), text);
   }
   return out;
 }
