@@ -171,7 +171,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
   try {
     parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Yaml.Document.Parsed[];
   } catch (e) {
-    out.diagnostics.push({ severity: 'error', message: `cannot parse YAML: ${(e as Error).message}`, paths: [], file, pos: { line: 1, col: 1 } });
+    out.diagnostics.push({ severity: 'error', message: `cannot parse YAML: ${yamlMessage((e as Error).message)}`, paths: [], file, pos: { line: 1, col: 1 } });
     return out;
   }
   if (!Array.isArray(parsed)) parsed = [parsed as unknown as Yaml.Document.Parsed]; // EmptyStream has no docs
@@ -191,7 +191,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
-      out.diagnostics.push({ severity: 'error', message: `cannot read document: ${(e as Error).message}`, paths: [], file, pos: at(doc.range[0]), rule: 'yaml-syntax' });
+      out.diagnostics.push({ severity: 'error', message: `cannot read document: ${yamlMessage((e as Error).message)}`, paths: [], file, pos: at(doc.range[0]), rule: 'yaml-syntax' });
       return;
     }
     const root = doc.contents;
@@ -238,5 +238,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
 
 /** yaml's messages repeat the position and a code excerpt; keep the first sentence. */
 function yamlMessage(m: string): string {
+  // The yaml package reports JavaScript's own stack overflow for absurdly deep nesting.
+  if (m.includes('Maximum call stack size exceeded')) return 'nested too deeply to read (hundreds of levels)';
   return m.replace(/ at line \d+, column \d+:[\s\S]*$/, '').trim();
 }

@@ -89,6 +89,9 @@ export function resolvePlain(s: string): unknown {
 /** A key that is a plain string as it stands (unless it is one of WORDS). */
 const SIMPLE_KEY = /^[A-Za-z_][\w./-]{0,200}$/;
 
+/** Deeper nesting is left to the yaml package (Tekton files nest a dozen levels; recursion has a limit). */
+const MAX_DEPTH = 200;
+
 /** Characters that cannot start a plain scalar (`-`, `?`, `:` can when a non-space follows). */
 const INDICATORS = new Set([...',[]{}#&*!|>\'"%@`']);
 const FLOW_INDICATORS = new Set([...',[]{}']);
@@ -119,6 +122,8 @@ class Reader {
   private readonly indents: Int32Array;
   /** Line where the current document ends (its `---` line, or the end of the text). */
   private end = 0;
+  /** Collections open around the current one. */
+  private depth = 0;
   /** Whether the text has a tab anywhere (most files have none: then no line needs a look for one). */
   private readonly tabs: boolean;
 
@@ -193,6 +198,7 @@ class Reader {
   }
 
   private seq(li: number, n: number): Parsed {
+    if (++this.depth > MAX_DEPTH) unsupported();
     const value: unknown[] = [];
     const items: OffsetNode[] = [];
     const node: OffsetTree = { off: this.starts[li]! + n, items };
@@ -214,11 +220,13 @@ class Reader {
       if (k < n || (k === n && !isSeqEntry(this.lines[li]!, n))) break;
       if (k > n) unsupported();
     }
+    this.depth--;
     return { value, node, next: li };
   }
 
   /** A block map whose first key starts at column `n` of line `li` and ends at `firstColon`. */
   private map(li: number, n: number, firstColon: number): Parsed {
+    if (++this.depth > MAX_DEPTH) unsupported();
     const value: Record<string, unknown> = {};
     const entries: (string | OffsetNode)[] = [];
     const node: OffsetTree = { off: this.starts[li]! + n, entries };
@@ -237,6 +245,7 @@ class Reader {
       if (k < n) break;
       if (k > n || isSeqEntry(this.lines[li]!, n)) unsupported();
     }
+    this.depth--;
     return { value, node, next: li };
   }
 
@@ -553,7 +562,7 @@ class FlowReader {
 
   collection(c: number): { value: unknown; node: OffsetNode; end: number } {
     const closeAtParent = this.depth === 0 && this.closeAtParent();
-    this.depth++;
+    if (++this.depth > MAX_DEPTH) unsupported();
     const open = this.line[c];
     const close = open === '[' ? ']' : '}';
     const node: OffsetTree = { off: this.starts[this.li]! + c };

@@ -270,3 +270,17 @@ test('# tektite-ignore comments drop lint findings on their line or the next, ne
   const j = JSON.parse(tektite(['validate', '-o', 'json', 'ignore.yaml']).stdout) as { ignored: number; warnings: number };
   assert.deepEqual([j.ignored, j.warnings], [3, 1]);
 });
+
+test('absurdly deep nesting is a YAML error with a position, not a crash', () => {
+  const n = 20000;
+  writeFileSync(join(dir, 'deep-flow.yaml'), `apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  x: ${'['.repeat(n)}${']'.repeat(n)}\n`);
+  let block = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n';
+  for (let i = 0; i < 3000; i++) block += `${' '.repeat(i + 2)}a:\n`;
+  writeFileSync(join(dir, 'deep-block.yaml'), block);
+  for (const f of ['deep-flow.yaml', 'deep-block.yaml']) {
+    const r = tektite(['validate', f]);
+    assert.equal(r.code, 1, `${f}: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`^${f.replace('.', '\\.')}:\\d+:\\d+: nested too deeply to read \\(hundreds of levels\\) \\[yaml-syntax\\]$`, 'm'));
+    assert.doesNotMatch(r.stderr, /internal error/);
+  }
+});
