@@ -1,21 +1,29 @@
 // Reading files, folders and stdin into loaded documents. The only file I/O under src/tekton.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadText, type LoadResult } from './load.js';
 
 const EXTENSIONS = /\.(ya?ml|json)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.tektite', 'dist']);
 
-/** Expands folders (recursively) into their .yaml/.yml/.json files, sorted; files stay as given. */
+/**
+ * Expands folders (recursively) into their .yaml/.yml/.json files, sorted; files stay as given.
+ * In folders only regular files are taken (a named pipe would block the read) and a folder
+ * reached again through a symbolic link is walked once (a link to a parent is not a loop).
+ */
 export function expandPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const walk = (dir: string) => {
+    const real = realpathSync(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) {
+      const st = statSync(p, { throwIfNoEntry: false }); // a dangling link: nothing to read
+      if (st?.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(p);
-      } else if (EXTENSIONS.test(name)) out.push(p);
+      } else if (st?.isFile() && EXTENSIONS.test(name)) out.push(p);
     }
   };
   for (const p of paths) {

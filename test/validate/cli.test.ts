@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, chmodSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corpusDir, requireCorpus, tektiteBin } from '../helpers/paths.js';
@@ -283,4 +283,16 @@ test('absurdly deep nesting is a YAML error with a position, not a crash', () =>
     assert.match(r.stdout, new RegExp(`^${f.replace('.', '\\.')}:\\d+:\\d+: nested too deeply to read \\(hundreds of levels\\) \\[yaml-syntax\\]$`, 'm'));
     assert.doesNotMatch(r.stderr, /internal error/);
   }
+});
+
+test('folders: a symbolic link back to a parent is walked once, pipes and dangling links are passed over', () => {
+  const root = join(dir, 'links');
+  mkdirSync(join(root, 'sub'), { recursive: true });
+  writeFileSync(join(root, 'sub', 'good.yaml'), GOOD);
+  symlinkSync('..', join(root, 'sub', 'up'));
+  symlinkSync('nowhere.yaml', join(root, 'sub', 'dangling.yaml'));
+  assert.equal(spawnSync('mkfifo', [join(root, 'sub', 'pipe.yaml')]).status, 0, 'mkfifo');
+  const r = tektite(['validate', 'links']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '1 file, 1 Tekton document: 0 errors, 0 warnings\n');
 });
