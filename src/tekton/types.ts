@@ -184,6 +184,17 @@ export interface WorkspaceBinding {
   csi?: { driver?: string; [k: string]: unknown };
 }
 
+/** A Pipeline's task (only what the validator reads from it). */
+export interface PipelineTask {
+  name?: string;
+  taskRef?: TaskRef;
+  taskSpec?: TaskSpec;
+  params?: Param[];
+  matrix?: { params?: Param[]; include?: { name?: string; params?: Param[] }[] };
+  /** Task workspace `name` bound to the Pipeline's `workspace`. */
+  workspaces?: { name: string; workspace?: string; subPath?: string }[];
+}
+
 export interface TaskRunSpec {
   taskRef?: TaskRef;
   taskSpec?: TaskSpec;

@@ -2,7 +2,7 @@
 // the API server's schema checks, each asserting the exact message and path(s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diagnose, taskRun, tektonErrors } from './helpers.js';
+import { diagnose, indent, taskRun, tektonErrors } from './helpers.js';
 import type { ValidateOptions } from '../../src/tekton/validate/index.js';
 
 const SPEC = 'taskSpec:\n  steps:\n    - image: alpine:3.20\n      script: echo ok';
@@ -155,4 +155,67 @@ test('run-time checks once the Task is known: inline spec, or a taskRef among th
   assert.deepEqual(tektonErrors(taskRun('taskRef:\n  name: elsewhere\nparams:\n  - name: x\n    value: y'), RUN), []);
   // off by default: Tekton admits these TaskRuns (tektite run reports them in the TaskRun status)
   assert.deepEqual(tektonErrors(inline), []);
+});
+
+test('run-time checks of a Pipeline task that names a Task among the documents: params (with the matrix) and workspaces', () => {
+  const build = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: build\nspec:\n  params:\n    - name: url\n    - name: flags\n      type: array\n      default: []\n  workspaces:\n    - name: src\n    - name: cache\n      optional: true\n  steps:\n    - name: compile\n      image: alpine:3.20\n';
+  const pipeline = (tasks: string) => `${build}---\napiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  workspaces:\n    - name: shared\n  tasks:\n${indent(tasks, 4)}`;
+  const DETAILS = /^Tekton admits this Pipeline; a run of it fails when it gets to this task/;
+  const missing = pipeline(`
+    - name: a
+      taskRef:
+        name: build
+      workspaces:
+        - name: source
+          workspace: shared
+    - name: b
+      taskRef:
+        name: build
+      matrix:
+        params:
+          - name: url
+            value: [x, y]
+      workspaces:
+        - name: src
+          workspace: shared
+    - name: c
+      taskRef:
+        name: build
+      params:
+        - name: url
+          value: $(tasks.b.results.r)
+        - name: flags
+          value: one
+      workspaces:
+        - name: src
+          workspace: shared`);
+  assert.deepEqual(tektonErrors(missing, RUN), [
+    'declared workspace "src" is required but has not been bound: spec.tasks[0].workspaces',
+    'invalid input params for task build: missing values for these params which have no default values: [url]: spec.tasks[0].params',
+    "invalid input params for task build: param types don't match the user-specified type: [flags]: spec.tasks[2].params",
+    'workspace binding "source" does not match any declared workspace: spec.tasks[0].workspaces[0]',
+  ]);
+  const d = diagnose(missing, RUN).find((x) => x.message.includes('missing values'))!;
+  assert.match(d.details ?? '', DETAILS);
+  assert.deepEqual(d.pos, { line: 27, col: 7 }, 'at the pipeline task (it has no params to point at)');
+  // the same inside a PipelineRun's pipelineSpec, in finally
+  const pr = `${build}---\napiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n  pipelineSpec:\n    finally:\n      - name: f\n        taskRef:\n          name: build\n        params:\n          - name: url\n            value: u\n`;
+  assert.deepEqual(tektonErrors(pr, RUN), ['declared workspace "src" is required but has not been bound: spec.pipelineSpec.finally[0].workspaces']);
+  // Tasks resolved elsewhere (a resolver, a ClusterTask, an unknown name) are not judged; nor without run-time checks
+  const elsewhere = pipeline(`
+    - name: r
+      taskRef:
+        resolver: git
+        params:
+          - name: name
+            value: build
+    - name: k
+      taskRef:
+        name: build
+        kind: ClusterTask
+    - name: u
+      taskRef:
+        name: unknown`);
+  assert.deepEqual(tektonErrors(elsewhere, RUN), []);
+  assert.deepEqual(tektonErrors(missing), []);
 });

@@ -7,7 +7,7 @@ import { defaultTaskRun, defaultTaskSpec } from '../defaults.js';
 import type { Diagnostic, Position } from '../diagnostics.js';
 import type { LoadedDoc, PathSegment } from '../load.js';
 import { lintDocument } from '../lint/index.js';
-import type { StepActionSpec, TaskRunSpec, TaskSpec } from '../types.js';
+import type { PipelineTask, StepActionSpec, TaskRunSpec, TaskSpec } from '../types.js';
 import { validateBetaFields } from './beta-fields.js';
 import { DEFAULT_FLAGS, type FeatureFlags } from './context.js';
 import { DISALLOWED, FieldErrors } from './field-error.js';
@@ -17,7 +17,7 @@ import { checkSchema, schemaFor } from './schema.js';
 import { validateStepActionSpec } from './stepaction.js';
 import { validateTaskParamUsage, validateTaskSpec } from './task.js';
 import { validateTaskRunSpec } from './taskrun.js';
-import { resolvedTaskRunChecks } from './resolved.js';
+import { resolvedPipelineTaskChecks, resolvedTaskRunChecks } from './resolved.js';
 import { isObj, type Obj } from '../plain-object.js';
 
 export type { FeatureFlags } from './context.js';
@@ -76,9 +76,10 @@ export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLo
   return placed.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
 }
 
-/** Whether validating `doc` may look up a Task by name (a TaskRun with a taskRef). */
+/** Whether validating `doc` may look up a Task by name (a TaskRun with a taskRef, any Pipeline or PipelineRun). */
 export function refersToTask(doc: LoadedDoc): boolean {
   const v = doc.value;
+  if (doc.kind === 'Pipeline' || doc.kind === 'PipelineRun') return true;
   return doc.kind === 'TaskRun' && isObj(v) && isObj(v.spec) && isObj(v.spec.taskRef);
 }
 
@@ -183,12 +184,14 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
       const ps = defaultEmbedded(spec);
       defaulted = { ...doc, spec: ps };
       errs.also(validatePipelineSpec(ps, flags).viaField('spec'));
+      if (opts.runTimeChecks && errs.empty) out.push(...pipelineRunChecks(ps, ['spec'], tasks));
       break;
     }
     case 'PipelineRun': {
       const ps = isObj(spec.pipelineSpec) ? defaultEmbedded(spec.pipelineSpec) : undefined;
       defaulted = { ...doc, spec: ps ? { ...spec, pipelineSpec: ps } : spec };
       if (ps) errs.also(validatePipelineSpec(ps, flags).viaField('pipelineSpec').viaField('spec'));
+      if (ps && opts.runTimeChecks && errs.empty) out.push(...pipelineRunChecks(ps, ['spec', 'pipelineSpec'], tasks));
       break;
     }
   }
@@ -219,6 +222,31 @@ function runTimeChecks(tr: Obj, spec: TaskRunSpec, tasks: TaskLookup): Located[]
     d: { severity: 'error', message: f.message, paths: [f.path], details: 'Tekton admits this TaskRun, then fails it when it starts (reason TaskRunValidationFailed).' },
     raw: f.raw,
   }));
+}
+
+/** What a PipelineRun rejects once it has the Tasks its pipeline tasks name (among the documents). */
+function pipelineRunChecks(ps: Obj, at: PathSegment[], tasks: TaskLookup): Located[] {
+  const out: Located[] = [];
+  for (const field of ['tasks', 'finally'] as const) {
+    const list = ps[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((pt: unknown, i) => {
+      if (!isObj(pt) || pt.taskSpec !== undefined || !isObj(pt.taskRef)) return;
+      const ref = pt.taskRef;
+      if (typeof ref.name !== 'string' || !ref.name || ref.resolver || (ref.kind !== undefined && ref.kind !== 'Task')) return;
+      const task = tasks(ref.name);
+      if (!task) return;
+      const base = [...at, field, i];
+      const where = `${at.join('.')}.${field}[${i}]`;
+      for (const f of resolvedPipelineTaskChecks(pt as PipelineTask, task, ref.name)) {
+        out.push({
+          d: { severity: 'error', message: f.message, paths: [`${where}.${f.path}`], details: `Tekton admits this ${at.length > 1 ? 'PipelineRun' : 'Pipeline'}; a run of it fails when it gets to this task (the PipelineRun fails with PipelineValidationFailed, or with the TaskRun that cannot start).` },
+          raw: [...base, ...f.raw],
+        });
+      }
+    });
+  }
+  return out;
 }
 
 /** Applies TaskSpec defaults to each embedded task spec of a PipelineSpec. */

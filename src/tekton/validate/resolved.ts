@@ -3,7 +3,7 @@
 // inline taskSpec, and for a taskRef naming a Task among the validated documents.
 import type { PathSegment } from '../load.js';
 import { decodeParamValue } from '../params.js';
-import type { TaskRunSpec, TaskSpec } from '../types.js';
+import type { Param, PipelineTask, TaskRunSpec, TaskSpec } from '../types.js';
 import { goValue } from './field-error.js';
 
 export interface RunFinding {
@@ -16,7 +16,7 @@ const VARIABLE = /\$\([^)]+\)/;
 
 export function resolvedTaskRunChecks(tr: TaskRunSpec, task: TaskSpec, taskName: string, inline: boolean): RunFinding[] {
   const out: RunFinding[] = [];
-  const paramErr = paramProblem(tr, task);
+  const paramErr = paramProblem(tr.params, task);
   if (paramErr) out.push({ message: `[User error] invalid input params for task ${taskName}: ${paramErr}`, path: 'spec.params', raw: tr.params ? ['spec', 'params'] : ['spec'] });
   const bound = new Map((tr.workspaces ?? []).map((w, i) => [w?.name ?? '', i]));
   const declared = new Set((task.workspaces ?? []).map((w) => w?.name ?? ''));
@@ -39,16 +39,43 @@ export function resolvedTaskRunChecks(tr: TaskRunSpec, task: TaskSpec, taskName:
   return out;
 }
 
+/**
+ * A PipelineTask that names a Task among the documents, checked as a PipelineRun checks it once
+ * it has the Task (params, with the matrix's: reason PipelineValidationFailed), and as the
+ * TaskRun it creates is checked (workspaces: the TaskRun fails, and the PipelineRun with it).
+ * Paths are relative to the PipelineTask.
+ */
+export function resolvedPipelineTaskChecks(pt: PipelineTask, task: TaskSpec, taskName: string): RunFinding[] {
+  const out: RunFinding[] = [];
+  // Matrix params fan out to one string per TaskRun; Tekton counts them as provided.
+  const fanned = [...(pt.matrix?.params ?? []), ...(pt.matrix?.include ?? []).flatMap((i) => i?.params ?? [])]
+    .filter(Boolean)
+    .map((p) => ({ name: p.name, value: '$(matrix)' }));
+  const paramErr = paramProblem([...(pt.params ?? []), ...fanned], task);
+  if (paramErr) out.push({ message: `invalid input params for task ${taskName}: ${paramErr}`, path: 'params', raw: pt.params ? ['params'] : [] });
+  const bound = new Map((pt.workspaces ?? []).map((w, i) => [w?.name ?? '', i]));
+  const declared = new Set((task.workspaces ?? []).map((w) => w?.name ?? ''));
+  for (const w of task.workspaces ?? []) {
+    if (w && !w.optional && !bound.has(w.name ?? '')) {
+      out.push({ message: `declared workspace "${w.name ?? ''}" is required but has not been bound`, path: 'workspaces', raw: pt.workspaces ? ['workspaces'] : [] });
+    }
+  }
+  for (const [name, i] of bound) {
+    if (!declared.has(name)) out.push({ message: `workspace binding "${name}" does not match any declared workspace`, path: `workspaces[${i}]`, raw: ['workspaces', i] });
+  }
+  return out;
+}
+
 /** Tekton's validateParams: the first problem found, in Tekton's order, or ''. */
-function paramProblem(tr: TaskRunSpec, task: TaskSpec): string {
+function paramProblem(params: readonly (Param | null | undefined)[] | undefined, task: TaskSpec): string {
   const specs = (task.params ?? []).filter(Boolean);
   if (specs.length === 0 && task.params === undefined) return '';
-  const provided = new Map((tr.params ?? []).filter(Boolean).map((p) => [p.name ?? '', decodeParamValue(p.value)]));
+  const provided = new Map((params ?? []).filter((p): p is Param => !!p).map((p) => [p.name ?? '', decodeParamValue(p.value)]));
   const missing = specs.filter((s) => !provided.has(s.name ?? '') && s.default === undefined).map((s) => s.name ?? '');
   if (missing.length) return `missing values for these params which have no default values: ${goValue(missing)}`;
   const types = new Map(specs.map((s) => [s.name ?? '', s.type ?? 'string']));
   const wrong: string[] = [];
-  for (const p of (tr.params ?? []).filter(Boolean)) {
+  for (const p of (params ?? []).filter((x): x is Param => !!x)) {
     const want = types.get(p.name ?? '');
     if (want === undefined) continue; // extra params are allowed
     const v = decodeParamValue(p.value);
