@@ -1,27 +1,21 @@
-// Loads a bundled sub-command (dist/cli/<name>.cjs, see scripts/bundle-cli.mjs). When the build
-// left a V8 code cache beside it (<name>.cjs.v8cache: the bytecode of every function a sample run
-// used), the bundle is compiled from that cache instead of from source, which saves the parse
-// and the first compile of each function: most of what `tektite validate` spends before its
-// first document. Without a usable cache it is a plain require.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+// Loads a bundled sub-command (dist/cli/<name>.cjs, see scripts/bundle-cli.mjs). For `validate`,
+// the build leaves a V8 code cache beside the bundle (<name>.cjs.v8cache: the bytecode of every
+// function a sample run used); the bundle is then compiled from that cache instead of from
+// source, which saves the parse and the first compile of each function: most of what `tektite
+// validate` spends before its first document. Without a usable cache it is a plain require.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+import { constants as vmConstants, Script } from 'node:vm';
 
 type Command = (argv: string[]) => Promise<number>;
 
+/** The commands the build records a cache for. */
+const CACHED: ReadonlySet<string> = new Set(['validate']);
+
 /** Set by the build (scripts/bundle-cli.mjs) while it runs a sample to record the cache. */
 const MAKE_CACHE_ENV = 'TEKTITE_MAKE_CODE_CACHE';
-
-/**
- * V8 accepts a cache made for any source of the same length, so the cache starts with the
- * bundle's size and mtime at the time it was made; a bundle changed since is compiled from source.
- */
-function fingerprint(file: string): Buffer {
-  const st = statSync(file);
-  return Buffer.from(`${st.size}:${st.mtimeMs}\n`.padEnd(64, ' '));
-}
 
 type LoadKind = 'require' | 'cache' | 'cache-rejected' | 'making-cache';
 
@@ -39,28 +33,53 @@ function debug(name: string): void {
   if (process.env.TEKTITE_DEBUG_LOAD === '1') process.stderr.write(`tektite: ${name} ${WHAT[lastLoad]}\n`);
 }
 
+const HEADER_BYTES = 128;
+
+/**
+ * What the cache must have been made from, and what it must hold. V8 itself accepts a cache for
+ * any source of the same length and does not checksum it (a damaged cache can crash the process),
+ * so the header pins the bundle's bytes and the payload's bytes by CRC-32.
+ */
+function header(bundle: Buffer, payload: Buffer, crc32: (b: Buffer) => number): Buffer {
+  const text = `tektite-code-cache 1 ${bundle.length} ${crc32(bundle)} ${payload.length} ${crc32(payload)}\n`;
+  return Buffer.from(text.padEnd(HEADER_BYTES, ' '));
+}
+
 /** The sub-command `name` from `dir` (default: this bundle's folder, dist/cli). */
 export function loadCommand(name: string, dir = dirname(fileURLToPath(import.meta.url))): Command {
   const file = join(dir, `${name}.cjs`);
   const cacheFile = `${file}.v8cache`;
+  const plain = (): Command => {
+    lastLoad = 'require';
+    debug(name);
+    return createRequire(file)(file) as Command;
+  };
+  if (!CACHED.has(name)) return plain();
   const making = process.env[MAKE_CACHE_ENV] === '1';
-  let cachedData: Buffer | undefined;
+  let cache: Buffer | undefined;
   if (!making) {
     try {
-      const cache = readFileSync(cacheFile);
-      if (cache.subarray(0, 64).equals(fingerprint(file))) cachedData = cache.subarray(64);
+      cache = readFileSync(cacheFile);
     } catch {
-      // no cache (the usual case for every command but validate)
-    }
-    if (!cachedData) {
-      lastLoad = 'require';
-      debug(name);
-      return createRequire(file)(file) as Command;
+      return plain();
     }
   }
+  const bundle = readFileSync(file);
+  const { crc32 } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
+  let cachedData: Buffer | undefined;
+  if (cache) {
+    const payload = cache.subarray(HEADER_BYTES);
+    if (!cache.subarray(0, HEADER_BYTES).equals(header(bundle, payload, crc32))) return plain();
+    cachedData = payload;
+  }
   // CommonJS's own wrapper, so the bundle sees exports, require, module, __filename, __dirname.
-  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n})`;
-  const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const source = `(function (exports, require, module, __filename, __dirname) { ${bundle.toString('utf8')}\n})`;
+  const script = new Script(source, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+    // (node >= 20.?: lets import() inside the bundle load modules as it would under require)
+    ...(vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
+  });
   const module = { exports: {} as unknown };
   (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
   const command = module.exports as Command;
@@ -69,8 +88,16 @@ export function loadCommand(name: string, dir = dirname(fileURLToPath(import.met
   if (!making) return command;
   return async (argv) => {
     const code = await command(argv);
-    // After the run the cache holds the bytecode of every function it compiled.
-    writeFileSync(cacheFile, Buffer.concat([fingerprint(file), script.createCachedData()]));
+    // After the run the cache holds the bytecode of every function it compiled. Written whole
+    // or not at all (a torn cache must never be read).
+    const payload = script.createCachedData();
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, Buffer.concat([header(bundle, payload, crc32), payload]));
+      renameSync(tmp, cacheFile);
+    } catch (e) {
+      process.stderr.write(`tektite: could not write the code cache ${cacheFile}: ${(e as Error).message}\n`);
+    }
     return code;
   };
 }

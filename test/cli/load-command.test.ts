@@ -1,8 +1,8 @@
-// The sub-command loader: a V8 code cache made by a run is used by the next load, and a bundle
-// changed after the cache was made is compiled from its source, never from the stale cache.
+// The sub-command loader: a V8 code cache made by a run is used by the next load; a bundle
+// changed after the cache was made, or a damaged cache, is never run from it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -12,39 +12,57 @@ import { repoRoot, tektiteBin } from '../helpers/paths.js';
 // A bundled sub-command as scripts/bundle-cli.mjs writes one: CommonJS, default export last.
 const bundle = (answer: number) => `"use strict";\nmodule.exports = { default: async (argv) => ${answer} + argv.length };\nmodule.exports = module.exports.default;\n`;
 
-test('a code cache made by one run is used by the next; a changed bundle is never run from it', async (t) => {
+/** A folder holding a fake `validate` bundle (the one command with a cache) and another command. */
+function folder(t: { after: (f: () => void) => void }, answer: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'tektite-load-command-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'x.cjs');
-  writeFileSync(file, bundle(7));
-  // (a plain require is cached by node for the process: 'y' shows it, 'x' stays unrequired)
-  writeFileSync(join(dir, 'y.cjs'), bundle(1));
-  assert.equal(await loadCommand('y', dir)(['a']), 2);
-  assert.equal(lastLoad, 'require', 'no cache: a plain require');
+  writeFileSync(join(dir, 'validate.cjs'), bundle(answer));
+  writeFileSync(join(dir, 'other.cjs'), bundle(1));
+  return dir;
+}
 
+async function makeCache(dir: string, name = 'validate'): Promise<number> {
   process.env.TEKTITE_MAKE_CODE_CACHE = '1';
   try {
-    assert.equal(await loadCommand('x', dir)([]), 7);
+    return await loadCommand(name, dir)([]);
   } finally {
     delete process.env.TEKTITE_MAKE_CODE_CACHE;
   }
-  assert.ok(existsSync(`${file}.v8cache`), 'the run wrote the cache');
+}
 
-  assert.equal(await loadCommand('x', dir)(['a', 'b']), 9);
+test('a code cache made by one run is used by the next; a changed bundle is run from its source', async (t) => {
+  const dir = folder(t, 7);
+  assert.equal(await makeCache(dir), 7);
+  assert.equal(lastLoad, 'making-cache');
+  assert.ok(existsSync(join(dir, 'validate.cjs.v8cache')), 'the run wrote the cache');
+
+  assert.equal(await loadCommand('validate', dir)(['a', 'b']), 9);
   assert.equal(lastLoad, 'cache', 'V8 accepted the cache');
 
-  // Same length, other code: V8 alone would accept the cache (it checks the length only).
-  writeFileSync(file, bundle(5));
-  utimesSync(file, new Date(), new Date(Date.now() + 5000));
-  assert.equal(readFileSync(file, 'utf8').length, bundle(7).length);
-  assert.equal(await loadCommand('x', dir)([]), 5, 'the changed bundle runs, not the cached one');
+  // Same length and no other sign of change: V8 alone would run the cached code.
+  writeFileSync(join(dir, 'validate.cjs'), bundle(5));
+  assert.equal(readFileSync(join(dir, 'validate.cjs'), 'utf8').length, bundle(7).length);
+  assert.equal(await loadCommand('validate', dir)([]), 5, 'the changed bundle runs, not the cached one');
   assert.equal(lastLoad, 'require');
 });
 
+test('a damaged cache is not handed to V8 (it could crash the process); other commands never get one', async (t) => {
+  const dir = folder(t, 3);
+  await makeCache(dir);
+  const file = join(dir, 'validate.cjs.v8cache');
+  const cache = readFileSync(file);
+  cache[cache.length - 100] ^= 0xff;
+  writeFileSync(file, cache);
+  assert.equal(await loadCommand('validate', dir)(['a']), 4);
+  assert.equal(lastLoad, 'require');
+
+  assert.equal(await makeCache(dir, 'other'), 1);
+  assert.equal(lastLoad, 'require');
+  assert.ok(!existsSync(join(dir, 'other.cjs.v8cache')), 'no cache for a command the build does not cache');
+});
+
 test('npm run build leaves a code cache for validate that the CLI accepts', () => {
-  const cache = join(repoRoot, 'dist', 'cli', 'validate.cjs.v8cache');
-  assert.ok(existsSync(cache), 'scripts/bundle-cli.mjs writes dist/cli/validate.cjs.v8cache');
-  // The loader's verdict, from a real run of the CLI.
+  assert.ok(existsSync(join(repoRoot, 'dist', 'cli', 'validate.cjs.v8cache')), 'scripts/bundle-cli.mjs writes dist/cli/validate.cjs.v8cache');
   const r = spawnSync(process.execPath, [tektiteBin, 'validate', join(repoRoot, 'plugins', 'git-clone', 'task.yaml')], {
     encoding: 'utf8',
     env: { ...process.env, TEKTITE_DEBUG_LOAD: '1' },
