@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'dist', 'src', 'cli');
 const out = join(root, 'dist', 'cli');
 if (!existsSync(join(src, 'main.js'))) {

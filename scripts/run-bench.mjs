@@ -3,8 +3,9 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = join(root, 'dist', 'bench');
 if (!existsSync(dir)) {
   console.error('run-bench: dist/bench is missing; run `npm run build` first');
