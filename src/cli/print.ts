@@ -17,7 +17,9 @@ export function print(fd: 1 | 2, text: string): void {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EPIPE') return;
       if (code !== 'EAGAIN') throw e;
-      (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(off));
+      const stream = fd === 1 ? process.stdout : process.stderr;
+      stream.on('error', () => {}); // a reader that stops later: the same quiet end as EPIPE above
+      stream.write(buf.subarray(off));
       return;
     }
   }

@@ -1,5 +1,5 @@
 // Reading files, folders and stdin into loaded documents. The only file I/O under src/tekton.
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { loadText, type LoadResult } from './load.js';
 
@@ -8,8 +8,9 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.tektite', 'dist']);
 
 /**
  * Expands folders (recursively) into their .yaml/.yml/.json files, sorted; files stay as given.
- * In folders only regular files are taken (a named pipe would block the read) and a folder
- * reached again through a symbolic link is walked once (a link to a parent is not a loop).
+ * In folders only regular files are taken (a named pipe would block the read), links to nothing
+ * or to themselves are passed over, and a folder reached again through a symbolic link is walked
+ * once (a link to a parent is not a loop).
  */
 export function expandPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
@@ -20,7 +21,7 @@ export function expandPaths(paths: readonly string[]): string[] {
     seen.add(real);
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
-      const st = statSync(p, { throwIfNoEntry: false }); // a dangling link: nothing to read
+      const st = linkTarget(p);
       if (st?.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(p);
       } else if (st?.isFile() && EXTENSIONS.test(name)) out.push(p);
@@ -31,6 +32,17 @@ export function expandPaths(paths: readonly string[]): string[] {
     else out.push(p);
   }
   return out;
+}
+
+/** What `p` is (links followed), or undefined for a link to nothing or to itself. */
+function linkTarget(p: string): Stats | undefined {
+  try {
+    return statSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP') return undefined;
+    throw e;
+  }
 }
 
 export class InputError extends Error {}
@@ -57,6 +69,16 @@ export function expandInput(paths: readonly string[]): string[] {
     return expandPaths(paths);
   } catch (e) {
     throw new InputError(`cannot read ${describeFsError(e)}`);
+  }
+}
+
+/** Whether input `f` gives the same text when read again: a regular file, not stdin, a pipe or `<(cmd)`. */
+export function readableAgain(f: string): boolean {
+  if (f === '-') return false;
+  try {
+    return statSync(f).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -259,16 +259,21 @@ test('# tektite-ignore comments drop lint findings on their line or the next, ne
     '      # tektite-ignore',
     '      image: busybox', // line 16: dropped (bare comment above)
     '      script: echo hi $(params.who)  # tektite-ignore: sh-bashism', // line 17: another rule, stays
+    '    - name: v',
+    '      script: |',
+    '        echo done',
+    '        # tektite-ignore', // the script's last line, indented deeper than the key below
+    '      image: alpine', // line 22: stays
     '',
   ].join('\n');
   writeFileSync(join(dir, 'ignore.yaml'), text);
   const r = tektite(['validate', 'ignore.yaml']);
   assert.equal(r.code, 1);
   const found = r.stdout.split('\n').filter((l) => /^ignore\.yaml:/.test(l)).map((l) => l.replace(/^ignore\.yaml:(\d+):\d+: (warning: )?.*?(\[([a-z-]+)\])?$/, '$1 $4'));
-  assert.deepEqual(found, ['4 ', '17 script-reference']);
-  assert.match(r.stderr, /^1 file, 1 Tekton document: 1 error, 1 warning \(3 ignored by tektite-ignore comments\)$/m);
+  assert.deepEqual(found, ['4 ', '17 script-reference', '22 image-unpinned']);
+  assert.match(r.stderr, /^1 file, 1 Tekton document: 1 error, 2 warnings \(3 ignored by tektite-ignore comments\)$/m);
   const j = JSON.parse(tektite(['validate', '-o', 'json', 'ignore.yaml']).stdout) as { ignored: number; warnings: number };
-  assert.deepEqual([j.ignored, j.warnings], [3, 1]);
+  assert.deepEqual([j.ignored, j.warnings], [3, 2]);
 });
 
 test('absurdly deep nesting is a YAML error with a position, not a crash', () => {
@@ -285,14 +290,26 @@ test('absurdly deep nesting is a YAML error with a position, not a crash', () =>
   }
 });
 
-test('folders: a symbolic link back to a parent is walked once, pipes and dangling links are passed over', () => {
+test('folders: a symbolic link back to a parent is walked once, pipes and dangling or looping links are passed over', () => {
   const root = join(dir, 'links');
   mkdirSync(join(root, 'sub'), { recursive: true });
   writeFileSync(join(root, 'sub', 'good.yaml'), GOOD);
   symlinkSync('..', join(root, 'sub', 'up'));
   symlinkSync('nowhere.yaml', join(root, 'sub', 'dangling.yaml'));
+  symlinkSync('self.yaml', join(root, 'sub', 'self.yaml')); // ELOOP
   assert.equal(spawnSync('mkfifo', [join(root, 'sub', 'pipe.yaml')]).status, 0, 'mkfifo');
   const r = tektite(['validate', 'links']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '1 file, 1 Tekton document: 0 errors, 0 warnings\n');
+});
+
+test('a Task read from a pipe (<(cmd), a fifo) is kept for the TaskRuns that name it: a pipe cannot be read twice', () => {
+  const fifoDir = join(dir, 'fifo');
+  mkdirSync(fifoDir, { recursive: true });
+  writeFileSync(join(fifoDir, 'task.src'), 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: piped\nspec:\n  workspaces:\n    - name: output\n  steps:\n    - name: s\n      image: alpine:3.20\n      script: echo\n');
+  writeFileSync(join(fifoDir, 'run.yaml'), 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  name: r\nspec:\n  taskRef:\n    name: piped\n');
+  assert.equal(spawnSync('mkfifo', [join(fifoDir, 'task.yaml')]).status, 0, 'mkfifo');
+  const r = spawnSync('/bin/sh', ['-c', `cat task.src > task.yaml & exec "${process.execPath}" "${tektiteBin}" validate task.yaml run.yaml`], { cwd: fifoDir, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^run\.yaml:\d+:\d+: \[User error\] declared workspace "output" is required but has not been bound: spec\.workspaces$/m);
 });

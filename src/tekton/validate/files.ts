@@ -2,9 +2,10 @@
 // validated and dropped before the next, so memory does not grow with the number of files and
 // the collector has little to carry. The one link between documents, a TaskRun's taskRef to a
 // Task by name, is resolved at the end: such TaskRuns wait, and the Task they name is read again
-// from its file (only its place is kept). Findings equal validateDocs over every document.
+// from its file (only its place is kept; from stdin or a pipe, the Task itself). Findings equal
+// validateDocs over every document.
 import type { Diagnostic } from '../diagnostics.js';
-import { expandInput, readInput } from '../files.js';
+import { expandInput, readableAgain, readInput } from '../files.js';
 import { loadText, type LoadedDoc } from '../load.js';
 import { dropIgnored } from '../lint/ignore.js';
 import { refersToTask, taskLookup, validateDoc, type TaskLookup, type ValidateOptions } from './index.js';
@@ -22,7 +23,7 @@ export interface FilesResult {
   ignored: number;
 }
 
-/** Where a Task is: its file and index there (stdin cannot be read twice: its Tasks are kept). */
+/** Where a Task is: its file and index there (or, for input that can be read only once, the document). */
 type TaskPlace = { file: string; index: number; doc?: LoadedDoc };
 
 /** Validates every document of the files and folders in `paths`. Unreadable paths throw InputError. */
@@ -45,7 +46,7 @@ export function validateFiles(paths: readonly string[], opts: ValidateOptions): 
     const found: Diagnostic[] = [];
     for (const doc of loaded.tekton) {
       if (doc.kind === 'Task' && doc.name) {
-        places.set(doc.name, places.has(doc.name) ? null : { file: f, index: doc.index, ...(f === '-' ? { doc } : {}) });
+        places.set(doc.name, places.has(doc.name) ? null : { file: f, index: doc.index, ...(readableAgain(f) ? {} : { doc }) });
       }
       if (refersToTask(doc)) waiting.push({ doc, text });
       else found.push(...validateDoc(doc, opts));
