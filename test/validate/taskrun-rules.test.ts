@@ -188,11 +188,26 @@ test('run-time checks of a Pipeline task that names a Task among the documents: 
           value: one
       workspaces:
         - name: src
+          workspace: shared
+    - name: d
+      taskRef:
+        name: build
+      params:
+        - name: url
+          value: u
+      matrix:
+        params:
+          - name: flags
+            value: [a, b]
+      workspaces:
+        - name: src
           workspace: shared`);
   assert.deepEqual(tektonErrors(missing, RUN), [
     'declared workspace "src" is required but has not been bound: spec.tasks[0].workspaces',
     'invalid input params for task build: missing values for these params which have no default values: [url]: spec.tasks[0].params',
     "invalid input params for task build: param types don't match the user-specified type: [flags]: spec.tasks[2].params",
+    // a matrix gives each TaskRun one string: an array param cannot take it
+    "invalid input params for task build: param types don't match the user-specified type: [flags]: spec.tasks[3].params",
     'workspace binding "source" does not match any declared workspace: spec.tasks[0].workspaces[0]',
   ]);
   const d = diagnose(missing, RUN).find((x) => x.message.includes('missing values'))!;

@@ -47,11 +47,9 @@ export function resolvedTaskRunChecks(tr: TaskRunSpec, task: TaskSpec, taskName:
  */
 export function resolvedPipelineTaskChecks(pt: PipelineTask, task: TaskSpec, taskName: string): RunFinding[] {
   const out: RunFinding[] = [];
-  // Matrix params fan out to one string per TaskRun; Tekton counts them as provided.
-  const fanned = [...(pt.matrix?.params ?? []), ...(pt.matrix?.include ?? []).flatMap((i) => i?.params ?? [])]
-    .filter(Boolean)
-    .map((p) => ({ name: p.name, value: '$(matrix)' }));
-  const paramErr = paramProblem([...(pt.params ?? []), ...fanned], task);
+  // Matrix params fan out to one string per TaskRun: they count as provided, for string params only.
+  const fanned = [...(pt.matrix?.params ?? []), ...(pt.matrix?.include ?? []).flatMap((i) => i?.params ?? [])].filter((p): p is Param => !!p);
+  const paramErr = paramProblem(pt.params, task, fanned);
   if (paramErr) out.push({ message: `invalid input params for task ${taskName}: ${paramErr}`, path: 'params', raw: pt.params ? ['params'] : [] });
   const bound = new Map((pt.workspaces ?? []).map((w, i) => [w?.name ?? '', i]));
   const declared = new Set((task.workspaces ?? []).map((w) => w?.name ?? ''));
@@ -67,11 +65,12 @@ export function resolvedPipelineTaskChecks(pt: PipelineTask, task: TaskSpec, tas
 }
 
 /** Tekton's validateParams: the first problem found, in Tekton's order, or ''. */
-function paramProblem(params: readonly (Param | null | undefined)[] | undefined, task: TaskSpec): string {
+function paramProblem(params: readonly (Param | null | undefined)[] | undefined, task: TaskSpec, matrix: readonly Param[] = []): string {
   const specs = (task.params ?? []).filter(Boolean);
   if (specs.length === 0 && task.params === undefined) return '';
   const provided = new Map((params ?? []).filter((p): p is Param => !!p).map((p) => [p.name ?? '', decodeParamValue(p.value)]));
-  const missing = specs.filter((s) => !provided.has(s.name ?? '') && s.default === undefined).map((s) => s.name ?? '');
+  const fanned = new Set(matrix.map((p) => p.name ?? ''));
+  const missing = specs.filter((s) => !provided.has(s.name ?? '') && !fanned.has(s.name ?? '') && s.default === undefined).map((s) => s.name ?? '');
   if (missing.length) return `missing values for these params which have no default values: ${goValue(missing)}`;
   const types = new Map(specs.map((s) => [s.name ?? '', s.type ?? 'string']));
   const wrong: string[] = [];
@@ -81,6 +80,11 @@ function paramProblem(params: readonly (Param | null | undefined)[] | undefined,
     const v = decodeParamValue(p.value);
     if (v.type === 'string' && want !== 'string' && VARIABLE.test(v.value as string)) continue; // pipeline plumbing
     if (v.type !== want) wrong.push(p.name ?? '');
+  }
+  // each TaskRun of a matrix gets one string per matrix param (include params are strings too)
+  for (const name of fanned) {
+    const want = types.get(name);
+    if (want !== undefined && want !== 'string') wrong.push(name);
   }
   if (wrong.length) return `param types don't match the user-specified type: ${goValue(wrong)}`;
   const missingKeys: Record<string, string[]> = {};
