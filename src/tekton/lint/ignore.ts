@@ -1,16 +1,19 @@
 // `# tektite-ignore` comments: a lint finding is dropped when its line ends with such a comment,
-// or the line above holds nothing else. `# tektite-ignore: rule-a, rule-b` names the rules; a bare
-// one covers every lint rule. The comment may be YAML's or, inside a script, the shell's. Tekton's
-// own errors cannot be ignored: Tekton would reject the document all the same.
+// or the line above holds nothing else and is not indented deeper than the finding's line.
+// `# tektite-ignore: rule-a, rule-b` names the rules; a bare one covers every lint rule. The
+// comment may be YAML's or, inside a script, the shell's. Tekton's own errors cannot be
+// ignored: Tekton would reject the document all the same.
 import type { Diagnostic } from '../diagnostics.js';
 import { LINT_RULES } from './index.js';
 
 const TRAILING = /#\s*tektite-ignore(?::\s*([a-z-]+(?:\s*,\s*[a-z-]+)*))?\s*$/;
-const ALONE = /^\s*#\s*tektite-ignore(?::\s*([a-z-]+(?:\s*,\s*[a-z-]+)*))?\s*$/;
+const ALONE = /^( *)#\s*tektite-ignore(?::\s*([a-z-]+(?:\s*,\s*[a-z-]+)*))?\s*$/;
 
-function covers(m: RegExpExecArray | null, rule: string): boolean {
-  return !!m && (m[1] === undefined || m[1].split(',').some((r) => r.trim() === rule));
+function covers(rules: string | undefined, rule: string): boolean {
+  return rules === undefined || rules.split(',').some((r) => r.trim() === rule);
 }
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
 
 /** The findings of one file that no `# tektite-ignore` comment in `text` covers, and how many were dropped. */
 export function dropIgnored(ds: readonly Diagnostic[], text: string): { kept: Diagnostic[]; ignored: number } {
@@ -19,8 +22,12 @@ export function dropIgnored(ds: readonly Diagnostic[], text: string): { kept: Di
   const kept = ds.filter((d) => {
     if (d.rule === undefined || !Object.hasOwn(LINT_RULES, d.rule) || d.pos === undefined) return true;
     const here = lines[d.pos.line - 1] ?? '';
-    const above = d.pos.line >= 2 ? lines[d.pos.line - 2]! : '';
-    return !covers(TRAILING.exec(here), d.rule) && !covers(ALONE.exec(above), d.rule);
+    const trailing = TRAILING.exec(here);
+    if (trailing && covers(trailing[1], d.rule)) return false;
+    // A comment line counts for the line below when it is not indented deeper: one indented
+    // deeper is the last line of a block scalar (a script's own comment) above a YAML key.
+    const alone = d.pos.line >= 2 ? ALONE.exec(lines[d.pos.line - 2]!) : null;
+    return !(alone && alone[1]!.length <= indentOf(here) && covers(alone[2], d.rule));
   });
   return { kept, ignored: ds.length - kept.length };
 }
