@@ -20,8 +20,10 @@ function help(): string {
   return `Usage: tektite validate [options] <path...>
 
 Checks Tekton Task, TaskRun, StepAction (and the task specs inside Pipeline, PipelineRun)
-YAML/JSON files offline, with Tekton's own webhook rules, messages and field paths, plus lint
-rules Tekton lacks. Paths are files, folders (searched for .yaml/.yml/.json) or - for stdin.
+YAML/JSON files offline, with Tekton's own webhook rules, messages and field paths, plus what
+Tekton rejects only when a TaskRun or PipelineRun starts (params, workspaces) where the Task is
+among the inputs, plus lint rules Tekton lacks. Paths are files, folders (searched for
+.yaml/.yml/.json) or - for stdin.
 
 Options:
   --strict                 report lint findings as errors
@@ -36,7 +38,8 @@ Options:
 
 Output: file:line:col: <message>: <field path>   (lint findings end with [rule-id])
 A lint finding is ignored when its line ends with "# tektite-ignore" (or "# tektite-ignore:
-rule-a, rule-b"), or when the line above is such a comment alone (YAML's or a script's).
+rule-a, rule-b"), or when the line above is such a comment alone, indented no deeper (YAML's
+or a script's).
 Exit codes: 0 no errors (warnings allowed), 1 errors found (or more warnings than
 --max-warnings), 2 unreadable input or bad usage.
 
