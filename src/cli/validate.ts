@@ -1,6 +1,8 @@
 // `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
 import { formatDiagnostic, type Diagnostic } from '../tekton/diagnostics.js';
-import { InputError } from '../tekton/files.js';
+import { InputError, readInput } from '../tekton/files.js';
+import { loadText } from '../tekton/load.js';
+import { isObj } from '../tekton/plain-object.js';
 import { validateFiles } from '../tekton/validate/files.js';
 import { LINT_RULES } from '../tekton/lint/index.js';
 import type { FeatureFlags } from '../tekton/validate/index.js';
@@ -31,6 +33,8 @@ Options:
   -q, --quiet              show errors only (warnings still count in the summary)
   --max-warnings <n>       exit 1 when there are more than n warnings
   -o, --output <format>    text (default), json, or github (GitHub Actions annotations)
+  --feature-flags <file>   read the flags below from Tekton's feature-flags ConfigMap (as applied
+                           to your cluster; other documents in the file are passed over)
   --api-fields <level>     Tekton's enable-api-fields: alpha, beta (default) or stable
   --enable <flag>          turn on a Tekton feature flag (repeatable): ${Object.keys(GATES).join(', ')}
   -v, --verbose            also show notes (documents skipped because they are not Tekton kinds)
@@ -55,6 +59,7 @@ export default async function validate(argv: string[]): Promise<number> {
       strict: { type: 'boolean' },
       output: { type: 'string', short: 'o' },
       'api-fields': { type: 'string' },
+      'feature-flags': { type: 'string' },
       enable: { type: 'string', multiple: true },
       verbose: { type: 'boolean', short: 'v' },
       rule: { type: 'string', multiple: true },
@@ -79,7 +84,18 @@ export default async function validate(argv: string[]): Promise<number> {
     if (!/^[0-9]{1,9}$/.test(o['max-warnings'])) return fail(`validate: --max-warnings takes a whole number, not "${o['max-warnings']}"`);
     maxWarnings = Number(o['max-warnings']);
   }
-  const flags: Partial<FeatureFlags> = {};
+  let flags: Partial<FeatureFlags> = {};
+  if (o['feature-flags'] !== undefined) {
+    let fromFile;
+    try {
+      fromFile = featureFlagsFile(o['feature-flags']);
+    } catch (e) {
+      if (e instanceof InputError) return fail(`validate: --feature-flags: ${e.message}`);
+      throw e;
+    }
+    if (typeof fromFile === 'string') return fail(`validate: --feature-flags ${o['feature-flags']}: ${fromFile}`);
+    flags = fromFile;
+  }
   if (o['api-fields'] !== undefined) {
     if (!['alpha', 'beta', 'stable'].includes(o['api-fields'])) return fail(`validate: --api-fields must be alpha, beta or stable, not "${o['api-fields']}"`);
     flags.apiFields = o['api-fields'] as FeatureFlags['apiFields'];
@@ -125,6 +141,37 @@ export default async function validate(argv: string[]): Promise<number> {
   }
   return EXIT.ok;
 }
+
+/**
+ * The validator's flags from a `feature-flags` ConfigMap, read as Tekton's config package reads
+ * it (booleans as Go's strconv.ParseBool), or what is wrong with the file.
+ */
+function featureFlagsFile(file: string): Partial<FeatureFlags> | string {
+  const loaded = loadText(readInput(file), file);
+  const bad = loaded.diagnostics.find((d) => d.severity === 'error');
+  if (bad) return `${formatDiagnostic(bad)}`;
+  const cm = loaded.docs.find((d) => d.kind === 'ConfigMap' && d.name === 'feature-flags');
+  if (!cm) return 'no ConfigMap named feature-flags in it';
+  const data = isObj(cm.value) && isObj(cm.value.data) ? cm.value.data : {};
+  const flags: Partial<FeatureFlags> = {};
+  const api = data['enable-api-fields'];
+  if (api !== undefined) {
+    if (api !== 'alpha' && api !== 'beta' && api !== 'stable') return `enable-api-fields must be alpha, beta or stable, not ${JSON.stringify(api)}`;
+    flags.apiFields = api;
+  }
+  for (const [key, flag] of Object.entries(GATES)) {
+    const v = data[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') return `${key}: ConfigMap data values are strings (Kubernetes rejects ${JSON.stringify(v)}): quote it`;
+    const b = Object.hasOwn(GO_BOOL, v) ? GO_BOOL[v] : undefined;
+    if (b === undefined) return `${key} must be true or false, not ${JSON.stringify(v)}`;
+    (flags as Record<string, unknown>)[flag] = b;
+  }
+  return flags;
+}
+
+/** Go's strconv.ParseBool. */
+const GO_BOOL: Record<string, boolean> = { 1: true, t: true, T: true, TRUE: true, true: true, True: true, 0: false, f: false, F: false, FALSE: false, false: false, False: false };
 
 /** Lint findings at the level `--rule` gives their rule (dropped when off); other findings as they are. */
 function applyRuleLevels(ds: Diagnostic[], levels: ReadonlyMap<string, 'off' | 'warning' | 'error'>): Diagnostic[] {

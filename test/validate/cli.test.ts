@@ -313,3 +313,30 @@ test('a Task read from a pipe (<(cmd), a fifo) is kept for the TaskRuns that nam
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stdout, /^run\.yaml:\d+:\d+: \[User error\] declared workspace "output" is required but has not been bound: spec\.workspaces$/m);
 });
+
+test('--feature-flags reads the flags from the cluster\'s feature-flags ConfigMap; --enable and --api-fields still apply on top', () => {
+  const ff = join(dir, 'ff');
+  mkdirSync(ff, { recursive: true });
+  // an enum param (enable-param-enum) and stdoutConfig (enable-api-fields: alpha)
+  writeFileSync(join(ff, 'task.yaml'), 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: e\nspec:\n  params:\n    - name: env\n      enum: [dev, prod]\n  steps:\n    - name: s\n      image: alpine:3.20\n      stdoutConfig:\n        path: /tmp/out\n      script: echo\n');
+  // as in Tekton's release YAML: other documents around it
+  writeFileSync(join(ff, 'flags.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tekton-pipelines\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: feature-flags\n  namespace: tekton-pipelines\ndata:\n  enable-api-fields: "alpha"\n  enable-param-enum: "T"\n  keep-pod-on-cancel: "false"\n');
+  writeFileSync(join(ff, 'beta.yaml'), 'kind: ConfigMap\nmetadata: {name: feature-flags}\ndata:\n  enable-api-fields: beta\n  enable-param-enum: "false"\n');
+  assert.equal(tektite(['validate', 'ff/task.yaml']).code, 1, 'default flags reject both');
+  let r = tektite(['validate', '--feature-flags', 'ff/flags.yaml', 'ff/task.yaml']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  r = tektite(['validate', '--feature-flags', 'ff/beta.yaml', '--enable', 'enable-param-enum', 'ff/task.yaml']);
+  assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('ff/')), ['ff/task.yaml:13:9: step stdout stream support requires "enable-api-fields" feature gate to be "alpha" but it is "beta"']);
+  const bad = (data: string) => {
+    writeFileSync(join(ff, 'bad.yaml'), `kind: ConfigMap\nmetadata: {name: feature-flags}\ndata:\n${data}`);
+    const x = tektite(['validate', '--feature-flags', 'ff/bad.yaml', 'ff/task.yaml']);
+    assert.equal(x.code, 2, data);
+    return x.stderr.trim();
+  };
+  assert.equal(bad('  enable-param-enum: true\n'), 'tektite: validate: --feature-flags ff/bad.yaml: enable-param-enum: ConfigMap data values are strings (Kubernetes rejects true): quote it');
+  assert.equal(bad('  enable-param-enum: "yes"\n'), 'tektite: validate: --feature-flags ff/bad.yaml: enable-param-enum must be true or false, not "yes"');
+  assert.equal(bad('  enable-api-fields: "gamma"\n'), 'tektite: validate: --feature-flags ff/bad.yaml: enable-api-fields must be alpha, beta or stable, not "gamma"');
+  r = tektite(['validate', '--feature-flags', 'ff/task.yaml', 'ff/task.yaml']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--feature-flags ff\/task\.yaml: no ConfigMap named feature-flags in it/);
+});
