@@ -131,7 +131,10 @@ test('Pipeline and PipelineRun: embedded task specs get the TaskSpec rules', () 
   const p = 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  params:\n    - name: x\n  tasks:\n    - name: a\n      taskSpec:\n        steps:\n          - name: Bad\n            image: alpine:3.20\n            script: echo $(params.x)\n';
   assert.deepEqual(tektonErrors(p), ['invalid value "Bad": spec.tasks[0].taskSpec.steps[0].name']);
   const pr = 'apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n  pipelineSpec:\n    finally:\n      - name: a\n        taskSpec:\n          steps:\n            - script: echo\n';
-  assert.deepEqual(tektonErrors(pr), ['missing field(s): spec.pipelineSpec.finally[0].taskSpec.steps[0].Image']);
+  assert.deepEqual(tektonErrors(pr), [
+    'invalid value: spec.tasks is empty but spec.finally has 1 tasks: spec.pipelineSpec.finally',
+    'missing field(s): spec.pipelineSpec.finally[0].taskSpec.steps[0].Image',
+  ]);
 });
 
 const RUN = { runTimeChecks: true };
@@ -214,7 +217,7 @@ test('run-time checks of a Pipeline task that names a Task among the documents: 
   assert.match(d.details ?? '', DETAILS);
   assert.deepEqual(d.pos, { line: 27, col: 7 }, 'at the pipeline task (it has no params to point at)');
   // the same inside a PipelineRun's pipelineSpec, in finally
-  const pr = `${build}---\napiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n  pipelineSpec:\n    finally:\n      - name: f\n        taskRef:\n          name: build\n        params:\n          - name: url\n            value: u\n`;
+  const pr = `${build}---\napiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n  pipelineSpec:\n    tasks:\n      - name: first\n        taskSpec:\n          steps:\n            - image: alpine:3.20\n    finally:\n      - name: f\n        taskRef:\n          name: build\n        params:\n          - name: url\n            value: u\n`;
   assert.deepEqual(tektonErrors(pr, RUN), ['declared workspace "src" is required but has not been bound: spec.pipelineSpec.finally[0].workspaces']);
   // Tasks resolved elsewhere (a resolver, a ClusterTask, an unknown name) are not judged; nor without run-time checks
   const elsewhere = pipeline(`

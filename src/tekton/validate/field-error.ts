@@ -121,7 +121,7 @@ export class FieldErrors {
   }
 }
 
-function byteOrder(a: string, b: string): number {
+export function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -183,7 +183,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     case 'Pipeline': {
       const ps = defaultEmbedded(spec);
       defaulted = { ...doc, spec: ps };
-      errs.also(validatePipelineSpec(ps, flags).viaField('spec'));
+      errs.also(validatePipelineSpec(ps, flags, true).viaField('spec'));
       if (opts.runTimeChecks && errs.empty) out.push(...pipelineRunChecks(ps, ['spec'], tasks));
       break;
     }
