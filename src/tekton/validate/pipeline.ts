@@ -1,6 +1,7 @@
-// Pipelines and PipelineRuns are checked only as far as their embedded task specs go: each
-// `tasks[i].taskSpec` / `finally[i].taskSpec` gets the TaskSpec rules. Params and workspaces
-// reach embedded specs from the Pipeline, so the declared-param check does not apply.
+// Pipelines and PipelineRuns: part of Tekton's PipelineSpec rules (names, ref/spec, the graph's
+// links, workspaces, finally), and each embedded `tasks[i].taskSpec` / `finally[i].taskSpec` gets
+// the TaskSpec rules. Params and workspaces reach embedded specs from the Pipeline, so the
+// declared-param check does not apply to them.
 import type { TaskSpec } from '../types.js';
 import type { FeatureFlags } from './context.js';
 import { byteOrder, FieldErrors, goQuote, invalidValue, ONE_OF_BOTH, ONE_OF_NEITHER } from './field-error.js';
