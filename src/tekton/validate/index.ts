@@ -12,7 +12,7 @@ import { validateBetaFields } from './beta-fields.js';
 import { DEFAULT_FLAGS, type FeatureFlags } from './context.js';
 import { DISALLOWED, FieldErrors } from './field-error.js';
 import { validateMetadata } from './metadata.js';
-import { embeddedTaskSpecs, validatePipelineSpec } from './pipeline.js';
+import { embeddedTaskSpecs, pipelineTasks, validatePipelineSpec } from './pipeline.js';
 import { checkSchema, schemaFor } from './schema.js';
 import { validateStepActionSpec } from './stepaction.js';
 import { validateTaskParamUsage, validateTaskSpec } from './task.js';
@@ -227,24 +227,19 @@ function runTimeChecks(tr: Obj, spec: TaskRunSpec, tasks: TaskLookup): Located[]
 /** What a PipelineRun rejects once it has the Tasks its pipeline tasks name (among the documents). */
 function pipelineRunChecks(ps: Obj, at: PathSegment[], tasks: TaskLookup): Located[] {
   const out: Located[] = [];
-  for (const field of ['tasks', 'finally'] as const) {
-    const list = ps[field];
-    if (!Array.isArray(list)) continue;
-    list.forEach((pt: unknown, i) => {
-      if (!isObj(pt) || pt.taskSpec !== undefined || !isObj(pt.taskRef)) return;
-      const ref = pt.taskRef;
-      if (typeof ref.name !== 'string' || !ref.name || ref.resolver || (ref.kind !== undefined && ref.kind !== 'Task')) return;
-      const task = tasks(ref.name);
-      if (!task) return;
-      const base = [...at, field, i];
-      const where = `${at.join('.')}.${field}[${i}]`;
-      for (const f of resolvedPipelineTaskChecks(pt as PipelineTask, task, ref.name)) {
-        out.push({
-          d: { severity: 'error', message: f.message, paths: [`${where}.${f.path}`], details: `Tekton admits this ${at.length > 1 ? 'PipelineRun' : 'Pipeline'}; a run of it fails when it gets to this task (the PipelineRun fails with PipelineValidationFailed, or with the TaskRun that cannot start).` },
-          raw: [...base, ...f.raw],
-        });
-      }
-    });
+  for (const { pt, field, index } of pipelineTasks(ps)) {
+    if (pt.taskSpec !== undefined || !isObj(pt.taskRef)) continue;
+    const ref = pt.taskRef;
+    if (typeof ref.name !== 'string' || !ref.name || ref.resolver || (ref.kind !== undefined && ref.kind !== 'Task')) continue;
+    const task = tasks(ref.name);
+    if (!task) continue;
+    const where = `${at.join('.')}.${field}[${index}]`;
+    for (const f of resolvedPipelineTaskChecks(pt as PipelineTask, task, ref.name)) {
+      out.push({
+        d: { severity: 'error', message: f.message, paths: [`${where}.${f.path}`], details: `Tekton admits this ${at.length > 1 ? 'PipelineRun' : 'Pipeline'}; a run of it fails when it gets to this task (the PipelineRun fails with PipelineValidationFailed, or with the TaskRun that cannot start).` },
+        raw: [...at, field, index, ...f.raw],
+      });
+    }
   }
   return out;
 }

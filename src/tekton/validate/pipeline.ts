@@ -8,20 +8,26 @@ import { byteOrder, FieldErrors, goQuote, invalidValue, ONE_OF_BOTH, ONE_OF_NEIT
 import { isDNS1123Label } from './names.js';
 import { validateTaskSpec } from './task.js';
 import { isObj, type Obj } from '../plain-object.js';
+import { stringsWithReferences } from '../references.js';
+
+/** A list of maps (anything else in it as `{}`), or none. */
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map((x) => (isObj(x) ? x : {})) : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Each pipeline task of a PipelineSpec (`tasks`, then `finally`; entries that are not maps as `{}`), with where it is. */
+export function pipelineTasks(pipelineSpec: unknown): { pt: Obj; field: 'tasks' | 'finally'; index: number }[] {
+  if (!isObj(pipelineSpec)) return [];
+  return (['tasks', 'finally'] as const).flatMap((field) => list(pipelineSpec[field]).map((pt, index) => ({ pt, field, index })));
+}
 
 /** Each embedded Tekton task spec of a PipelineSpec, with the field path to it. */
 export function embeddedTaskSpecs(pipelineSpec: unknown): { spec: TaskSpec; field: 'tasks' | 'finally'; index: number }[] {
   const out: { spec: TaskSpec; field: 'tasks' | 'finally'; index: number }[] = [];
-  if (!isObj(pipelineSpec)) return out;
-  for (const field of ['tasks', 'finally'] as const) {
-    const list = pipelineSpec[field];
-    if (!Array.isArray(list)) continue;
-    list.forEach((pt, index) => {
-      if (!isObj(pt) || !isObj(pt.taskSpec)) return;
-      const ts = pt.taskSpec;
-      if (ts.apiVersion !== undefined || ts.kind !== undefined) return; // a custom task's spec
-      out.push({ spec: ts as unknown as TaskSpec, field, index });
-    });
+  for (const { pt, field, index } of pipelineTasks(pipelineSpec)) {
+    if (!isObj(pt.taskSpec)) continue;
+    const ts = pt.taskSpec;
+    if (ts.apiVersion !== undefined || ts.kind !== undefined) continue; // a custom task's spec
+    out.push({ spec: ts as unknown as TaskSpec, field, index });
   }
   return out;
 }
@@ -55,9 +61,6 @@ export function validatePipelineSpec(pipelineSpec: unknown, flags: FeatureFlags,
   return errs;
 }
 
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map((x) => (isObj(x) ? x : {})) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
 /** ValidatePipelineTasks: valid and unique names (tasks and finally share them), one of taskRef/taskSpec. */
 function validatePipelineTasks(tasks: Obj[], finallyTasks: Obj[], flags: FeatureFlags): FieldErrors {
   const errs = new FieldErrors();
@@ -89,22 +92,11 @@ const RESULT_REF = /\$\(tasks\.([^.)\s]*)\.results\./g;
 /** The pipeline tasks a task depends on (result references in its params, matrix and when; runAfter), sorted as Tekton's sets.List. */
 function dependencies(pt: Obj): string[] {
   const deps = new Set<string>();
-  const texts: string[] = [];
-  const collect = (v: unknown): void => {
-    if (typeof v === 'string') texts.push(v);
-    else if (Array.isArray(v)) v.forEach(collect);
-    else if (isObj(v)) Object.values(v).forEach(collect);
-  };
-  for (const p of list(pt.params)) collect(p.value);
+  const values: unknown[] = [...list(pt.params).map((p) => p.value), ...list(pt.when).flatMap((w) => [w.input, w.values])];
   if (isObj(pt.matrix)) {
-    for (const p of list(pt.matrix.params)) collect(p.value);
-    for (const inc of list(pt.matrix.include)) for (const p of list(inc.params)) collect(p.value);
+    values.push(...list(pt.matrix.params).map((p) => p.value), ...list(pt.matrix.include).flatMap((inc) => list(inc.params).map((p) => p.value)));
   }
-  for (const w of list(pt.when)) {
-    collect(w.input);
-    collect(w.values);
-  }
-  for (const t of texts) for (const m of t.matchAll(RESULT_REF)) deps.add(m[1]!);
+  for (const { text } of stringsWithReferences(values, '', [])) for (const m of text.matchAll(RESULT_REF)) deps.add(m[1]!);
   if (Array.isArray(pt.runAfter)) for (const r of pt.runAfter) if (typeof r === 'string') deps.add(r);
   return [...deps].sort(byteOrder);
 }

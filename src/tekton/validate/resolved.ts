@@ -18,17 +18,11 @@ export function resolvedTaskRunChecks(tr: TaskRunSpec, task: TaskSpec, taskName:
   const out: RunFinding[] = [];
   const paramErr = paramProblem(tr.params, task);
   if (paramErr) out.push({ message: `[User error] invalid input params for task ${taskName}: ${paramErr}`, path: 'spec.params', raw: tr.params ? ['spec', 'params'] : ['spec'] });
-  const bound = new Map((tr.workspaces ?? []).map((w, i) => [w?.name ?? '', i]));
-  const declared = new Set((task.workspaces ?? []).map((w) => w?.name ?? ''));
-  for (const w of task.workspaces ?? []) {
-    if (w && !w.optional && !bound.has(w.name ?? '')) {
-      out.push({ message: `[User error] declared workspace "${w.name ?? ''}" is required but has not been bound`, path: 'spec.workspaces', raw: tr.workspaces ? ['spec', 'workspaces'] : ['spec'] });
-    }
-  }
-  if (!inline) {
-    for (const [name, i] of bound) {
-      if (!declared.has(name)) out.push({ message: `[User error] workspace binding "${name}" does not match any declared workspace`, path: `spec.workspaces[${i}]`, raw: ['spec', 'workspaces', i] });
-    }
+  for (const w of workspaceProblems(tr.workspaces, task)) {
+    // an inline spec adopts the bindings it does not declare
+    if (w.binding !== undefined && inline) continue;
+    const at = w.binding === undefined ? { path: 'spec.workspaces', raw: tr.workspaces ? ['spec', 'workspaces'] : ['spec'] } : { path: `spec.workspaces[${w.binding}]`, raw: ['spec', 'workspaces', w.binding] };
+    out.push({ message: `[User error] ${w.message}`, ...at });
   }
   for (const [field, list, what, kind] of [['stepSpecs', task.steps, 'StepOverride', 'Step'], ['sidecarSpecs', task.sidecars, 'SidecarOverride', 'Sidecar']] as const) {
     const names = new Set((list ?? []).map((s) => s?.name ?? ''));
@@ -51,15 +45,26 @@ export function resolvedPipelineTaskChecks(pt: PipelineTask, task: TaskSpec, tas
   const fanned = [...(pt.matrix?.params ?? []), ...(pt.matrix?.include ?? []).flatMap((i) => i?.params ?? [])].filter((p): p is Param => !!p);
   const paramErr = paramProblem(pt.params, task, fanned);
   if (paramErr) out.push({ message: `invalid input params for task ${taskName}: ${paramErr}`, path: 'params', raw: pt.params ? ['params'] : [] });
-  const bound = new Map((pt.workspaces ?? []).map((w, i) => [w?.name ?? '', i]));
+  for (const w of workspaceProblems(pt.workspaces, task)) {
+    if (w.binding === undefined) out.push({ message: w.message, path: 'workspaces', raw: pt.workspaces ? ['workspaces'] : [] });
+    else out.push({ message: w.message, path: `workspaces[${w.binding}]`, raw: ['workspaces', w.binding] });
+  }
+  return out;
+}
+
+/**
+ * Tekton's ValidateWorkspaceBindings once the Task is known: required workspaces not bound (no
+ * `binding`), then bindings naming no declared workspace (`binding`: the index of the binding).
+ */
+function workspaceProblems(bindings: readonly ({ name?: string } | null | undefined)[] | undefined, task: TaskSpec): { message: string; binding?: number }[] {
+  const out: { message: string; binding?: number }[] = [];
+  const bound = new Map((bindings ?? []).map((w, i) => [w?.name ?? '', i]));
   const declared = new Set((task.workspaces ?? []).map((w) => w?.name ?? ''));
   for (const w of task.workspaces ?? []) {
-    if (w && !w.optional && !bound.has(w.name ?? '')) {
-      out.push({ message: `declared workspace "${w.name ?? ''}" is required but has not been bound`, path: 'workspaces', raw: pt.workspaces ? ['workspaces'] : [] });
-    }
+    if (w && !w.optional && !bound.has(w.name ?? '')) out.push({ message: `declared workspace "${w.name ?? ''}" is required but has not been bound` });
   }
   for (const [name, i] of bound) {
-    if (!declared.has(name)) out.push({ message: `workspace binding "${name}" does not match any declared workspace`, path: `workspaces[${i}]`, raw: ['workspaces', i] });
+    if (!declared.has(name)) out.push({ message: `workspace binding "${name}" does not match any declared workspace`, binding: i });
   }
   return out;
 }
