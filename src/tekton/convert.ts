@@ -32,20 +32,14 @@ export function toV1(value: unknown): unknown {
     case 'Task':
       doc.apiVersion = 'tekton.dev/v1';
       if (spec) {
-        if (spec.resources !== undefined) {
-          annotate(doc, RESOURCES_ANNOTATION, JSON.stringify(spec.resources));
-          delete spec.resources;
-        }
+        movePipelineResources(spec, doc);
         convertTaskSpec(spec, doc, name);
       }
       break;
     case 'TaskRun':
       doc.apiVersion = 'tekton.dev/v1';
       if (spec) {
-        if (spec.resources !== undefined) {
-          annotate(doc, RESOURCES_ANNOTATION, JSON.stringify(spec.resources));
-          delete spec.resources;
-        }
+        movePipelineResources(spec, doc);
         convertTaskRunSpec(spec, doc, name);
       }
       if (isObj(doc.status)) convertTaskRunStatus(doc.status, doc, name);
@@ -63,6 +57,13 @@ export function toV1(value: unknown): unknown {
       break;
   }
   return doc;
+}
+
+/** v1beta1 `spec.resources` (PipelineResources) of a Task or TaskRun: kept only in an annotation in v1. */
+function movePipelineResources(spec: Obj, doc: Obj): void {
+  if (spec.resources === undefined) return;
+  annotate(doc, RESOURCES_ANNOTATION, JSON.stringify(spec.resources));
+  delete spec.resources;
 }
 
 /**
