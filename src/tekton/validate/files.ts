@@ -44,9 +44,11 @@ export function validateFiles(paths: readonly string[], opts: ValidateOptions): 
     out.tekton += loaded.tekton.length;
     out.diagnostics.push(...loaded.diagnostics);
     const found: Diagnostic[] = [];
+    let again: boolean | undefined; // whether f can be read a second time: looked up once, if needed
     for (const doc of loaded.tekton) {
       if (doc.kind === 'Task' && doc.name) {
-        places.set(doc.name, places.has(doc.name) ? null : { file: f, index: doc.index, ...(readableAgain(f) ? {} : { doc }) });
+        again ??= readableAgain(f);
+        places.set(doc.name, places.has(doc.name) ? null : { file: f, index: doc.index, ...(again ? {} : { doc }) });
       }
       if (refersToTask(doc)) waiting.push({ doc, text });
       else found.push(...validateDoc(doc, opts));
