@@ -10,26 +10,36 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.tektite', 'dist']);
  * Expands folders (recursively) into their .yaml/.yml/.json files, sorted; files stay as given.
  * In folders only regular files are taken (a named pipe would block the read), links to nothing
  * or to themselves are passed over, and a folder reached again through a symbolic link is walked
- * once (a link to a parent is not a loop).
+ * once (a link to a parent is not a loop). Paths known to be regular files (found in folders, or
+ * given and found so) are added to `regular`: they can be read again (see readableAgain).
  */
-export function expandPaths(paths: readonly string[]): string[] {
+export function expandPaths(paths: readonly string[], regular?: Set<string>): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const walk = (dir: string) => {
-    const real = realpathSync(dir);
+    const real = realpathSync.native(dir);
     if (seen.has(real)) return;
     seen.add(real);
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      const st = linkTarget(p);
+    // the entries' types come with the listing: only symbolic links need a stat of their own
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      const st = e.isSymbolicLink() ? linkTarget(p) : e;
       if (st?.isDirectory()) {
-        if (!SKIP_DIRS.has(name)) walk(p);
-      } else if (st?.isFile() && EXTENSIONS.test(name)) out.push(p);
+        if (!SKIP_DIRS.has(e.name)) walk(p);
+      } else if (st?.isFile() && EXTENSIONS.test(e.name)) {
+        out.push(p);
+        regular?.add(p);
+      }
     }
   };
   for (const p of paths) {
-    if (p !== '-' && statSync(p).isDirectory()) walk(p);
-    else out.push(p);
+    const st = p === '-' ? undefined : statSync(p);
+    if (st?.isDirectory()) walk(p);
+    else {
+      out.push(p);
+      if (st?.isFile()) regular?.add(p);
+    }
   }
   return out;
 }
@@ -64,9 +74,9 @@ export function loadPaths(paths: readonly string[]): LoadResult & { files: numbe
 }
 
 /** expandPaths, with an unreadable path as InputError. */
-export function expandInput(paths: readonly string[]): string[] {
+export function expandInput(paths: readonly string[], regular?: Set<string>): string[] {
   try {
-    return expandPaths(paths);
+    return expandPaths(paths, regular);
   } catch (e) {
     throw new InputError(`cannot read ${describeFsError(e)}`);
   }

@@ -28,7 +28,8 @@ type TaskPlace = { file: string; index: number; doc?: LoadedDoc };
 
 /** Validates every document of the files and folders in `paths`. Unreadable paths throw InputError. */
 export function validateFiles(paths: readonly string[], opts: ValidateOptions): FilesResult {
-  const files = expandInput(paths);
+  const regular = new Set<string>(); // files known to be regular: no need to look again
+  const files = expandInput(paths, regular);
   const out: FilesResult = { files, docs: 0, tekton: 0, diagnostics: [], ignored: 0 };
   const places = new Map<string, TaskPlace | null>(); // null: the name is defined more than once
   const waiting: { doc: LoadedDoc; text: string }[] = [];
@@ -47,7 +48,7 @@ export function validateFiles(paths: readonly string[], opts: ValidateOptions): 
     let again: boolean | undefined; // whether f can be read a second time: looked up once, if needed
     for (const doc of loaded.tekton) {
       if (doc.kind === 'Task' && doc.name) {
-        again ??= readableAgain(f);
+        again ??= regular.has(f) || readableAgain(f);
         places.set(doc.name, places.has(doc.name) ? null : { file: f, index: doc.index, ...(again ? {} : { doc }) });
       }
       if (refersToTask(doc)) waiting.push({ doc, text });
