@@ -42,8 +42,11 @@ export class FieldErrors {
     return this;
   }
 
-  also(...others: (FieldErrors | undefined)[]): this {
-    for (const o of others) if (o) this.issues.push(...o.issues);
+  /** Adds the issues of each of `others` (plain loops: this runs thousands of times per file, mostly not yet compiled). */
+  also(a: FieldErrors | undefined, b?: FieldErrors, c?: FieldErrors): this {
+    if (a) for (let i = 0; i < a.issues.length; i++) this.issues.push(a.issues[i]!);
+    if (b) for (let i = 0; i < b.issues.length; i++) this.issues.push(b.issues[i]!);
+    if (c) for (let i = 0; i < c.issues.length; i++) this.issues.push(c.issues[i]!);
     return this;
   }
 
