@@ -47,6 +47,10 @@ test('undeclared-workspace: references Tekton leaves literal; propagated binding
   assert.deepEqual(f[0]!.paths, ['spec.steps[0].script']);
   const run = taskRun('workspaces:\n  - name: output\n    emptyDir: {}\ntaskSpec:\n  steps:\n    - image: alpine:3.20\n      script: ls $(workspaces.output.path)');
   assert.deepEqual(findings(run, 'undeclared-workspace'), []);
+  // a PipelineRun's workspaces reach the task specs inline in its pipelineSpec
+  const pipelineRun = (ws: string) => `apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n${ws}  pipelineSpec:\n    tasks:\n      - name: a\n        taskSpec:\n          steps:\n            - image: alpine:3.20\n              script: ls $(workspaces.cache.path)\n`;
+  assert.deepEqual(findings(pipelineRun('  workspaces:\n    - name: cache\n      emptyDir: {}\n'), 'undeclared-workspace'), []);
+  assert.deepEqual(findings(pipelineRun(''), 'undeclared-workspace').map((x) => x.paths[0]), ['spec.pipelineSpec.tasks[0].taskSpec.steps[0].script']);
 });
 
 test('undeclared-param: fields Tekton does not check, and param defaults', () => {

@@ -46,14 +46,15 @@ export function specSites(kind: string, doc: Obj): SpecSite[] {
     const ts = tr.taskSpec;
     return [site(ts, 'spec.taskSpec', ['spec', 'taskSpec'], new Set([...names(ts.params), ...names(tr.params)]), names(tr.workspaces))];
   }
-  const pipelineSite = (ps: unknown, path: string, raw: (string | number)[]): SpecSite[] =>
+  // `fromRun`: a PipelineRun's workspaces, which Tekton propagates into its inline specs.
+  const pipelineSite = (ps: unknown, path: string, raw: (string | number)[], fromRun: string[]): SpecSite[] =>
     embeddedTaskSpecs(ps).map(({ spec: ts, field, index }) => {
       const pt = (ps as Obj)[field] as Obj[];
-      const bound = [...names(pt[index]?.workspaces), ...names((ps as Obj).workspaces)];
+      const bound = [...names(pt[index]?.workspaces), ...names((ps as Obj).workspaces), ...fromRun];
       return site(ts, `${path}.${field}[${index}].taskSpec`, [...raw, field, index, 'taskSpec'], undefined, bound);
     });
-  if (kind === 'Pipeline') return pipelineSite(spec, 'spec', ['spec']);
-  if (kind === 'PipelineRun' && isObj(spec.pipelineSpec)) return pipelineSite(spec.pipelineSpec, 'spec.pipelineSpec', ['spec', 'pipelineSpec']);
+  if (kind === 'Pipeline') return pipelineSite(spec, 'spec', ['spec'], []);
+  if (kind === 'PipelineRun' && isObj(spec.pipelineSpec)) return pipelineSite(spec.pipelineSpec, 'spec.pipelineSpec', ['spec', 'pipelineSpec'], names(spec.workspaces));
   return [];
 }
 
