@@ -153,7 +153,8 @@ export function validateWhen(when: WhenExpression[], flags: FeatureFlags): Field
     if (we.cel) {
       if (!flags.enableCelInWhenExpression) e.add(`feature flag enable-cel-in-whenexpression should be set to true to use CEL: ${we.cel} in WhenExpression`, '');
       else if (we.input || we.operator || we.values?.length) {
-        e.addPathless(`cel and input+operator+values cannot be set in one WhenExpression: {${we.input ?? ''} ${we.operator ?? ''} ${goListValue(we.values)} ${we.cel}}`);
+        // Go prints the *WhenExpression the method has: &{Input Operator Values CEL}
+        e.addPathless(`cel and input+operator+values cannot be set in one WhenExpression: &{${we.input ?? ''} ${we.operator ?? ''} ${goListValue(we.values)} ${we.cel}}`);
       }
     } else if (!we.input && !we.operator && !we.values?.length) {
       e.add(MISSING, '');
