@@ -68,7 +68,8 @@ function hasValue(v: unknown): boolean {
   return v !== undefined && v !== null;
 }
 
-function defaultParamSpec(p: unknown): unknown {
+/** ParamSpec.SetDefaults: the type from `properties` or the default's decoded type (else string). */
+export function defaultParamSpec(p: unknown): unknown {
   if (!isObj(p)) return p;
   const out: Obj = { ...p };
   if (!out.type) {

@@ -117,6 +117,316 @@ const cases: { name: string; doc: string; want: string[] }[] = [
           runAfter: [x]`),
     want: ['invalid value: no runAfter allowed under spec.finally, final task f has runAfter specified: spec.finally[0]', 'invalid value: spec.tasks is empty but spec.finally has 1 tasks: spec.finally'],
   },
+  {
+    name: 'a cycle wins over a missing task; the smallest name in it is reported with its open dependencies',
+    doc: pipeline(`
+      tasks:
+        - name: c
+          taskRef: {name: t}
+          runAfter: [ghost]
+        - name: b
+          taskRef: {name: t}
+          params:
+            - name: x
+              value: $(tasks.a.results.out)
+        - name: a
+          taskRef: {name: t}
+          runAfter: [b]`),
+    want: ['invalid value: cycle detected; task "a" depends on "b": spec.tasks'],
+  },
+  {
+    name: 'a task that runs after itself',
+    doc: pipeline(`
+      tasks:
+        - name: solo
+          taskRef: {name: t}
+          runAfter: [solo]`),
+    want: ['invalid value: cycle detected; task "solo" depends on "solo": spec.tasks'],
+  },
+  {
+    name: 'the same task name twice also fails the graph',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+        - name: a
+          taskRef: {name: t}`),
+    want: ['expected exactly one, got both: spec.tasks[1].name', "invalid value: task a is already present in Graph, can't add it again: duplicate pipeline task: spec.tasks"],
+  },
+  {
+    name: "the Pipeline's params: types, defaults and duplicates (reported under tasks and finally, as Tekton does)",
+    doc: pipeline(`
+      params:
+        - name: level
+          type: number
+        - name: list
+          type: array
+          default: one
+        - name: level
+      tasks:
+        - name: a
+          taskRef: {name: t}`),
+    want: [
+      '"array" type does not match default value\'s type: "string": spec.finally.params.list.default.type, spec.finally.params.list.type, spec.tasks.params.list.default.type, spec.tasks.params.list.type',
+      'invalid value: number: spec.finally.params.level.type, spec.tasks.params.level.type',
+      'parameter appears more than once: spec.finally.params[level], spec.tasks.params[level]',
+    ],
+  },
+  {
+    name: 'a pipeline task passes the same param twice',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          params:
+            - {name: x, value: "1"}
+            - {name: x, value: "2"}
+            - {name: x, value: "3"}`),
+    want: ['parameter names must be unique, the parameter "x" is also defined at: spec.tasks[0].params[1].name, spec.tasks[0].params[2].name'],
+  },
+  {
+    name: "pipeline task params use only the Pipeline's params, each in its shape",
+    doc: pipeline(`
+      params:
+        - name: url
+        - name: flags
+          type: array
+        - name: cfg
+          properties:
+            host: {}
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          params:
+            - name: typo
+              value: $(params.ulr)
+            - name: glued
+              value: --flag=$(params.flags[*])
+            - name: whole
+              value: $(params.flags[*])
+            - name: key
+              value: $(params.cfg.port)
+            - name: obj
+              value: $(params.cfg)
+            - name: list
+              value: ["-v", "x $(params.flags[*])"]
+          when:
+            - input: $(params.nope)
+              operator: in
+              values: ["$(params.flags[*])", "$(params.missing)"]`),
+    want: [
+      'non-existent variable in "$(params.cfg.port)": spec.tasks[0].params[key]',
+      'non-existent variable in "$(params.missing)": spec.tasks[0].when[0].values',
+      'non-existent variable in "$(params.nope)": spec.tasks[0].when[0].input',
+      'non-existent variable in "$(params.ulr)": spec.tasks[0].params[typo]',
+      'variable is not properly isolated in "x $(params.flags[*])": spec.tasks[0].params[list].value[1]',
+      'variable type invalid in "$(params.cfg)": spec.tasks[0].params[obj]',
+      'variable type invalid in "--flag=$(params.flags[*])": spec.tasks[0].params[glued]',
+    ],
+  },
+  {
+    name: 'param references are not checked in a PipelineRun (params propagate from the run)',
+    doc: pipelineRun(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          params:
+            - name: x
+              value: $(params.from-the-run)`),
+    want: [],
+  },
+  {
+    name: 'an embedded task spec may use the Pipeline params, not unknown ones',
+    doc: pipeline(`
+      params:
+        - name: greeting
+      tasks:
+        - name: a
+          taskSpec:
+            steps:
+              - image: alpine:3.20
+                args: ["$(params.greeting)", "$(params.nobody)"]`),
+    want: ['non-existent variable in "$(params.nobody)": spec.tasks[0].steps[0].args[1]'],
+  },
+  {
+    name: 'execution status: not in tasks; in finally only of tasks that exist',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          params:
+            - name: s
+              value: $(tasks.status)
+      finally:
+        - name: f
+          taskRef: {name: t}
+          params:
+            - name: all
+              value: $(tasks.status)
+            - name: one
+              value: $(tasks.a.status)
+            - name: gone
+              value: $(tasks.b.reason)
+          when:
+            - input: $(tasks.c.status)
+              operator: in
+              values: [Failed]`),
+    want: [
+      'invalid value: pipeline task b is not defined in the pipeline: spec.finally[0].params[gone].value',
+      'invalid value: pipeline task c is not defined in the pipeline: spec.finally[0].when[0]',
+      'invalid value: pipeline tasks can not refer to execution status of any other pipeline task or aggregate status of tasks: spec.tasks[0].params[s].value',
+    ],
+  },
+  {
+    name: 'finally tasks read results of tasks, not of finally tasks or of tasks that do not exist',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+      finally:
+        - name: f
+          taskRef: {name: t}
+        - name: g
+          taskRef: {name: t}
+          params:
+            - name: ok
+              value: $(tasks.a.results.out)
+            - name: late
+              value: $(tasks.f.results.out)
+            - name: gone
+              value: $(tasks.zz.results.out)`),
+    want: [
+      'invalid value: invalid task result reference, final task has task result reference from a final task f: spec.finally[1].params[late].value',
+      'invalid value: invalid task result reference, final task has task result reference from a task zz which is not defined in the pipeline: spec.finally[1].params[gone].value',
+    ],
+  },
+  {
+    name: "context variables (Tekton checks only each section's last task)",
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          params:
+            - {name: x, value: $(context.pipelineRun.nope)}
+        - name: b
+          taskRef: {name: t}
+          params:
+            - {name: x, value: $(context.pipeline.namespace)}
+            - {name: y, value: $(context.pipelineTask.retries)}`),
+    want: ['non-existent variable in "$(context.pipeline.namespace)": spec.tasks.value'],
+  },
+  {
+    name: 'pipeline results: task result expressions, to tasks that exist',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+      finally:
+        - name: f
+          taskRef: {name: t}
+      results:
+        - name: good
+          value: $(tasks.a.results.out)
+        - name: late
+          value: $(finally.f.results.out)
+        - name: gone
+          value: $(tasks.b.results.out)
+        - name: text
+          value: just text
+        - name: param
+          value: $(params.x)`),
+    want: [
+      'invalid value: expected pipeline results to be task result expressions but an invalid expressions was found: spec.results[3].value, spec.results[4].value',
+      'invalid value: expected pipeline results to be task result expressions but no expressions were found: spec.results[3].value',
+      'invalid value: referencing a nonexistent task: spec.results[2].value, spec.results[3].value, spec.results[4].value',
+    ],
+  },
+  {
+    name: 'when expressions of pipeline tasks',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          when:
+            - input: x
+              operator: equals
+              values: [y]
+            - input: x
+              operator: in
+            - {}
+            - cel: "'a' == 'a'"`),
+    want: [
+      'feature flag enable-cel-in-whenexpression should be set to true to use CEL: \'a\' == \'a\' in WhenExpression: spec.tasks[0].when[3]',
+      'invalid value: expecting non-empty values field: spec.tasks[0].when[1]',
+      'invalid value: operator "equals" is not recognized. valid operators: in,notin: spec.tasks[0].when[0]',
+      'missing field(s): spec.tasks[0].when[2]',
+    ],
+  },
+  {
+    name: 'taskRef names, custom tasks, embedded specs with a kind',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: "bad name!"}
+        - name: b
+          taskRef: {resolver: ""}
+        - name: c
+          taskRef: {kind: Wait}
+        - name: cluster
+          taskRef: {name: build, kind: ClusterTask}
+        - name: d
+          taskRef: {apiVersion: example.dev, kind: Wait}
+        - name: e
+          taskSpec:
+            apiVersion: example.dev/v1
+            kind: Thing
+            steps:
+              - image: alpine:3.20`),
+    want: [
+      // ClusterTask is gone from Tekton: any other kind is a custom task's
+      'invalid value: custom task ref must specify apiVersion: spec.tasks[2].taskRef.apiVersion, spec.tasks[3].taskRef.apiVersion',
+      'invalid value: invalid apiVersion format "example.dev", must be in the format "group/version": spec.tasks[4].taskRef.apiVersion',
+      "invalid value: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]'): spec.tasks[0].taskRef.name",
+      'missing field(s): spec.tasks[1].taskRef.name',
+      'taskSpec.apiVersion cannot be specified when using taskSpec.steps: spec.tasks[5].taskSpec.apiVersion',
+      'taskSpec.kind cannot be specified when using taskSpec.steps: spec.tasks[5].taskSpec.kind',
+    ],
+  },
+  {
+    name: 'onError of a pipeline task',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          onError: ignore
+        - name: b
+          taskRef: {name: t}
+          onError: continue
+          retries: 2`),
+    want: ['PipelineTask OnError cannot be set to "continue" when Retries is greater than 0', 'invalid value: ignore: spec.tasks[0].OnError'],
+  },
+  {
+    name: 'matrix params: unique, and not also in params',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          params:
+            - {name: os, value: linux}
+          matrix:
+            params:
+              - {name: os, value: [linux, mac]}
+              - {name: os, value: [win]}`),
+    want: [
+      'expected exactly one, got both: spec.tasks[0].matrix[os], spec.tasks[0].params[os]',
+      'parameter names must be unique, the parameter "os" is also defined at: spec.tasks[0].matrix.params[1].name',
+    ],
+  },
+  {
+    name: 'an empty spec',
+    doc: 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks: []\n',
+    want: ['expected at least one, got none: spec.description, spec.params, spec.resources, spec.tasks, spec.workspaces'],
+  },
 ];
 
 for (const c of cases) {
@@ -129,4 +439,38 @@ test('the bad task name carries Tekton\'s details and points at the name', () =>
   const d = diagnose(cases[0]!.doc).find((x) => x.message === 'invalid value "Build"')!;
   assert.equal(d.details, 'Pipeline Task name must be a valid DNS Label.For more info refer to https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names');
   assert.deepEqual(d.pos, { line: 7, col: 13 });
+});
+
+test('Pipeline findings point at the node they are about', () => {
+  const at = (doc: string, message: string) => {
+    const d = diagnose(doc).find((x) => x.message === message);
+    assert.ok(d, `no finding "${message}"`);
+    return d.pos;
+  };
+  const byName = (name: string) => cases.find((c) => c.name.startsWith(name))!.doc;
+  // the task the cycle is reported for
+  assert.deepEqual(at(byName('a cycle wins'), 'invalid value: cycle detected; task "a" depends on "b"'), { line: 15, col: 7 });
+  // the param value with the unknown reference, and the item of an array value
+  const usage = byName("pipeline task params use only the Pipeline's params");
+  assert.deepEqual(at(usage, 'non-existent variable in "$(params.ulr)"'), { line: 18, col: 18 });
+  assert.deepEqual(at(usage, 'variable is not properly isolated in "x $(params.flags[*])"'), { line: 28, col: 25 });
+  // the second declaration of a Pipeline param
+  assert.deepEqual(at(byName("the Pipeline's params"), 'parameter appears more than once'), { line: 12, col: 7 });
+  // a pipeline result's value
+  assert.deepEqual(at(byName('pipeline results'), 'invalid value: referencing a nonexistent task'), { line: 18, col: 14 });
+});
+
+test('with CEL enabled, a when expression has either cel or input/operator/values (Go prints the pointer: &{…})', () => {
+  const doc = pipeline(`
+    tasks:
+      - name: a
+        taskRef: {name: t}
+        when:
+          - cel: "'$(params.x)' == 'y'"
+            input: a
+            operator: in
+            values: [b, c]`);
+  assert.deepEqual(tektonErrors(doc, { flags: { enableCelInWhenExpression: true } }), [
+    "cel and input+operator+values cannot be set in one WhenExpression: &{a in [b c] '$(params.x)' == 'y'}",
+  ]);
 });

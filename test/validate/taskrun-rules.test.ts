@@ -219,7 +219,7 @@ test('run-time checks of a Pipeline task that names a Task among the documents: 
   // the same inside a PipelineRun's pipelineSpec, in finally
   const pr = `${build}---\napiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n  pipelineSpec:\n    tasks:\n      - name: first\n        taskSpec:\n          steps:\n            - image: alpine:3.20\n    finally:\n      - name: f\n        taskRef:\n          name: build\n        params:\n          - name: url\n            value: u\n`;
   assert.deepEqual(tektonErrors(pr, RUN), ['declared workspace "src" is required but has not been bound: spec.pipelineSpec.finally[0].workspaces']);
-  // Tasks resolved elsewhere (a resolver, a ClusterTask, an unknown name) are not judged; nor without run-time checks
+  // Tasks resolved elsewhere (a resolver, a custom task, an unknown name) are not judged; nor without run-time checks
   const elsewhere = pipeline(`
     - name: r
       taskRef:
@@ -229,8 +229,9 @@ test('run-time checks of a Pipeline task that names a Task among the documents: 
             value: build
     - name: k
       taskRef:
+        apiVersion: example.dev/v1
+        kind: Build
         name: build
-        kind: ClusterTask
     - name: u
       taskRef:
         name: unknown`);

@@ -3,7 +3,7 @@
 // rules, for loaded documents (with source positions) or for in-memory values.
 import { cloneData } from '../clone.js';
 import { sourcePath, toV1 } from '../convert.js';
-import { defaultTaskRun, defaultTaskSpec } from '../defaults.js';
+import { defaultParamSpec, defaultTaskRun, defaultTaskSpec } from '../defaults.js';
 import type { Diagnostic, Position } from '../diagnostics.js';
 import type { LoadedDoc, PathSegment } from '../load.js';
 import { lintDocument } from '../lint/index.js';
@@ -244,9 +244,10 @@ function pipelineRunChecks(ps: Obj, at: PathSegment[], tasks: TaskLookup): Locat
   return out;
 }
 
-/** Applies TaskSpec defaults to each embedded task spec of a PipelineSpec. */
+/** PipelineSpec.SetDefaults: param types, and TaskSpec defaults for each embedded task spec. */
 function defaultEmbedded(pipelineSpec: Obj): Obj {
   const out = cloneData(pipelineSpec);
+  if (Array.isArray(out.params)) out.params = out.params.map(defaultParamSpec);
   for (const { field, index } of embeddedTaskSpecs(out)) {
     const pt = (out[field] as Obj[])[index]!;
     pt.taskSpec = defaultTaskSpec(pt.taskSpec);

@@ -97,7 +97,7 @@ export function validateParamNames(params: PlacedParam[], paramsRaw: PathSegment
   return errs;
 }
 
-function validateEnums(params: PlacedParam[], flags: FeatureFlags): FieldErrors {
+export function validateEnums(params: PlacedParam[], flags: FeatureFlags): FieldErrors {
   const errs = new FieldErrors();
   for (const { spec: p, raw } of params) {
     if (!p.enum || p.enum.length === 0) continue;
