@@ -6,7 +6,7 @@ import { ownPackage } from './package-root.js';
 type Command = { summary: string; load: () => Promise<{ default: (argv: string[]) => Promise<number> }> };
 
 const commands: Record<string, Command> = {
-  validate: { summary: "check Task/TaskRun/StepAction YAML with Tekton's webhook rules, offline", load: () => import('./validate.js') },
+  validate: { summary: "check Tekton YAML (Tasks, Pipelines, runs) with Tekton's webhook rules, offline", load: () => import('./validate.js') },
   run: { summary: 'run a Task or TaskRun on this machine with Tekton semantics', load: () => import('./run.js') },
   generate: { summary: 'emit the Task / StepAction YAML of a step program', load: () => import('./generate.js') },
   init: { summary: 'scaffold a new step plugin', load: () => import('./init.js') },

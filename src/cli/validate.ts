@@ -21,8 +21,8 @@ function help(): string {
   const width = Math.max(...Object.keys(LINT_RULES).map((r) => r.length));
   return `Usage: tektite validate [options] <path...>
 
-Checks Tekton Task, TaskRun, StepAction (and the task specs inside Pipeline, PipelineRun)
-YAML/JSON files offline, with Tekton's own webhook rules, messages and field paths, plus what
+Checks Tekton Task, TaskRun, StepAction, Pipeline and PipelineRun YAML/JSON files offline,
+with Tekton's own webhook rules, messages and field paths, plus what
 Tekton rejects only when a TaskRun or PipelineRun starts (params, workspaces) where the Task is
 among the inputs, plus lint rules Tekton lacks. Paths are files, folders (searched for
 .yaml/.yml/.json) or - for stdin.
