@@ -20,7 +20,8 @@ function pattern(prefix: string): Pattern {
   if (!p) {
     let re: RegExp;
     try {
-      re = new RegExp(`\\$\\(${prefix}(?:\\.(?<var1>${ANY})|\\["(?<var2>${ANY})"\\]|\\['(?<var3>${ANY})'\\])\\)`, 'g');
+      // groups 1, 3 and 5: the name in dot, `["…"]` and `['…']` form (numbered, not named: no groups object per match)
+      re = new RegExp(`\\$\\(${prefix}(?:\\.(${ANY})|\\["(${ANY})"\\]|\\['(${ANY})'\\])\\)`, 'g');
     } catch {
       re = /(?!)/g; // Tekton's regexp.Compile fails too (a param name with regex syntax) and finds nothing
     }
@@ -51,10 +52,9 @@ export function extractVariables(s: string, prefix: string): Extracted {
   if (!s.includes(needle)) return NONE;
   const vars: string[] = [];
   let any = false;
-  for (const m of s.matchAll(re)) {
+  for (let m = re.exec(s); m; m = re.exec(s)) {
     any = true;
-    const g = m.groups ?? {};
-    const v1 = g.var1;
+    const v1 = m[1];
     if (v1 !== undefined && v1.includes('.')) {
       if (v1.split('.').length > 2) {
         return {
@@ -66,7 +66,7 @@ export function extractVariables(s: string, prefix: string): Extracted {
       vars.push(v1.split('.')[0]!);
       continue;
     }
-    vars.push(v1 || g.var2 || g.var3 || '');
+    vars.push(v1 || m[3] || m[5] || '');
   }
   return { vars, present: any, error: '' };
 }
@@ -77,10 +77,7 @@ export function extractEntireVariables(s: string, prefix: string): string[] {
   if (!s.includes('$(')) return out;
   const { re, needle } = pattern(prefix);
   if (!s.includes(needle)) return out;
-  for (const m of s.matchAll(re)) {
-    const g = m.groups ?? {};
-    out.push(g.var1 || g.var2 || g.var3 || '');
-  }
+  for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] || m[3] || m[5] || '');
   return out;
 }
 

@@ -130,7 +130,8 @@ export function validateDeclaredParamUsage(steps: Step[], params: PlacedParam[])
     errs.also(perStep(steps, (s) => stepFieldChecks(s, { all: (v) => unknownVariables(v, prefix, keys) }, 'unknown')));
   }
   const objectNames = new Set(objects.map((p) => p.spec.name ?? ''));
-  errs.also(perStepWithRepeatedPrefix(steps, (s) => stepFieldChecks(s, { all: (v) => entireProhibitedVariables(v, 'params', objectNames) }, 'lower')));
+  // (without object params there is nothing this check can find)
+  if (objectNames.size) errs.also(perStepWithRepeatedPrefix(steps, (s) => stepFieldChecks(s, { all: (v) => entireProhibitedVariables(v, 'params', objectNames) }, 'lower')));
   for (const { spec, raw } of objects) {
     if (spec.properties === undefined) errs.add(MISSING, `${spec.name ?? ''}.properties`, raw);
   }
