@@ -29,6 +29,7 @@ export function undeclaredWorkspaces(site: SpecSite): Finding[] {
   const seen = new Set<string>();
   for (const field of ['steps', 'stepTemplate', 'sidecars', 'volumes'] as const) {
     for (const s of stringsIn(site, field)) {
+      if (!s.text.includes('$(workspaces.')) continue;
       for (const m of s.text.matchAll(WORKSPACE_REF)) {
         const name = m[1]!;
         if (site.workspaces.has(name) || seen.has(`${s.path}\u0000${m[0]}`)) continue;
@@ -82,6 +83,7 @@ export function undeclaredParams(site: SpecSite): Finding[] {
   // `$(inputs.params.x)` is substituted like `$(params.x)` but never validated, wherever it is.
   for (const field of ['steps'] as const) {
     for (const s of stringsIn(site, field)) {
+      if (!s.text.includes('$(inputs.params')) continue;
       for (const m of s.text.matchAll(PARAM_REF)) {
         const name = m[2] ?? m[3] ?? m[4] ?? '';
         if (m[1] && !declared.has(name)) report(name, m[0], s.path, s.raw, 'Tekton never validates the legacy $(inputs.params.x) form.', m.index);

@@ -78,8 +78,8 @@ export function validateParamNames(params: PlacedParam[], paramsRaw: PathSegment
   }
   for (const [n, raw] of dups) errs.add('parameter appears more than once', `params[${n}]`, raw);
   if (flags) errs.also(validateEnums(params, flags));
-  const stringAndArray = [...new Set(params.filter((p) => typeOf(p.spec) !== 'object').map((p) => p.spec.name ?? ''))].sort();
-  const badNames = stringAndArray.filter((n) => !STRING_ARRAY_NAME.test(n));
+  const stringAndArray = new Set(params.filter((p) => typeOf(p.spec) !== 'object').map((p) => p.spec.name ?? ''));
+  const badNames = [...stringAndArray].filter((n) => !STRING_ARRAY_NAME.test(n)).sort();
   if (badNames.length) {
     errs.add(`The format of following array and string variable names is invalid: ${goValue(badNames)}`, 'params', paramsRaw,
       'String/Array Names: \nMust only contain alphanumeric characters, hyphens (-), underscores (_), and dots (.)\nMust begin with a letter or an underscore (_)');
