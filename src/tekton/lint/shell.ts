@@ -16,6 +16,11 @@ interface Bashism {
   /** Text every match contains: the regex runs only on scripts that have it (most do not). */
   needs: readonly string[];
   test: RegExp;
+  /**
+   * Its matches hold no character that blanking can make (a space): whatever it finds in the code
+   * it finds in the script too, so a script it does not match needs no blanking for it.
+   */
+  literal?: boolean;
 }
 
 // Applied to code with quotes, comments and here-doc bodies blanked out.
@@ -23,7 +28,7 @@ const BASHISMS: Bashism[] = [
   { name: '[[ … ]] test', needs: ['[['], test: /(^|[\s;&|(!])\[\[\s/ },
   { name: '`function` keyword', needs: ['function'], test: /(^|[;&|{(]\s*|\n\s*)function\s+[A-Za-z_][\w-]*/ },
   { name: 'array assignment', needs: ['=('], test: /(^|[\s;&|(])[A-Za-z_]\w*\+?=\(/ },
-  { name: 'array expansion ${name[…]}', needs: ['${'], test: /\$\{#?[A-Za-z_]\w*\[/ },
+  { name: 'array expansion ${name[…]}', needs: ['${'], test: /\$\{#?[A-Za-z_]\w*\[/, literal: true },
   { name: '`declare`/`typeset` arrays', needs: ['declare', 'typeset', 'local'], test: /(^|[\s;&|])(declare|typeset|local)\s+-[a-zA-Z]*[aA]/ },
   { name: '`source` (POSIX sh has `.`)', needs: ['source'], test: /(^|[;&|(]\s*|\n\s*|\b(?:then|do|else)\s+)source\s+\S/ },
   { name: 'here-string <<<', needs: ['<<<'], test: /<<</ },
@@ -126,7 +131,7 @@ export function bashisms(script: string): string[] {
 function findBashisms(script: string): { name: string; index: number }[] {
   if (!runsUnderSh(script)) return [];
   // codeOnly only blanks characters: a needle absent from the script cannot be in its code.
-  if (!BASHISMS.some((b) => b.needs.some((n) => script.includes(n)))) return [];
+  if (!BASHISMS.some((b) => (b.literal ? b.test.test(script) : b.needs.some((n) => script.includes(n))))) return [];
   const code = codeOnly(script);
   const found: { name: string; index: number }[] = [];
   for (const b of BASHISMS) {
