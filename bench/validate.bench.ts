@@ -4,9 +4,9 @@
 // median and spread of repeats, files/s, peak RSS and the ratios; plus the start time of
 // `tektite --version` against `node -e 0`. Never fails on time.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expandPaths, loadPaths } from '../src/tekton/files.js';
 import { validateDocs } from '../src/tekton/validate/index.js';
 import { corpusDir, repoRoot, requireCorpus, tektiteBin } from '../test/helpers/paths.js';
@@ -166,6 +166,31 @@ async function main(): Promise<void> {
     }
     const [t, l] = [median(small.tektite), median(small.lint)];
     console.log(`\none file (catalog git-clone 0.10), CLI wall median: tektite ${t.toFixed(0)} ms, @ibm/tekton-lint ${l.toFixed(0)} ms: ${(l / t).toFixed(1)}x`);
+
+    // How cost grows: the corpus four times over (each copy in a folder of its own), fewer repeats.
+    const big = mkdtempSync(join(tmpdir(), 'tektite-bench-corpus-x4-'));
+    try {
+      const bigFiles: string[] = [];
+      for (let copy = 0; copy < 4; copy++) {
+        const dir = join(big, String(copy));
+        mkdirSync(dir);
+        files.forEach((f, i) => {
+          const to = join(dir, `${i}-${basename(f)}`);
+          copyFileSync(f, to);
+          bigFiles.push(to);
+        });
+      }
+      const runs = Math.max(3, Math.ceil(REPEATS / 2));
+      const x4 = { tektite: [] as number[], lint: [] as number[] };
+      for (let i = 0; i < runs; i++) {
+        x4.tektite.push(timed(process.execPath, [tektiteBin, 'validate', big]).ms);
+        x4.lint.push(timed(process.execPath, [tektonLintBin, '--format', 'json', ...bigFiles], env).ms);
+      }
+      const [tb, lb] = [median(x4.tektite), median(x4.lint)];
+      console.log(`the corpus x4 (${bigFiles.length} files), CLI wall median of ${runs}: tektite ${tb.toFixed(0)} ms (${(tb / median(cli.ms)).toFixed(1)}x the corpus), @ibm/tekton-lint ${lb.toFixed(0)} ms (${(lb / median(lintCli.ms)).toFixed(1)}x): ${(lb / tb).toFixed(1)}x`);
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
   }
 
   // Start-up: the CLI must not load YAML or the validator for --version.
