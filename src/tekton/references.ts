@@ -10,6 +10,18 @@ interface Pattern {
   re: RegExp;
   /** Text every match starts with: strings without it are skipped without running the regex. */
   needle: string;
+  /**
+   * The groups holding the name in dot, `["…"]` and `['…']` form. Numbered, not named (no groups
+   * object per match), so they come after any group of the prefix itself (a param named `a(b)`).
+   */
+  dot: number;
+  double: number;
+  single: number;
+}
+
+/** The three name groups of a pattern whose prefix has `before` capturing groups of its own. */
+function nameGroups(before: number): Pick<Pattern, 'dot' | 'double' | 'single'> {
+  return { dot: before + 1, double: before + 3, single: before + 5 };
 }
 
 const cache = new Map<string, Pattern>();
@@ -19,15 +31,17 @@ function pattern(prefix: string): Pattern {
   let p = cache.get(prefix);
   if (!p) {
     let re: RegExp;
+    let before = 0;
     try {
-      // groups 1, 3 and 5: the name in dot, `["…"]` and `['…']` form (numbered, not named: no groups object per match)
       re = new RegExp(`\\$\\(${prefix}(?:\\.(${ANY})|\\["(${ANY})"\\]|\\['(${ANY})'\\])\\)`, 'g');
+      // the prefix's own groups: an alternative that matches the empty string reports them all
+      before = new RegExp(`${prefix}|`).exec('')!.length - 1;
     } catch {
       re = /(?!)/g; // Tekton's regexp.Compile fails too (a param name with regex syntax) and finds nothing
     }
     // A prefix of plain characters and escaped dots is literal text; anything else may match variably.
     const literal = /^[\w-]*$/.test(prefix.replace(/\\\./g, ''));
-    p = { re, needle: literal ? `$(${prefix.replace(/\\\./g, '.')}` : '$(' };
+    p = { re, needle: literal ? `$(${prefix.replace(/\\\./g, '.')}` : '$(', ...nameGroups(before) };
     if (cache.size > 500) cache.clear(); // object-param prefixes are per name; keep the cache bounded
     cache.set(prefix, p);
   }
@@ -48,13 +62,13 @@ const NONE: Extracted = Object.freeze({ vars: [], present: false, error: '' }) a
 
 export function extractVariables(s: string, prefix: string): Extracted {
   if (!s.includes('$(')) return NONE;
-  const { re, needle } = pattern(prefix);
+  const { re, needle, dot, double, single } = pattern(prefix);
   if (!s.includes(needle)) return NONE;
   const vars: string[] = [];
   let any = false;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     any = true;
-    const v1 = m[1];
+    const v1 = m[dot];
     if (v1 !== undefined && v1.includes('.')) {
       if (v1.split('.').length > 2) {
         return {
@@ -66,7 +80,7 @@ export function extractVariables(s: string, prefix: string): Extracted {
       vars.push(v1.split('.')[0]!);
       continue;
     }
-    vars.push(v1 || m[3] || m[5] || '');
+    vars.push(v1 || m[double] || m[single] || '');
   }
   return { vars, present: any, error: '' };
 }
@@ -75,9 +89,9 @@ export function extractVariables(s: string, prefix: string): Extracted {
 export function extractEntireVariables(s: string, prefix: string): string[] {
   const out: string[] = [];
   if (!s.includes('$(')) return out;
-  const { re, needle } = pattern(prefix);
+  const { re, needle, dot, double, single } = pattern(prefix);
   if (!s.includes(needle)) return out;
-  for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] || m[3] || m[5] || '');
+  for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[dot] || m[double] || m[single] || '');
   return out;
 }
 

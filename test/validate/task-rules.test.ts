@@ -238,6 +238,13 @@ const cases: Case[] = [
     want: ['non-existent variable in "$(params.o.zz)": spec.steps[0].args[0]'],
   },
   {
+    // the name is not a valid object name, and as a regex it has a group of its own: the keys of
+    // `ab` must still be read from the reference, not from that group
+    name: 'object param whose name holds regex groups',
+    doc: task('params:\n  - name: "a(b)"\n    properties:\n      key: {}\n  - name: ab\nsteps:\n  - image: alpine:3.20\n    env:\n      - name: K\n        value: $(params.ab.key)'),
+    want: ['Object param name and key name format is invalid: map[a(b):[]]: spec.params'],
+  },
+  {
     name: 'unknown context variables',
     doc: task('steps:\n  - image: alpine:3.20\n    args: ["$(context.taskRun.bogus)", "$(context.task.nope)", "$(context.taskRun.name)"]'),
     want: [
