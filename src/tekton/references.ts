@@ -34,8 +34,9 @@ function pattern(prefix: string): Pattern {
     let before = 0;
     try {
       re = new RegExp(`\\$\\(${prefix}(?:\\.(${ANY})|\\["(${ANY})"\\]|\\['(${ANY})'\\])\\)`, 'g');
-      // the prefix's own groups: an alternative that matches the empty string reports them all
-      before = new RegExp(`${prefix}|`).exec('')!.length - 1;
+      // the prefix's own groups: with an empty alternative added the pattern matches '' and reports
+      // every group (its own six, and those before them)
+      before = new RegExp(`${re.source}|`).exec('')!.length - 7;
     } catch {
       re = /(?!)/g; // Tekton's regexp.Compile fails too (a param name with regex syntax) and finds nothing
     }
