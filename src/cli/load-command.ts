@@ -49,8 +49,8 @@ function header(bundle: Buffer, payload: Buffer, crc32: (b: Buffer) => number): 
  * V8 optimises a function with TurboFan once it has run ~66 KB of its bytecode. A validate run
  * over a few hundred files lasts ~100 ms: much of that optimising (on the second core, which the
  * collector also uses) is never paid back, and the functions then run on in Sparkplug code anyway.
- * A budget 4.5x larger cuts the corpus run by ~9% of wall and ~30% of CPU time, and is still
- * faster on inputs 40 times larger (bench/validate.bench.ts). Set before the bundle is compiled,
+ * A budget 4.5x larger cuts the shared corpus's run by ~10-18% of wall and ~30% of CPU time, and
+ * the run over eight copies of it by ~20% (docs/validate.md, Speed). Set before the bundle is compiled,
  * the same way when the code cache is made as when it is used: V8 checks the flags' hash.
  */
 function lateTierUp(): void {
