@@ -11,17 +11,11 @@ interface Pattern {
   /** Text every match starts with: strings without it are skipped without running the regex. */
   needle: string;
   /**
-   * The groups holding the name in dot, `["…"]` and `['…']` form. Numbered, not named (no groups
-   * object per match), so they come after any group of the prefix itself (a param named `a(b)`).
+   * The group holding the name in dot form; `["…"]` and `['…']` follow two and four groups later.
+   * Numbered, not named (no groups object per match), so they come after any group of the prefix
+   * itself (a param named `a(b)`).
    */
   dot: number;
-  double: number;
-  single: number;
-}
-
-/** The three name groups of a pattern whose prefix has `before` capturing groups of its own. */
-function nameGroups(before: number): Pick<Pattern, 'dot' | 'double' | 'single'> {
-  return { dot: before + 1, double: before + 3, single: before + 5 };
 }
 
 const cache = new Map<string, Pattern>();
@@ -31,18 +25,18 @@ function pattern(prefix: string): Pattern {
   let p = cache.get(prefix);
   if (!p) {
     let re: RegExp;
-    let before = 0;
+    let dot = 1;
     try {
       re = new RegExp(`\\$\\(${prefix}(?:\\.(${ANY})|\\["(${ANY})"\\]|\\['(${ANY})'\\])\\)`, 'g');
-      // the prefix's own groups: with an empty alternative added the pattern matches '' and reports
-      // every group (its own six, and those before them)
-      before = new RegExp(`${re.source}|`).exec('')!.length - 7;
+      // after the prefix's own groups: with an empty alternative added the pattern matches '' and
+      // reports every group (its own six, and the prefix's before them)
+      dot = new RegExp(`${re.source}|`).exec('')!.length - 6;
     } catch {
       re = /(?!)/g; // Tekton's regexp.Compile fails too (a param name with regex syntax) and finds nothing
     }
     // A prefix of plain characters and escaped dots is literal text; anything else may match variably.
     const literal = /^[\w-]*$/.test(prefix.replace(/\\\./g, ''));
-    p = { re, needle: literal ? `$(${prefix.replace(/\\\./g, '.')}` : '$(', ...nameGroups(before) };
+    p = { re, needle: literal ? `$(${prefix.replace(/\\\./g, '.')}` : '$(', dot };
     if (cache.size > 500) cache.clear(); // object-param prefixes are per name; keep the cache bounded
     cache.set(prefix, p);
   }
@@ -63,7 +57,7 @@ const NONE: Extracted = Object.freeze({ vars: [], present: false, error: '' }) a
 
 export function extractVariables(s: string, prefix: string): Extracted {
   if (!s.includes('$(')) return NONE;
-  const { re, needle, dot, double, single } = pattern(prefix);
+  const { re, needle, dot } = pattern(prefix);
   if (!s.includes(needle)) return NONE;
   const vars: string[] = [];
   let any = false;
@@ -81,7 +75,7 @@ export function extractVariables(s: string, prefix: string): Extracted {
       vars.push(v1.split('.')[0]!);
       continue;
     }
-    vars.push(v1 || m[double] || m[single] || '');
+    vars.push(v1 || m[dot + 2] || m[dot + 4] || '');
   }
   return { vars, present: any, error: '' };
 }
@@ -90,9 +84,9 @@ export function extractVariables(s: string, prefix: string): Extracted {
 export function extractEntireVariables(s: string, prefix: string): string[] {
   const out: string[] = [];
   if (!s.includes('$(')) return out;
-  const { re, needle, dot, double, single } = pattern(prefix);
+  const { re, needle, dot } = pattern(prefix);
   if (!s.includes(needle)) return out;
-  for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[dot] || m[double] || m[single] || '');
+  for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[dot] || m[dot + 2] || m[dot + 4] || '');
   return out;
 }
 

@@ -43,11 +43,11 @@ function refFields(step: Step, variant: 'unknown' | 'lower'): RefField[] {
   (step.command ?? []).forEach((v, i) => add(v, (e) => e.viaFieldIndex('command', i), true));
   (step.args ?? []).forEach((v, i) => add(v, (e) => e.viaFieldIndex('args', i), true));
   (step.env ?? []).forEach((e, i) => add(e?.value, (x) => x.viaFieldKey('env', e?.name ?? '', ['env', i, 'value'])));
-  const [mp, sp] = variant === 'unknown' ? ['MountPath', 'SubPath'] : ['mountPath', 'subPath'];
+  const [mp, sp]: [string, string] = variant === 'unknown' ? ['MountPath', 'SubPath'] : ['mountPath', 'subPath'];
   (step.volumeMounts ?? []).forEach((m, i) => {
     add(m?.name, (e) => e.viaField('name').viaFieldIndex('volumeMount', i, ['volumeMounts', i]));
-    add(m?.mountPath, (e) => e.viaField(mp!, ['mountPath']).viaFieldIndex('volumeMount', i, ['volumeMounts', i]));
-    add(m?.subPath, (e) => e.viaField(sp!, ['subPath']).viaFieldIndex('volumeMount', i, ['volumeMounts', i]));
+    add(m?.mountPath, (e) => e.viaField(mp, ['mountPath']).viaFieldIndex('volumeMount', i, ['volumeMounts', i]));
+    add(m?.subPath, (e) => e.viaField(sp, ['subPath']).viaFieldIndex('volumeMount', i, ['volumeMounts', i]));
   });
   if (variant === 'unknown') add(step.onError, (e) => e.viaField('onError'));
   byVariant[variant] = out;
