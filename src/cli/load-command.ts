@@ -25,7 +25,7 @@ export let lastLoad: LoadKind = 'require';
 const WHAT: Record<LoadKind, string> = {
   require: 'loaded from source',
   cache: 'loaded from code cache',
-  'cache-rejected': 'loaded from source (V8 rejected the code cache: another node version?)',
+  'cache-rejected': 'loaded from source (V8 rejected the code cache: another node version, or a damaged cache)',
   'making-cache': 'loaded from source, recording the code cache',
 };
 
@@ -36,25 +36,44 @@ function debug(name: string): void {
 const HEADER_BYTES = 128;
 
 /**
- * What the cache must have been made from, and what it must hold. V8 itself accepts a cache for
- * any source of the same length and does not checksum it (a damaged cache can crash the process),
- * so the header pins the bundle's bytes and the payload's bytes by CRC-32.
+ * The cache file: this header, a copy of the bundle it was made from, then V8's payload. V8
+ * itself accepts a cache for any source of the same length, so the copy pins the bundle byte for
+ * byte (one memcmp). V8 checksums the payload itself (`--verify-snapshot-checksum`, set with the
+ * other flags below) and rejects a damaged one before using any of it.
  */
-function header(bundle: Buffer, payload: Buffer, crc32: (b: Buffer) => number): Buffer {
-  const text = `tektite-code-cache 1 ${bundle.length} ${crc32(bundle)} ${payload.length} ${crc32(payload)}\n`;
-  return Buffer.from(text.padEnd(HEADER_BYTES, ' '));
+function header(bundleBytes: number, payloadBytes: number): Buffer {
+  return Buffer.from(`tektite-code-cache 2 ${bundleBytes} ${payloadBytes}\n`.padEnd(HEADER_BYTES, ' '));
 }
 
 /**
- * V8 optimises a function with TurboFan once it has run ~66 KB of its bytecode. A validate run
- * over a few hundred files lasts ~100 ms: much of that optimising (on the second core, which the
- * collector also uses) is never paid back, and the functions then run on in Sparkplug code anyway.
- * A budget 4.5x larger cuts the shared corpus's run by ~10-18% of wall and ~30% of CPU time, and
- * the run over eight copies of it by ~20% (docs/validate.md, Speed). Set before the bundle is compiled,
- * the same way when the code cache is made as when it is used: V8 checks the flags' hash.
+ * The V8 flags `validate` runs under. V8 optimises a function with TurboFan once it has run
+ * ~66 KB of its bytecode. A validate run over a few hundred files lasts ~100 ms: much of that
+ * optimising (on the second core, which the collector also uses) is never paid back, and the
+ * functions then run on in Sparkplug code anyway. A budget 4.5x larger cuts the shared corpus's
+ * run by ~10-18% of wall and ~30% of CPU time, and the run over eight copies of it by ~20%
+ * (docs/validate.md, Speed). `--verify-snapshot-checksum` makes V8 checksum the code cache it
+ * writes and check it on reading. Set before the bundle is compiled, the same way when the cache
+ * is made as when it is used: V8 checks the flags' hash.
  */
-function lateTierUp(): void {
-  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--interrupt-budget=300000');
+const FLAGS = ['--interrupt-budget=300000', '--verify-snapshot-checksum'];
+
+function setFlags(): void {
+  // node:v8 would do, but loading it loads node's stream modules (~1.5 ms of a ~95 ms run);
+  // its binding has the same function. process.binding is deprecated (documentation-only; a
+  // warning only under --pending-deprecation, muted for this one internal call).
+  let set: ((flags: string) => void) | undefined;
+  const mute = process.noDeprecation;
+  process.noDeprecation = true;
+  try {
+    const binding = (process as unknown as { binding?: (name: string) => { setFlagsFromString?: (flags: string) => void } }).binding?.('v8');
+    if (typeof binding?.setFlagsFromString === 'function') set = binding.setFlagsFromString.bind(binding);
+  } catch {
+    // a node without it: the public module below
+  } finally {
+    process.noDeprecation = mute;
+  }
+  set ??= (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString;
+  for (const f of FLAGS) set(f);
 }
 
 /** The sub-command `name` from `dir` (default: this bundle's folder, dist/cli). */
@@ -67,7 +86,7 @@ export function loadCommand(name: string, dir = dirname(fileURLToPath(import.met
     return createRequire(file)(file) as Command;
   };
   if (!CACHED.has(name)) return plain();
-  lateTierUp();
+  setFlags();
   const making = process.env[MAKE_CACHE_ENV] === '1';
   let cache: Buffer | undefined;
   if (!making) {
@@ -78,11 +97,11 @@ export function loadCommand(name: string, dir = dirname(fileURLToPath(import.met
     }
   }
   const bundle = readFileSync(file);
-  const { crc32 } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   let cachedData: Buffer | undefined;
   if (cache) {
-    const payload = cache.subarray(HEADER_BYTES);
-    if (!cache.subarray(0, HEADER_BYTES).equals(header(bundle, payload, crc32))) return plain();
+    const payload = cache.subarray(HEADER_BYTES + bundle.length);
+    const pinned = cache.subarray(HEADER_BYTES, HEADER_BYTES + bundle.length);
+    if (!cache.subarray(0, HEADER_BYTES).equals(header(bundle.length, payload.length)) || !pinned.equals(bundle)) return plain();
     cachedData = payload;
   }
   // CommonJS's own wrapper, so the bundle sees exports, require, module, __filename, __dirname.
@@ -106,7 +125,7 @@ export function loadCommand(name: string, dir = dirname(fileURLToPath(import.met
     const payload = script.createCachedData();
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, Buffer.concat([header(bundle, payload, crc32), payload]));
+      writeFileSync(tmp, Buffer.concat([header(bundle.length, payload.length), bundle, payload]));
       renameSync(tmp, cacheFile);
     } catch (e) {
       process.stderr.write(`tektite: could not write the code cache ${cacheFile}: ${(e as Error).message}\n`);
