@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadText } from '../../src/tekton/load.js';
-import { loadPaths } from '../../src/tekton/files.js';
+import { expandPaths, loadPaths } from '../../src/tekton/files.js';
 import { requireCorpus } from '../helpers/paths.js';
 
 test('multi-document YAML keeps kinds, names and source positions', () => {
@@ -65,4 +67,23 @@ test('every file of the shared corpus loads without a syntax error', () => {
   assert.deepEqual(errors, []);
   const tasks = r.tekton.filter((d) => d.kind === 'Task' && d.file.includes('/catalog/'));
   assert.equal(tasks.length, 171);
+});
+
+test('files found in a folder are named as path.join names them, however the folder is spelled', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tektite-expand-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'd', 'sub'), { recursive: true });
+  for (const f of ['a.yaml', 'sub/b.yml', 'sub/..c.json', 'skip.txt']) writeFileSync(join(root, 'd', f), 'x: 1\n');
+  const cwd = process.cwd();
+  process.chdir(root);
+  t.after(() => process.chdir(cwd));
+  for (const dir of ['d', 'd/', './d', 'd//', 'd/sub/..', join(root, 'd'), `${join(root, 'd')}/`]) {
+    const found = expandPaths([dir]);
+    assert.deepEqual(found.filter((f) => !f.endsWith('..c.json')), [join(dir, 'a.yaml'), join(dir, 'sub', 'b.yml')], dir);
+    assert.ok(found.includes(join(dir, 'sub', '..c.json')), `${dir}: ${found.join(', ')}`);
+  }
+  process.chdir(join(root, 'd'));
+  assert.deepEqual(expandPaths(['.']), ['a.yaml', join('sub', '..c.json'), join('sub', 'b.yml')]);
+  assert.deepEqual(expandPaths(['./']), ['a.yaml', join('sub', '..c.json'), join('sub', 'b.yml')]);
+  assert.deepEqual(expandPaths(['sub/../']), ['a.yaml', join('sub', '..c.json'), join('sub', 'b.yml')]);
 });
