@@ -96,20 +96,24 @@ const pipelineSpec = (v: ApiVersion) => obj({ tasks: list(pipelineTask(v)), fina
 
 const top = (spec: Schema) => obj({ apiVersion: str, kind: str, metadata: any, spec, status: any });
 
-const SCHEMAS: Record<string, Record<ApiVersion, Schema>> = {
-  Task: { v1: top(obj(taskSpecFields('v1'))), v1beta1: top(obj(taskSpecFields('v1beta1'))) },
-  TaskRun: { v1: top(taskRunSpec('v1')), v1beta1: top(taskRunSpec('v1beta1')) },
-  StepAction: {
-    v1: top(obj({ description: str, image: str, command: strings, args: strings, env: list(envVar), script: str, workingDir: str, params: list(paramSpec), results: list(resultSpec(false)), securityContext: any, volumeMounts: list(volumeMount) })),
-    v1beta1: top(obj({})),
-  },
-  Pipeline: { v1: top(pipelineSpec('v1')), v1beta1: top(pipelineSpec('v1beta1')) },
-  PipelineRun: { v1: top(obj({ pipelineSpec: pipelineSpec('v1') }, true)), v1beta1: top(obj({ pipelineSpec: pipelineSpec('v1beta1') }, true)) },
+const stepActionSpec = () => top(obj({ description: str, image: str, command: strings, args: strings, env: list(envVar), script: str, workingDir: str, params: list(paramSpec), results: list(resultSpec(false)), securityContext: any, volumeMounts: list(volumeMount) }));
+
+/** Each kind's schema per served version (StepAction's v1alpha1 and v1beta1 read as one), built when first asked for. */
+const BUILD: Record<string, (v: ApiVersion) => Schema> = {
+  Task: (v) => top(obj(taskSpecFields(v))),
+  TaskRun: (v) => top(taskRunSpec(v)),
+  StepAction: stepActionSpec,
+  Pipeline: (v) => top(pipelineSpec(v)),
+  PipelineRun: (v) => top(obj({ pipelineSpec: pipelineSpec(v) }, true)),
 };
-SCHEMAS.StepAction!.v1beta1 = SCHEMAS.StepAction!.v1;
+const built = new Map<string, Schema>();
 
 export function schemaFor(kind: string, version: ApiVersion): Schema | undefined {
-  return Object.hasOwn(SCHEMAS, kind) ? SCHEMAS[kind]![version] : undefined;
+  if (!Object.hasOwn(BUILD, kind)) return undefined;
+  const key = `${kind} ${kind === 'StepAction' ? '' : version}`;
+  let schema = built.get(key);
+  if (!schema) built.set(key, (schema = BUILD[kind]!(version)));
+  return schema;
 }
 
 export interface SchemaResult {
