@@ -108,13 +108,16 @@ export function trimArrayIndex(s: string): string {
   return s.replace(/\[([0-9])*\*?\]/g, '');
 }
 
-/** Every string inside a value that contains `$(`, with its path and keys (for scans over subtrees). */
-export function stringsWithReferences(value: unknown, path: string, raw: PathSegment[]): { text: string; path: string; raw: PathSegment[] }[] {
+/**
+ * Every string inside a value that contains `needle` (by default `$(`, any reference), with its
+ * path and keys (for scans over subtrees).
+ */
+export function stringsWithReferences(value: unknown, path: string, raw: PathSegment[], needle = '$('): { text: string; path: string; raw: PathSegment[] }[] {
   const out: { text: string; path: string; raw: PathSegment[] }[] = [];
   const keys: PathSegment[] = [];
   const walk = (v: unknown): void => {
     if (typeof v === 'string') {
-      if (v.includes('$(')) out.push({ text: v, path: pathText(path, keys), raw: [...raw, ...keys] });
+      if (v.includes(needle)) out.push({ text: v, path: pathText(path, keys), raw: [...raw, ...keys] });
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         keys.push(i);

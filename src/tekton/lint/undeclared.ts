@@ -10,16 +10,8 @@ import { strings } from './finding.js';
 type Field = 'steps' | 'stepTemplate' | 'sidecars' | 'volumes';
 type Located = ReturnType<typeof strings>;
 
-// Both rules scan the same fields of a site: walk each once.
-const scanned = new WeakMap<SpecSite, Map<Field, Located>>();
-
-function stringsIn(site: SpecSite, field: Field): Located {
-  let bySite = scanned.get(site);
-  if (!bySite) scanned.set(site, (bySite = new Map()));
-  let found = bySite.get(field);
-  if (!found) bySite.set(field, (found = strings(site.spec[field], `${site.path}.${field}`, [...site.raw, field])));
-  return found;
-}
+/** The strings of one field of a site that hold `needle`, with their paths. */
+const stringsIn = (site: SpecSite, field: Field, needle: string): Located => strings(site.spec[field], `${site.path}.${field}`, [...site.raw, field], needle);
 
 const WORKSPACE_REF = /\$\(workspaces\.([^.)\s]+)\.[^)\s]*\)/g;
 const PARAM_REF = /\$\((inputs\.)?params(?:\.([^.)[\s]+)|\["([^"]*)"\]|\['([^']*)'\])[^)\s]*\)/g;
@@ -28,8 +20,7 @@ export function undeclaredWorkspaces(site: SpecSite): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const field of ['steps', 'stepTemplate', 'sidecars', 'volumes'] as const) {
-    for (const s of stringsIn(site, field)) {
-      if (!s.text.includes('$(workspaces.')) continue;
+    for (const s of stringsIn(site, field, '$(workspaces.')) {
       for (const m of s.text.matchAll(WORKSPACE_REF)) {
         const name = m[1]!;
         if (site.workspaces.has(name) || seen.has(`${s.path}\u0000${m[0]}`)) continue;
@@ -52,7 +43,7 @@ export function undeclaredWorkspaces(site: SpecSite): Finding[] {
 function uncheckedParamFields(site: SpecSite): { text: string; path: string; raw: (string | number)[] }[] {
   const out: { text: string; path: string; raw: (string | number)[] }[] = [];
   const { spec, path, raw } = site;
-  out.push(...stringsIn(site, 'stepTemplate'), ...stringsIn(site, 'sidecars'), ...stringsIn(site, 'volumes'));
+  out.push(...stringsIn(site, 'stepTemplate', '$('), ...stringsIn(site, 'sidecars', '$('), ...stringsIn(site, 'volumes', '$('));
   for (const [i, w] of (spec.workspaces ?? []).entries()) {
     if (typeof w?.mountPath === 'string') out.push({ text: w.mountPath, path: `${path}.workspaces[${i}].mountPath`, raw: [...raw, 'workspaces', i, 'mountPath'] });
   }
@@ -82,8 +73,7 @@ export function undeclaredParams(site: SpecSite): Finding[] {
   }
   // `$(inputs.params.x)` is substituted like `$(params.x)` but never validated, wherever it is.
   for (const field of ['steps'] as const) {
-    for (const s of stringsIn(site, field)) {
-      if (!s.text.includes('$(inputs.params')) continue;
+    for (const s of stringsIn(site, field, '$(inputs.params')) {
       for (const m of s.text.matchAll(PARAM_REF)) {
         const name = m[2] ?? m[3] ?? m[4] ?? '';
         if (m[1] && !declared.has(name)) report(name, m[0], s.path, s.raw, 'Tekton never validates the legacy $(inputs.params.x) form.', m.index);
