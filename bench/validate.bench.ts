@@ -2,11 +2,14 @@
 // test fixtures): tektite in-process and via its CLI, side by side with @ibm/tekton-lint (the
 // linter a user would reach for) on the same files, in-process and via its CLI. Prints the
 // median and spread of repeats, files/s, peak RSS and the ratios; plus the start time of
-// `tektite --version` against `node -e 0`. Never fails on time.
+// `tektite --version` against `node -e 0`. Never fails on time. Each tool's in-process runs
+// happen in a process of their own (this file, run with `--in-process <tool>`), so neither pays
+// for collecting the other's garbage.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expandPaths, loadPaths } from '../src/tekton/files.js';
 import { validateDocs } from '../src/tekton/validate/index.js';
 import { corpusDir, repoRoot, requireCorpus, tektiteBin } from '../test/helpers/paths.js';
@@ -59,6 +62,62 @@ async function measure(f: () => unknown): Promise<{ ms: number; cpu: number }> {
   return { ms, cpu: (c.user + c.system) / 1000 };
 }
 
+interface Timing {
+  ms: number;
+  cpu: number;
+}
+type Run = { total: Timing; load: Timing; validate: Timing };
+interface ChildResult {
+  /** Wall ms of the first (cold) run. */
+  first: number;
+  runs: Run[];
+  findings: number;
+  error?: string;
+}
+
+const self = fileURLToPath(import.meta.url);
+
+/** Runs this file as `--in-process <tool>` in a child node and reads its result. */
+function inProcessChild(tool: 'tektite' | 'tekton-lint'): ChildResult {
+  const r = spawnSync(process.execPath, ['--expose-gc', self, '--in-process', tool], { encoding: 'utf8', env: { ...childEnv, TL_CACHE_DIR: lintCache }, maxBuffer: 64 * 1024 * 1024 });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as ChildResult;
+  } catch {
+    return { first: NaN, runs: [], findings: 0, error: `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
+  }
+}
+
+/** The child: one cold run, then REPEATS runs each after a full collection (gc). */
+async function inProcess(tool: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  const out: ChildResult = { first: 0, runs: [], findings: 0 };
+  let once: () => Promise<Run>;
+  if (tool === 'tektite') {
+    once = async () => {
+      let loaded = loadPaths([]);
+      const load = await measure(() => {
+        loaded = loadPaths(dirs);
+      });
+      const validate = await measure(() => {
+        out.findings = validateDocs(loaded.tekton).length;
+      });
+      return { total: { ms: load.ms + validate.ms, cpu: load.cpu + validate.cpu }, load, validate };
+    };
+  } else {
+    const api = (await import('@ibm/tekton-lint')) as unknown as { Config: new (c: Record<string, unknown>) => unknown; Linter: { run(c: unknown): Promise<unknown[]> } };
+    once = async () => {
+      const total = await measure(() => api.Linter.run(new api.Config({ _: files, config: lintCache, format: 'json', quiet: false })));
+      return { total, load: total, validate: total };
+    };
+  }
+  out.first = (await once()).total.ms;
+  for (let i = 0; i < REPEATS; i++) {
+    gc();
+    out.runs.push(await once());
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
 async function main(): Promise<void> {
   if (spawnSync('/usr/bin/time', ['true']).error) {
     console.error('validate bench: /usr/bin/time is missing (Debian package time)');
@@ -79,18 +138,7 @@ async function main(): Promise<void> {
   } catch {
     console.log(`@ibm/tekton-lint could not run on the corpus (exit ${probe.status}): ${probe.stderr.trim().split('\n').slice(-3).join(' | ') || 'no output'}\n`);
   }
-  let lintApi: { Config: new (c: Record<string, unknown>) => unknown; Linter: { run(c: unknown): Promise<unknown[]> } } | undefined;
-  if (lintProblems !== undefined) {
-    try {
-      lintApi = (await import('@ibm/tekton-lint')) as unknown as typeof lintApi;
-    } catch (e) {
-      console.log(`@ibm/tekton-lint in-process API could not be loaded: ${(e as Error).message}\n`);
-    }
-  }
-
-  // Interleaved repeats, so a load change on this shared machine hits every contender alike. The
-  // CLIs are timed first, while this process is idle: the in-process runs below leave garbage
-  // collection work on this process's background threads that would compete with a child.
+  // The CLIs' repeats interleaved, so a load change on this shared machine hits both alike.
   const row = (name: string): Row => ({ name, ms: [], cpu: [] });
   const inproc = row('tektite in-process (load + validate)');
   const loadOnly = row('tektite in-process (load only)');
@@ -114,28 +162,22 @@ async function main(): Promise<void> {
       lintRss = Math.max(lintRss, t.rssKiB);
     }
   }
-  for (let i = 0; i < REPEATS; i++) {
-    let loaded = loadPaths([]);
-    const l = await measure(() => {
-      loaded = loadPaths(dirs);
-    });
-    const v = await measure(() => {
-      findings = validateDocs(loaded.tekton).length;
-    });
-    loadOnly.ms.push(l.ms);
-    loadOnly.cpu.push(l.cpu);
-    validateOnly.ms.push(v.ms);
-    validateOnly.cpu.push(v.cpu);
-    inproc.ms.push(l.ms + v.ms);
-    inproc.cpu.push(l.cpu + v.cpu);
-    if (lintApi) {
-      const api = lintApi;
-      const r = await measure(() => api.Linter.run(new api.Config({ _: files, config: lintCache, format: 'json', quiet: false })));
-      lintIn.ms.push(r.ms);
-      lintIn.cpu.push(r.cpu);
-    }
+  // In-process: each tool in a child process of its own; its first (cold) run is left out.
+  const tektiteIn = inProcessChild('tektite');
+  if (tektiteIn.error) console.log(`tektite in-process could not run: ${tektiteIn.error}\n`);
+  for (const [r, k] of [[inproc, 'total'], [loadOnly, 'load'], [validateOnly, 'validate']] as const) {
+    r.ms = tektiteIn.runs.map((x) => x[k].ms);
+    r.cpu = tektiteIn.runs.map((x) => x[k].cpu);
   }
-  inproc.note = `${findings} findings`;
+  findings = tektiteIn.findings;
+  inproc.note = `${findings} findings; first, cold run ${tektiteIn.first.toFixed(0)} ms`;
+  if (lintProblems !== undefined) {
+    const lintRuns = inProcessChild('tekton-lint');
+    if (lintRuns.error) console.log(`@ibm/tekton-lint in-process could not run: ${lintRuns.error}\n`);
+    lintIn.ms = lintRuns.runs.map((x) => x.total.ms);
+    lintIn.cpu = lintRuns.runs.map((x) => x.total.cpu);
+    if (lintIn.ms.length) lintIn.note = `first, cold run ${lintRuns.first.toFixed(0)} ms`;
+  }
   cli.rssMiB = cliRss / 1024;
   lintCli.rssMiB = lintRss / 1024;
   lintCli.note = `${lintProblems} problems`;
@@ -154,7 +196,7 @@ async function main(): Promise<void> {
   }
   const ratio = (slow: Row, fast: Row, k: 'ms' | 'cpu') => (slow.ms.length && fast.ms.length ? `${(median(slow[k]) / median(fast[k])).toFixed(1)}x` : 'n/a');
   console.log(`\nratio CLI (tekton-lint / tektite): wall ${ratio(lintCli, cli, 'ms')}, CPU ${ratio(lintCli, cli, 'cpu')}`);
-  console.log(`ratio in-process (tekton-lint / tektite load+validate): wall ${ratio(lintIn, inproc, 'ms')}, CPU ${ratio(lintIn, inproc, 'cpu')}`);
+  console.log(`ratio in-process, warm (tekton-lint / tektite load+validate): wall ${ratio(lintIn, inproc, 'ms')}, CPU ${ratio(lintIn, inproc, 'cpu')}`);
 
   // One file, as a pre-commit hook or an editor runs it: start-up is most of both tools' time.
   if (lintProblems !== undefined) {
@@ -204,7 +246,8 @@ async function main(): Promise<void> {
   console.log(`\nstart-up (median of ${REPEATS * 2}): node -e 0 = ${median(nodeStart).toFixed(1)} ms, tektite --version = ${median(version).toFixed(1)} ms (+${(median(version) - median(nodeStart)).toFixed(1)} ms)`);
 }
 
-main()
+const child = process.argv.indexOf('--in-process');
+(child !== -1 ? inProcess(process.argv[child + 1] ?? '') : main())
   .catch((e: unknown) => {
     console.error(e);
     process.exitCode = 1;
