@@ -3,7 +3,8 @@
 // sub-command under dist/cli: `tektite validate` then loads two files instead of ~40 ES modules,
 // which is most of its start-up. main.cjs still loads a sub-command only when it is asked for.
 // npm dependencies (yaml, esbuild) stay external: they are loaded from node_modules when needed.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
@@ -88,7 +89,34 @@ if (made.status !== 0 && made.status !== 1) {
   console.error(`bundle-cli: the sample run for the code cache failed (exit ${made.status}):\n${made.stderr}`);
   process.exit(1);
 }
-if (!existsSync(join(out, 'validate.cjs.v8cache'))) {
+const cacheFile = join(out, 'validate.cjs.v8cache');
+if (!existsSync(cacheFile)) {
   console.error('bundle-cli: the sample run did not write dist/cli/validate.cjs.v8cache');
   process.exit(1);
+}
+
+// The cache is only safe if this node's V8 rejects damaged data (the loader sets
+// --verify-snapshot-checksum; a V8 that dropped the flag would run damaged bytecode, or crash on
+// it). Seen in a fresh process: the cache as made is used, a copy with a flipped byte is not, and
+// neither load prints anything. Otherwise the cache is dropped: validate then compiles from source.
+function loadsAs(cache) {
+  const dir = mkdtempSync(join(tmpdir(), 'tektite-cache-check-'));
+  try {
+    copyFileSync(join(out, 'validate.cjs'), join(dir, 'validate.cjs'));
+    writeFileSync(join(dir, 'validate.cjs.v8cache'), cache);
+    const loader = new URL('../dist/src/cli/load-command.js', import.meta.url).href;
+    const script = `const m = await import(${JSON.stringify(loader)}); m.loadCommand('validate', ${JSON.stringify(dir)}); console.log(m.lastLoad);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    return r.status === 0 && r.stderr === '' ? r.stdout.trim() : `exit ${r.status}: ${r.stderr.trim()}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const good = readFileSync(cacheFile);
+const damaged = Buffer.from(good);
+damaged[damaged.length - 1] ^= 0xff;
+const [asMade, asDamaged] = [loadsAs(good), loadsAs(damaged)];
+if (asMade !== 'cache' || asDamaged !== 'cache-rejected') {
+  rmSync(cacheFile, { force: true });
+  console.error(`bundle-cli: the code cache is left out: this node ${asMade !== 'cache' ? `does not use it (${asMade})` : `does not reject a damaged copy (${asDamaged})`}`);
 }

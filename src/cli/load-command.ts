@@ -36,14 +36,19 @@ function debug(name: string): void {
 const HEADER_BYTES = 128;
 
 /**
- * The cache file: this header, a copy of the bundle it was made from, then V8's payload. V8
- * itself accepts a cache for any source of the same length, so the copy pins the bundle byte for
- * byte (one memcmp). V8 checksums the payload itself (`--verify-snapshot-checksum`, set with the
- * other flags below) and rejects a damaged one before using any of it.
+ * The cache file: this header, a copy of the bundle it was made from (padded to 8 bytes, so the
+ * payload that follows stays aligned and V8 uses it in place), then V8's payload. V8 itself
+ * accepts a cache for any source of the same length, so the copy pins the bundle byte for byte
+ * (one memcmp). V8 checksums its payload (`--verify-snapshot-checksum`, set with the other flags
+ * below) and rejects damaged data; scripts/bundle-cli.mjs checks that it does before it keeps a
+ * cache. (This replaces CRC-32s from node:zlib, which loads node's stream modules.)
  */
 function header(bundleBytes: number, payloadBytes: number): Buffer {
   return Buffer.from(`tektite-code-cache 2 ${bundleBytes} ${payloadBytes}\n`.padEnd(HEADER_BYTES, ' '));
 }
+
+/** Where the payload starts after a bundle copy of `bundleBytes`. */
+const payloadStart = (bundleBytes: number): number => HEADER_BYTES + Math.ceil(bundleBytes / 8) * 8;
 
 /**
  * The V8 flags `validate` runs under. V8 optimises a function with TurboFan once it has run
@@ -55,25 +60,11 @@ function header(bundleBytes: number, payloadBytes: number): Buffer {
  * writes and check it on reading. Set before the bundle is compiled, the same way when the cache
  * is made as when it is used: V8 checks the flags' hash.
  */
-const FLAGS = ['--interrupt-budget=300000', '--verify-snapshot-checksum'];
+const V8_FLAGS: readonly string[] = ['--interrupt-budget=300000', '--verify-snapshot-checksum'];
 
 function setFlags(): void {
-  // node:v8 would do, but loading it loads node's stream modules (~1.5 ms of a ~95 ms run);
-  // its binding has the same function. process.binding is deprecated (documentation-only; a
-  // warning only under --pending-deprecation, muted for this one internal call).
-  let set: ((flags: string) => void) | undefined;
-  const mute = process.noDeprecation;
-  process.noDeprecation = true;
-  try {
-    const binding = (process as unknown as { binding?: (name: string) => { setFlagsFromString?: (flags: string) => void } }).binding?.('v8');
-    if (typeof binding?.setFlagsFromString === 'function') set = binding.setFlagsFromString.bind(binding);
-  } catch {
-    // a node without it: the public module below
-  } finally {
-    process.noDeprecation = mute;
-  }
-  set ??= (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString;
-  for (const f of FLAGS) set(f);
+  const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  for (const f of V8_FLAGS) setFlagsFromString(f);
 }
 
 /** The sub-command `name` from `dir` (default: this bundle's folder, dist/cli). */
@@ -99,7 +90,7 @@ export function loadCommand(name: string, dir = dirname(fileURLToPath(import.met
   const bundle = readFileSync(file);
   let cachedData: Buffer | undefined;
   if (cache) {
-    const payload = cache.subarray(HEADER_BYTES + bundle.length);
+    const payload = cache.subarray(payloadStart(bundle.length));
     const pinned = cache.subarray(HEADER_BYTES, HEADER_BYTES + bundle.length);
     if (!cache.subarray(0, HEADER_BYTES).equals(header(bundle.length, payload.length)) || !pinned.equals(bundle)) return plain();
     cachedData = payload;
@@ -125,7 +116,8 @@ export function loadCommand(name: string, dir = dirname(fileURLToPath(import.met
     const payload = script.createCachedData();
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, Buffer.concat([header(bundle.length, payload.length), bundle, payload]));
+      const padding = Buffer.alloc(payloadStart(bundle.length) - HEADER_BYTES - bundle.length);
+      writeFileSync(tmp, Buffer.concat([header(bundle.length, payload.length), bundle, padding, payload]));
       renameSync(tmp, cacheFile);
     } catch (e) {
       process.stderr.write(`tektite: could not write the code cache ${cacheFile}: ${(e as Error).message}\n`);

@@ -46,15 +46,13 @@ test('a code cache made by one run is used by the next; a changed bundle is run 
   assert.equal(lastLoad, 'require');
 });
 
-/**
- * Loads and runs `validate` from `dir` in a fresh node (in this one V8 would reuse what it
- * compiled before); `before` runs first there.
- */
-function loadInChild(dir: string, before = ''): { answer: number; how: string } {
+/** Loads and runs `validate` from `dir` in a fresh node (in this one V8 would reuse what it compiled before). */
+function loadInChild(dir: string): { answer: number; how: string } {
   const loader = new URL('../../src/cli/load-command.js', import.meta.url).href;
-  const script = `${before}\nconst m = await import(${JSON.stringify(loader)});\nconst answer = await m.loadCommand('validate', ${JSON.stringify(dir)})(['a']);\nconsole.log(JSON.stringify({ answer, how: m.lastLoad }));`;
+  const script = `const m = await import(${JSON.stringify(loader)});\nconst answer = await m.loadCommand('validate', ${JSON.stringify(dir)})(['a']);\nconsole.log(JSON.stringify({ answer, how: m.lastLoad }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'nothing printed (no warning, no unrecognized V8 flag)');
   return JSON.parse(r.stdout) as { answer: number; how: string };
 }
 
@@ -65,8 +63,8 @@ test('a damaged cache is never run from (V8 verifies its checksum); other comman
   const good = readFileSync(file);
   assert.deepEqual(loadInChild(dir), { answer: 4, how: 'cache' });
   // A flipped byte in the header, in the copy of the bundle, or in V8's data (past V8's own
-  // 32-byte header, some of whose fields it does not read), and a cache cut short.
-  const payload = 128 + bundle(3).length;
+  // 24-byte header, whose payload-length field the checksum does not cover), and a cache cut short.
+  const payload = 128 + Math.ceil(bundle(3).length / 8) * 8;
   const damaged = [5, 130, payload + 32, payload + 100, Math.floor((payload + good.length) / 2), good.length - 1].map((at) => {
     const cache = Buffer.from(good);
     cache[at]! ^= 0xff;
@@ -83,13 +81,6 @@ test('a damaged cache is never run from (V8 verifies its checksum); other comman
   assert.equal(await makeCache(dir, 'other'), 1);
   assert.equal(lastLoad, 'require');
   assert.ok(!existsSync(join(dir, 'other.cjs.v8cache')), 'no cache for a command the build does not cache');
-});
-
-test('on a node without process.binding the flags come from node:v8, and the cache is still used', async (t) => {
-  const dir = folder(t, 3);
-  await makeCache(dir);
-  assert.deepEqual(loadInChild(dir, 'delete process.binding;'), { answer: 4, how: 'cache' });
-  assert.deepEqual(loadInChild(dir, "process.binding = () => { throw new Error('gone'); };"), { answer: 4, how: 'cache' });
 });
 
 test('npm run build leaves a code cache for validate that the CLI accepts', () => {
