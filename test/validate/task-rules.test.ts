@@ -305,6 +305,24 @@ const cases: Case[] = [
     doc: task(`results:\n  - name: r\n    value: hello\n${STEP}`),
     want: ['Could not extract step name and result name. Expected value to look like $(steps.<stepName>.results.<resultName>) but got "hello": spec.results[0].r.value'],
   },
+  {
+    // ExtractStepResultName: unanchored, lazy parts; "" is not checked; the value printed with \"%v\"
+    name: 'result values: reference anywhere in the text, dotted step name, empty value, quotes',
+    doc: task(`results:\n  - name: a\n    value: pre $(steps.s.results.x) post\n  - name: b\n    value: $(steps.foo.foo.results.Bar)\n  - name: c\n    value: ""\n  - name: d\n    value: 'say "hi"'\n${STEP}`),
+    want: [
+      'Could not extract step name and result name. Expected value to look like $(steps.<stepName>.results.<resultName>) but got "say "hi"": spec.results[3].d.value',
+      'invalid extracted step name "foo.foo": spec.results[1].b.value',
+    ],
+  },
+  {
+    name: "a result's type findings and value findings come together",
+    doc: task(`results:\n  - name: r\n    type: object\n    value: hello\n  - name: s\n    type: number\n    value: hello\n${STEP}`),
+    want: [
+      'Could not extract step name and result name. Expected value to look like $(steps.<stepName>.results.<resultName>) but got "hello": spec.results[0].r.value, spec.results[1].s.value',
+      'invalid value: number: spec.results[1].type',
+      'missing field(s): spec.results[0].r.properties',
+    ],
+  },
   // beta features with enable-api-fields: stable (Task.Validate only)
   {
     name: 'object params, array indexing and array/object results need beta API fields',
@@ -323,6 +341,14 @@ const cases: Case[] = [
     want: ['must not set the field(s): spec.resources'],
   },
 ];
+
+test('bad names extracted from a result value carry Tekton\'s details', () => {
+  const found = diagnose(task(`results:\n  - name: a\n    value: $(steps.Bad_Step.results.b_)\n${STEP}`)).filter((d) => d.severity === 'error');
+  assert.deepEqual(found.map((d) => [d.message, d.details]), [
+    ['invalid extracted result name "b_"', "resultName in $(steps.<stepName>.results.<resultName>) must consist of alphanumeric characters, '-', '_', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my-name',  or 'my_name', regex used for validation is '^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$')"],
+    ['invalid extracted step name "Bad_Step"', 'stepName in $(steps.<stepName>.results.<resultName>) must be a valid DNS Label, For more info refer to https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names'],
+  ]);
+});
 
 for (const c of cases) {
   test(`Task rule: ${c.name}`, () => {
