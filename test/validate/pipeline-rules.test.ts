@@ -173,6 +173,17 @@ const cases: { name: string; doc: string; want: string[] }[] = [
     ],
   },
   {
+    name: 'a duplicate pipeline param whose name has a dot',
+    doc: pipeline(`
+      params:
+        - name: a.b
+        - name: a.b
+      tasks:
+        - name: a
+          taskRef: {name: t}`),
+    want: ['parameter appears more than once: spec.finally.params.[a.b], spec.tasks.params.[a.b]'],
+  },
+  {
     name: 'a pipeline task passes the same param twice',
     doc: pipeline(`
       tasks:

@@ -176,6 +176,16 @@ const cases: Case[] = [
   { name: 'object param without properties', doc: task(`params:\n  - name: o\n    type: object\n${STEP}`), want: ['missing field(s): spec.o.properties'] },
   { name: 'duplicate param (case-sensitive)', doc: task(`params:\n  - name: p\n  - name: p\n  - name: P\n${STEP}`), want: ['parameter appears more than once: spec.params[p]'] },
   {
+    // knative's ViaKey then ViaField: flattening splits `[a.b]` at the dot, so it is no index
+    name: 'keys with a dot in paths (duplicate param, enum, env name)',
+    doc: task('params:\n  - name: a.b\n  - name: a.b\n  - name: c.d\n    enum: [x]\nsteps:\n  - image: alpine:3.20\n    env:\n      - name: MY.VAR\n        value: $(params.nope)'),
+    want: [
+      'feature flag `enable-param-enum` should be set to true to use Enum: spec.params.[c.d]',
+      'non-existent variable in "$(params.nope)": spec.steps[0].env.[MY.VAR]',
+      'parameter appears more than once: spec.params.[a.b]',
+    ],
+  },
+  {
     name: 'string/array param name format',
     doc: task(`params:\n  - name: 0bad\n  - name: also bad\n    type: array\n${STEP}`),
     want: ['The format of following array and string variable names is invalid: [0bad also bad]: spec.params'],

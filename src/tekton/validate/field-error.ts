@@ -71,9 +71,13 @@ export class FieldErrors {
     return this.prefix(`${name}[${index}]`, raw ?? [name, index]);
   }
 
+  /**
+   * knative's ViaFieldKey: the key, then the field, so a key with a dot prints as Tekton's does
+   * (`env.[MY.VAR]`: flattening splits `[MY.VAR]` into parts that are no longer an index).
+   */
   viaFieldKey(name: string, key: string, raw: PathSegment[]): this {
     if (this.issues.length === 0) return this;
-    return this.prefix(`${name}[${key}]`, raw);
+    return this.prefix(`[${key}]`, raw).prefix(name, []);
   }
 
   /**

@@ -76,7 +76,8 @@ export function validateParamNames(params: PlacedParam[], paramsRaw: PathSegment
     if (seen.has(n) && !dups.has(n)) dups.set(n, raw);
     seen.add(n);
   }
-  for (const [n, raw] of dups) errs.add('parameter appears more than once', `params[${n}]`, raw);
+  // ErrGeneric(…).ViaFieldKey("params", n): a dotted name prints as `params.[a.b]`
+  for (const [n, raw] of dups) errs.also(new FieldErrors().add('parameter appears more than once', '', raw).viaFieldKey('params', n, []));
   if (flags) errs.also(validateEnums(params, flags));
   const stringAndArray = new Set(params.filter((p) => typeOf(p.spec) !== 'object').map((p) => p.spec.name ?? ''));
   const badNames = [...stringAndArray].filter((n) => !STRING_ARRAY_NAME.test(n)).sort();
@@ -101,7 +102,7 @@ export function validateEnums(params: PlacedParam[], flags: FeatureFlags): Field
   const errs = new FieldErrors();
   for (const { spec: p, raw } of params) {
     if (!p.enum || p.enum.length === 0) continue;
-    const at = (message: string) => errs.add(message, `params[${p.name ?? ''}]`, raw);
+    const at = (message: string) => errs.also(new FieldErrors().add(message, '', raw).viaFieldKey('params', p.name ?? '', []));
     if (!flags.enableParamEnum) at('feature flag `enable-param-enum` should be set to true to use Enum');
     if (typeOf(p) !== 'string') at('enum can only be set with string type param');
     const seen = new Set<string>();

@@ -62,7 +62,7 @@ export function validatePipelineParamDeclarations(ps: Obj, field: 'tasks' | 'fin
   for (const { spec, raw } of params) {
     const n = spec.name ?? '';
     if (seen.has(n) && !reported.has(n)) {
-      errs.add('parameter appears more than once', `params[${n}]`, raw);
+      errs.also(new FieldErrors().add('parameter appears more than once', '', raw).viaFieldKey('params', n, []));
       reported.add(n);
     }
     seen.add(n);
