@@ -31,9 +31,32 @@ const cases: { name: string; doc: string; want: string[]; opts?: ValidateOptions
   { name: 'negative timeout', doc: taskRun('taskRef:\n  name: t\ntimeout: -48h'), want: ['invalid value: -48h0m0s should be >= 0: spec.timeout'] },
   { name: 'debug needs alpha API fields', doc: taskRun('taskRef:\n  name: t\ndebug:\n  breakpoints:\n    onFailure: enabled'), want: ['debug requires "enable-api-fields" feature gate to be "alpha" but it is "beta"'] },
   {
+    // the duplicate's index is its place among the named entries (Tekton's validateNoDuplicateNames)
     name: 'stepSpecs without name, duplicated',
     doc: taskRun('taskRef:\n  name: t\nstepSpecs:\n  - computeResources: {}\n  - name: a\n  - name: A'),
-    want: ['expected exactly one, got both: spec.stepSpecs[2].name', 'missing field(s): spec.stepSpecs[0].name'],
+    want: ['expected exactly one, got both: spec.stepSpecs[1].name', 'missing field(s): spec.stepSpecs[0].name'],
+  },
+  {
+    name: 'sidecarSpecs without name, duplicated',
+    doc: taskRun('taskRef:\n  name: t\nsidecarSpecs:\n  - name: x\n  - {}\n  - name: X'),
+    want: ['expected exactly one, got both: spec.sidecarSpecs[1].name', 'missing field(s): spec.sidecarSpecs[1].name'],
+  },
+  {
+    name: 'debug breakpoints: onFailure other than enabled, a before-step twice',
+    doc: taskRun('taskRef:\n  name: t\ndebug:\n  breakpoints:\n    onFailure: turnOn\n    beforeSteps: [step-1, step-2, step-1]'),
+    opts: { flags: { apiFields: 'alpha' } },
+    want: [
+      'before step must be unique, the same step: step-1 is defined multiple times at: spec.debug.breakpoints.beforeSteps[2]',
+      'invalid value: turnOn is not a valid onFailure breakpoint value, onFailure breakpoint is only allowed to be set as enabled: spec.debug.breakpoints.onFailure',
+    ],
+  },
+  {
+    name: 'debug breakpoints without onFailure, and without alpha API fields',
+    doc: taskRun('taskRef:\n  name: t\ndebug:\n  breakpoints:\n    beforeSteps: [a]'),
+    want: [
+      'debug requires "enable-api-fields" feature gate to be "alpha" but it is "beta"',
+      'invalid value: onFailure breakpoint is empty, it is only allowed to be set as enabled: spec.debug.breakpoints.onFailure',
+    ],
   },
   {
     name: 'computeResources together with stepSpecs resources',

@@ -9,6 +9,7 @@ import { FieldErrors, MISSING, ONE_OF_BOTH, ONE_OF_NEITHER, goQuote, invalidValu
 import { validateDeclaredParamUsage, validateParamTypes, validateParamVariables, type PlacedParam } from './params.js';
 import { duplicateParamNames, validateRef } from './step.js';
 import { validateTaskSpec } from './task.js';
+import { isObj } from '../plain-object.js';
 
 export function validateTaskRunSpec(ts: TaskRunSpec, flags: FeatureFlags): FieldErrors {
   const errs = new FieldErrors();
@@ -30,21 +31,28 @@ export function validateTaskRunSpec(ts: TaskRunSpec, flags: FeatureFlags): Field
   errs.also(validateInlineParameters(ts, flags));
   errs.also(validateWorkspaceBindings(ts.workspaces ?? []).viaField('workspaces'));
   const spec = ts as TaskRunSpec & { debug?: unknown };
-  if (spec.debug !== undefined) gateAt('debug', 'alpha', ['debug']);
+  if (spec.debug !== undefined) {
+    gateAt('debug', 'alpha', ['debug']);
+    errs.also(validateDebug(spec.debug).viaField('debug'));
+  }
   for (const field of ['stepSpecs', 'sidecarSpecs'] as const) {
     const specs = ts[field];
     if (specs === undefined) continue;
     gateAt(field, 'beta', [field]);
     const e = new FieldErrors();
     const seen = new Set<string>();
+    // Tekton checks duplicates in the list of the names given: an unnamed entry before a
+    // duplicate moves the index it prints (the position points at the entry itself)
+    let named = 0;
     specs.forEach((o, i) => {
       const name = o?.name ?? '';
       if (name === '') {
         e.add(MISSING, `[${i}].name`, [i]);
         return;
       }
-      if (seen.has(name.toLowerCase())) e.add(ONE_OF_BOTH, `[${i}].name`, [i, 'name']);
+      if (seen.has(name.toLowerCase())) e.add(ONE_OF_BOTH, `[${named}].name`, [i, 'name']);
       seen.add(name.toLowerCase());
+      named++;
     });
     errs.also(e.viaField(field));
   }
@@ -66,6 +74,28 @@ export function validateTaskRunSpec(ts: TaskRunSpec, flags: FeatureFlags): Field
     else if (d < 0n) errs.add(invalidValue(`${formatGoDuration(d)} should be >= 0`), 'timeout');
   }
   if (ts.retries !== undefined && ts.retries < 0) errs.add(invalidValue(`${ts.retries} should be >= 0`), 'retries');
+  return errs;
+}
+
+/** validateDebug: `onFailure` must be `enabled`; `beforeSteps` names appear once each. */
+function validateDebug(debug: unknown): FieldErrors {
+  const errs = new FieldErrors();
+  const bp = isObj(debug) ? debug.breakpoints : undefined;
+  if (!isObj(bp)) return errs;
+  const onFailure = bp.onFailure ?? '';
+  if (onFailure === '') {
+    errs.add(invalidValue('onFailure breakpoint is empty, it is only allowed to be set as enabled'), 'breakpoints.onFailure', ['breakpoints']);
+  } else if (typeof onFailure === 'string' && onFailure !== 'enabled') {
+    errs.add(invalidValue(`${onFailure} is not a valid onFailure breakpoint value, onFailure breakpoint is only allowed to be set as enabled`), 'breakpoints.onFailure', ['breakpoints', 'onFailure']);
+  }
+  if (Array.isArray(bp.beforeSteps)) {
+    const seen = new Set<string>();
+    bp.beforeSteps.forEach((step, i) => {
+      if (typeof step !== 'string') return;
+      if (seen.has(step)) errs.add(`before step must be unique, the same step: ${step} is defined multiple times at`, `breakpoints.beforeSteps[${i}]`, ['breakpoints', 'beforeSteps', i]);
+      seen.add(step);
+    });
+  }
   return errs;
 }
 
