@@ -173,6 +173,62 @@ const cases: { name: string; doc: string; want: string[] }[] = [
     ],
   },
   {
+    // knative's ViaFieldKey("params", name): a dotted name prints as params.[a.b]
+    name: 'status and finally result references in params whose names have a dot',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          params:
+            - name: s.t
+              value: $(tasks.a.status)
+      finally:
+        - name: f
+          taskRef: {name: t}
+          params:
+            - name: r.s
+              value: $(tasks.f.results.x)
+            - name: q.q
+              value: $(tasks.zz.status)`),
+    want: [
+      'invalid value: invalid task result reference, final task has task result reference from a final task f: spec.finally[0].params.[r.s].value',
+      'invalid value: pipeline task zz is not defined in the pipeline: spec.finally[0].params.[q.q].value',
+      'invalid value: pipeline tasks can not refer to execution status of any other pipeline task or aggregate status of tasks: spec.tasks[0].params.[s.t].value',
+    ],
+  },
+  {
+    // kind Task (or none) without apiVersion is a Tekton task: its spec gets TaskSpec.Validate
+    name: 'an embedded taskSpec with kind: Task is checked as a task spec',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskSpec:
+            kind: Task
+            steps:
+              - name: Bad_Name
+                image: alpine:3.20
+        - name: b
+          taskSpec:
+            kind: Task`),
+    want: [
+      'invalid value "Bad_Name": spec.tasks[0].taskSpec.steps[0].name',
+      'missing field(s): spec.tasks[1].taskSpec.steps',
+      'taskSpec.kind cannot be specified when using taskSpec.steps: spec.tasks[0].taskSpec.kind',
+    ],
+  },
+  {
+    // NewResultRefs keeps only what ParseTaskExpression reads: four or five parts
+    name: 'a result reference of six parts is no link in the graph',
+    doc: pipeline(`
+      tasks:
+        - name: a
+          taskRef: {name: t}
+          params:
+            - name: x
+              value: $(tasks.ghost.results.r.x.y)`),
+    want: [],
+  },
+  {
     name: 'a duplicate pipeline param whose name has a dot',
     doc: pipeline(`
       params:

@@ -219,6 +219,10 @@ function whenExpressions(w: Obj): string[] {
   return [w.input, ...(Array.isArray(w.values) ? w.values : []), w.cel].flatMap((v) => (typeof v === 'string' ? substitutionExpressions(v) : []));
 }
 
+/** `<field>[i].params[<name>].value` as knative builds it (ViaFieldKey: `params.[a.b]` for a dotted name). */
+const paramValuePath = (field: string, i: number, name: string): string =>
+  new FieldErrors().add('', 'value', []).viaFieldKey('params', name, []).viaIndex(i, []).viaField(field, []).issues[0]!.paths[0]!;
+
 const isStatusRef = (e: string): boolean => e.startsWith('tasks.') && (e.endsWith('.status') || e.endsWith('.reason'));
 
 /**
@@ -234,7 +238,7 @@ export function validateStatusAndFinallyRefs(ps: Obj): FieldErrors {
     list(ps[field]).forEach((pt, i) => {
       list(pt.params).forEach((p, j) => {
         const exprs = substitutionExpressions(p.value);
-        if (exprs.length) check(exprs, `${field}[${i}].params[${str(p.name)}].value`, [field, i, 'params', j, 'value']);
+        if (exprs.length) check(exprs, paramValuePath(field, i, str(p.name)), [field, i, 'params', j, 'value']);
       });
       list(pt.when).forEach((w, k) => {
         const exprs = whenExpressions(w);

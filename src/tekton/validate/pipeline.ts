@@ -35,7 +35,7 @@ export function embeddedTaskSpecs(pipelineSpec: unknown): { spec: TaskSpec; fiel
   for (const { pt, field, index } of pipelineTasks(pipelineSpec)) {
     if (!isObj(pt.taskSpec)) continue;
     const ts = pt.taskSpec;
-    if (ts.apiVersion !== undefined || ts.kind !== undefined) continue; // a custom task's spec
+    if (!TASK_KINDS.has(ts.kind) || str(ts.apiVersion) !== '') continue; // a custom task's spec
     out.push({ spec: ts as unknown as TaskSpec, field, index });
   }
   return out;
@@ -210,9 +210,6 @@ function validateMatrix(pt: Obj, flags: FeatureFlags): FieldErrors {
   return errs;
 }
 
-/** `$(tasks|finally.<name>.results.<result>…)`: the task a result reference points at. */
-const RESULT_REF = /\$\((?:tasks|finally)\.([^.)\s]*)\.results\./g;
-
 /**
  * The pipeline tasks a task depends on (result references in its params, matrix, when and
  * embedded steps and sidecars; runAfter), sorted as Tekton's sets.List.
@@ -224,7 +221,13 @@ function dependencies(pt: Obj): string[] {
     values.push(...list(pt.matrix.params).map((p) => p.value), ...list(pt.matrix.include).flatMap((inc) => list(inc.params).map((p) => p.value)));
   }
   if (isObj(pt.taskSpec)) values.push(pt.taskSpec.steps, pt.taskSpec.sidecars);
-  for (const { text } of stringsWithReferences(values, '', [])) for (const m of text.matchAll(RESULT_REF)) deps.add(m[1]!);
+  // NewResultRefs: only references ParseTaskExpression reads (four or five parts) are links
+  for (const { text } of stringsWithReferences(values, '', [])) {
+    for (const e of substitutionExpressions(text)) {
+      const task = resultRefTask(e);
+      if (task !== undefined) deps.add(task);
+    }
+  }
   if (Array.isArray(pt.runAfter)) for (const r of pt.runAfter) if (typeof r === 'string') deps.add(r);
   return [...deps].sort(byteOrder);
 }
