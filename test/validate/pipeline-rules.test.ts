@@ -496,6 +496,54 @@ const cases: { name: string; doc: string; want: string[] }[] = [
   },
 ];
 
+// A PipelineRun's own spec (PipelineRunSpec.Validate).
+const run = (spec: string) => `apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n${indent(spec, 2)}`;
+const INLINE = '\npipelineSpec:\n  tasks:\n    - name: a\n      taskRef: {name: t}';
+cases.push(
+  { name: 'PipelineRun: neither pipelineRef nor pipelineSpec', doc: run('taskRunTemplate: {serviceAccountName: sa}'), want: ['expected exactly one, got neither: spec.pipelineRef, spec.pipelineSpec'] },
+  {
+    name: 'PipelineRun: both, and a negative pipeline timeout',
+    doc: run(`pipelineRef: {name: p}\ntimeouts: {pipeline: -1h}${INLINE}`),
+    want: ['expected exactly one, got both: spec.pipelineRef, spec.pipelineSpec', 'invalid value: -1h0m0s should be >= 0: spec.timeouts.pipeline'],
+  },
+  {
+    name: 'PipelineRun: status value',
+    doc: run('pipelineRef: {name: p}\nstatus: PipelineRunCancell'),
+    want: ['invalid value: PipelineRunCancell should be Cancelled, CancelledRunFinally, StoppedRunFinally or PipelineRunPending: spec.status'],
+  },
+  { name: 'PipelineRun: the statuses Tekton knows', doc: `${run('pipelineRef: {name: p}\nstatus: StoppedRunFinally')}---\n${run('pipelineRef: {name: p}\nstatus: PipelineRunPending')}`, want: [] },
+  {
+    name: 'PipelineRun: params twice (case-insensitive), a task result as a value, an empty pipelineRef, workspaces twice',
+    doc: run(`params:
+  - {name: a, value: x}
+  - {name: A, value: y}
+  - {name: r, value: $(tasks.t.results.out)}
+pipelineRef: {}
+workspaces:
+  - {name: ws, emptyDir: {}}
+  - {name: ws}
+  - {name: ws, emptyDir: {}}`),
+    want: [
+      'expected exactly one, got both: spec.params[A].name',
+      'expected exactly one, got neither: spec.workspaces[1].configmap, spec.workspaces[1].emptydir, spec.workspaces[1].persistentvolumeclaim, spec.workspaces[1].secret, spec.workspaces[1].volumeclaimtemplate',
+      'invalid value: cannot use result expressions in [tasks.t.results.out] as PipelineRun parameter values: spec.params[r].value',
+      'missing field(s): spec.pipelineRef.name',
+      'workspace "ws" provided by pipelinerun more than once, at index 0 and 1: spec.workspaces[1].name',
+      'workspace "ws" provided by pipelinerun more than once, at index 1 and 2: spec.workspaces[2].name',
+    ],
+  },
+  {
+    // the mutating webhook sets timeouts.pipeline to 1h when only tasks/finally are given
+    name: 'PipelineRun: tasks and finally timeouts against the (defaulted) pipeline timeout',
+    doc: `${run('pipelineRef: {name: p}\ntimeouts: {tasks: 2h, finally: 0s}')}---\n${run('pipelineRef: {name: p}\ntimeouts: {pipeline: 3h, tasks: 2h, finally: 30m}')}`,
+    want: [
+      'invalid value: 0s (no timeout) should be <= pipeline duration: spec.timeouts.finally',
+      'invalid value: 2h0m0s + 0s should be <= pipeline duration: spec.timeouts.finally, spec.timeouts.tasks',
+      'invalid value: 2h0m0s should be <= pipeline duration: spec.timeouts.tasks',
+    ],
+  },
+);
+
 for (const c of cases) {
   test(`Pipeline rule: ${c.name}`, () => {
     assert.deepEqual(tektonErrors(c.doc), [...c.want].sort());

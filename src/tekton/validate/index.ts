@@ -17,6 +17,7 @@ import { checkSchema, schemaFor } from './schema.js';
 import { validateStepActionSpec } from './stepaction.js';
 import { validateTaskParamUsage, validateTaskSpec } from './task.js';
 import { validateTaskRunSpec } from './taskrun.js';
+import { validatePipelineRunSpec } from './pipelinerun.js';
 import { resolvedPipelineTaskChecks, resolvedTaskRunChecks } from './resolved.js';
 import { isObj, type Obj } from '../plain-object.js';
 
@@ -190,6 +191,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     case 'PipelineRun': {
       const ps = isObj(spec.pipelineSpec) ? defaultEmbedded(spec.pipelineSpec) : undefined;
       defaulted = { ...doc, spec: ps ? { ...spec, pipelineSpec: ps } : spec };
+      errs.also(validatePipelineRunSpec(spec, flags).viaField('spec'));
       if (ps) errs.also(validatePipelineSpec(ps, flags).viaField('pipelineSpec').viaField('spec'));
       if (ps && opts.runTimeChecks && errs.empty) out.push(...pipelineRunChecks(ps, ['spec', 'pipelineSpec'], tasks));
       break;

@@ -164,7 +164,7 @@ export function validateWorkspaceBindings(bindings: WorkspaceBinding[]): FieldEr
   const errs = new FieldErrors();
   const seen = new Set<string>();
   bindings.forEach((b, i) => {
-    errs.also(validateBinding(b ?? ({} as WorkspaceBinding)).viaIndex(i));
+    errs.also(validateWorkspaceBinding(b ?? ({} as WorkspaceBinding)).viaIndex(i));
   });
   bindings.forEach((b, i) => {
     const name = (b?.name ?? '').toLowerCase();
@@ -174,7 +174,8 @@ export function validateWorkspaceBindings(bindings: WorkspaceBinding[]): FieldEr
   return errs;
 }
 
-function validateBinding(b: WorkspaceBinding): FieldErrors {
+/** WorkspaceBinding.Validate: one volume source, and what that source needs. */
+export function validateWorkspaceBinding(b: WorkspaceBinding): FieldErrors {
   const errs = new FieldErrors();
   const o = b as unknown as Record<string, unknown>;
   const sources = ['volumeClaimTemplate', 'persistentVolumeClaim', 'emptyDir', 'configMap', 'secret', 'projected', 'csi'].filter((k) => o[k] !== undefined);
