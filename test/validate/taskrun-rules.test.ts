@@ -120,6 +120,12 @@ const cases: { name: string; doc: string; want: string[]; opts?: ValidateOptions
     doc: 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata:\n  name: act\nspec:\n  image: alpine:3.20\n  volumeMounts:\n    - name: data\n      mountPath: /data\n',
     want: ['invalid value: data: spec.volumeMounts[0].name'],
   },
+  {
+    // a StepAction writes only its own results, $(results.x.path) spelling included
+    name: 'StepAction script writing a result it does not declare, in either spelling',
+    doc: 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata:\n  name: act\nspec:\n  image: alpine:3.20\n  results:\n    - name: out\n  script: |\n    echo a > $(results.out.path)\n    echo b > $(step.results.out.path)\n    echo c > $(results.other.path)\n',
+    want: ['non-existent variable in "echo a > $(results.out.path)\\necho b > $(step.results.out.path)\\necho c > $(results.other.path)\\n": spec.script'],
+  },
   // served versions and the API server's schema
   {
     name: 'unserved version',

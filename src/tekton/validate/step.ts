@@ -202,6 +202,15 @@ export function validateStepResultVariables(results: StepResult[], script: strin
   return unknownVariables(script, 'step\\.results', names).viaField('script');
 }
 
+/**
+ * A StepAction's script may write only its own results, in either spelling: `$(step.results.x.path)`
+ * and `$(results.x.path)` are both checked against them (a StepAction has no task results).
+ */
+export function validateStepActionResultVariables(results: StepResult[], script: string): FieldErrors {
+  const names = new Set(results.map((r) => r?.name ?? ''));
+  return validateStepResultVariables(results, script).also(unknownVariables(script, 'results', names).viaField('script'));
+}
+
 /** A sidecar: Tekton reports these without an index (`spec.sidecars.image`). */
 export function validateSidecar(sc: Sidecar, index: number): FieldErrors {
   const errs = new FieldErrors();

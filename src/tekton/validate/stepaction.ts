@@ -4,7 +4,7 @@ import { extractVariables, expressions } from '../references.js';
 import type { FeatureFlags } from './context.js';
 import { FieldErrors, MISSING, invalidValue } from './field-error.js';
 import { typeOf, validateParamNames, validateParamTypes, type PlacedParam } from './params.js';
-import { gate, validateStepResultVariables, validateStepResults } from './step.js';
+import { gate, validateStepActionResultVariables, validateStepResults } from './step.js';
 import { entireProhibitedVariables, isolatedVariable, prohibitedVariables, unknownVariables } from './vars.js';
 
 type Check = (value: string) => FieldErrors;
@@ -44,7 +44,7 @@ export function validateStepActionSpec(sa: StepActionSpec, flags: FeatureFlags):
   errs.also(validateParamNames(params, ['params']));
   const arrays = new Set(params.filter((p) => typeOf(p.spec) === 'array').map((p) => p.spec.name ?? ''));
   errs.also(fields(sa, (v) => prohibitedVariables(v, 'params', arrays), (v) => isolatedVariable(v, 'params', arrays)));
-  errs.also(validateStepResultVariables(sa.results ?? [], sa.script ?? ''));
+  errs.also(validateStepActionResultVariables(sa.results ?? [], sa.script ?? ''));
   errs.also(validateStepResults(sa.results ?? []).viaField('results'));
   errs.also(validateVolumeMountNames(sa, all).viaField('volumeMounts'));
   return errs;
