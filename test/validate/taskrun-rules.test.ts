@@ -64,6 +64,16 @@ const cases: { name: string; doc: string; want: string[]; opts?: ValidateOptions
     want: ['expected exactly one, got both: spec.computeResources, spec.stepSpecs.resources'],
   },
   { name: 'object param values need beta API fields', doc: taskRun('taskRef:\n  name: t\nparams:\n  - name: o\n    value: {a: b}'), opts: { flags: { apiFields: 'stable' } }, want: ['object type parameter requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"'] },
+  {
+    name: 'remote resolution needs beta API fields (a taskRef and a step ref)',
+    doc: taskRun('taskRef:\n  resolver: git\n  params:\n    - {name: url, value: x}\ntaskSpec:\n  steps:\n    - ref:\n        resolver: hub'),
+    opts: { flags: { apiFields: 'stable' } },
+    want: [
+      'expected exactly one, got both: spec.taskRef, spec.taskSpec',
+      'resolver params requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"',
+      'resolver requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"',
+    ],
+  },
   { name: 'stepSpecs gate with stable API fields', doc: taskRun('taskRef:\n  name: t\nstepSpecs:\n  - name: a'), opts: { flags: { apiFields: 'stable' } }, want: ['stepSpecs requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"'] },
   // workspace bindings (§6.2)
   { name: 'empty binding', doc: taskRun(`${SPEC}\nworkspaces:\n  - {}`), want: ['missing field(s): spec.workspaces[0]'] },

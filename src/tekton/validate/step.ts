@@ -109,6 +109,9 @@ export function validateRef(name: string, resolver: string, params: Param[] | un
   const urlLike = /[\w-]+:\/\/*/.test(name);
   const concise = 'feature flag enable-concise-resolver-syntax should be set to true to use concise resolver syntax';
   if (resolver !== '' || params !== undefined) {
+    // remote resolution is beta: both gates fire only with enable-api-fields: stable
+    if (params !== undefined) gate(errs, flags, 'resolver params', 'beta', [...raw, 'params']);
+    if (resolver !== '') gate(errs, flags, 'resolver', 'beta', [...raw, 'resolver']);
     if (params !== undefined) {
       if (name !== '') errs.add(ONE_OF_BOTH, ['name', 'params'], [[...raw, 'name'], [...raw, 'params']]);
       if (resolver === '') errs.add(MISSING, 'resolver', [...raw]);
