@@ -92,6 +92,7 @@ const RENAMED_FROM: Record<string, string> = {
   results: 'taskResults',
   serviceAccountName: 'taskServiceAccountName',
   podTemplate: 'taskPodTemplate',
+  timeouts: 'timeout', // a v1beta1 PipelineRun's: `timeouts.pipeline` points at `timeout`
 };
 
 function annotate(doc: Obj, key: string, value: string): void {
@@ -217,6 +218,11 @@ function convertPipelineSpec(spec: Obj, owner: Obj): void {
 
 function convertPipelineRunSpec(spec: Obj, owner: Obj): void {
   if (isObj(spec.pipelineSpec)) convertPipelineTasks(spec.pipelineSpec, owner);
+  // v1beta1 `timeout` is v1's `timeouts.pipeline` (with both given, v1beta1's webhook rejects the run)
+  if (spec.timeout !== undefined && spec.timeouts === undefined) {
+    spec.timeouts = { pipeline: spec.timeout };
+    delete spec.timeout;
+  }
   if (Array.isArray(spec.taskRunSpecs)) {
     for (const t of spec.taskRunSpecs) {
       if (!isObj(t)) continue;

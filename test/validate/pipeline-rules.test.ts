@@ -533,6 +533,28 @@ workspaces:
     ],
   },
   {
+    // the API server rejects wrongly typed fields before the webhook (and nothing crashes)
+    name: 'PipelineRun: wrongly typed params, ref params, timeouts, status, workspaces',
+    doc: run('pipelineRef: {name: p, resolver: git, params: [{name: 1}]}\nparams: [{name: 3}, {name: [1]}]\ntimeouts: {pipeline: 5, tasks: {a: 1}}\nstatus: 7\nworkspaces: {name: a}'),
+    want: [
+      'must be of type array: "object": spec.workspaces',
+      'must be of type string: "array": spec.params[1].name',
+      'must be of type string: "integer": spec.params[0].name, spec.pipelineRef.params[0].name, spec.status, spec.timeouts.pipeline',
+      'must be of type string: "object": spec.timeouts.tasks',
+    ],
+  },
+  {
+    name: 'PipelineRun: a resolver pipelineRef passes with the default (beta) API fields',
+    doc: run('pipelineRef:\n  resolver: git\n  params:\n    - {name: url, value: x}'),
+    want: [],
+  },
+  {
+    // v1beta1 `timeout` is v1's `timeouts.pipeline`; both at once are disallowed
+    name: 'v1beta1 PipelineRun: a negative timeout, and timeout with timeouts',
+    doc: 'apiVersion: tekton.dev/v1beta1\nkind: PipelineRun\nmetadata:\n  name: a\nspec:\n  pipelineRef: {name: p}\n  timeout: -1h\n---\napiVersion: tekton.dev/v1beta1\nkind: PipelineRun\nmetadata:\n  name: b\nspec:\n  pipelineRef: {name: p}\n  timeout: 1h\n  timeouts: {tasks: 30m}\n',
+    want: ['invalid value: -1h0m0s should be >= 0: spec.timeouts.pipeline', 'must not set the field(s): spec.timeout, spec.timeouts'],
+  },
+  {
     // the mutating webhook sets timeouts.pipeline to 1h when only tasks/finally are given
     name: 'PipelineRun: tasks and finally timeouts against the (defaulted) pipeline timeout',
     doc: `${run('pipelineRef: {name: p}\ntimeouts: {tasks: 2h, finally: 0s}')}---\n${run('pipelineRef: {name: p}\ntimeouts: {pipeline: 3h, tasks: 2h, finally: 30m}')}`,
@@ -543,6 +565,13 @@ workspaces:
     ],
   },
 );
+
+test('a PipelineRun pipelineRef and a Pipeline taskRef get the resolver gates with stable API fields', () => {
+  const stable = { flags: { apiFields: 'stable' as const } };
+  const gate = (f: string) => `${f} requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"`;
+  assert.deepEqual(tektonErrors(run('pipelineRef:\n  resolver: git\n  params:\n    - {name: url, value: x}'), stable), [gate('resolver params'), gate('resolver')]);
+  assert.deepEqual(tektonErrors(pipeline('tasks:\n  - name: a\n    taskRef:\n      resolver: git'), stable).filter((e) => e.startsWith('resolver')), [gate('resolver')]);
+});
 
 for (const c of cases) {
   test(`Pipeline rule: ${c.name}`, () => {

@@ -65,14 +65,25 @@ const cases: { name: string; doc: string; want: string[]; opts?: ValidateOptions
   },
   { name: 'object param values need beta API fields', doc: taskRun('taskRef:\n  name: t\nparams:\n  - name: o\n    value: {a: b}'), opts: { flags: { apiFields: 'stable' } }, want: ['object type parameter requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"'] },
   {
-    name: 'remote resolution needs beta API fields (a taskRef and a step ref)',
-    doc: taskRun('taskRef:\n  resolver: git\n  params:\n    - {name: url, value: x}\ntaskSpec:\n  steps:\n    - ref:\n        resolver: hub'),
+    name: 'remote resolution needs beta API fields (a taskRef)',
+    doc: taskRun('taskRef:\n  resolver: git\n  params:\n    - {name: url, value: x}'),
     opts: { flags: { apiFields: 'stable' } },
     want: [
-      'expected exactly one, got both: spec.taskRef, spec.taskSpec',
       'resolver params requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"',
       'resolver requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"',
     ],
+  },
+  {
+    name: 'remote resolution needs beta API fields (a step ref in an inline spec)',
+    doc: taskRun('taskSpec:\n  steps:\n    - ref:\n        resolver: hub'),
+    opts: { flags: { apiFields: 'stable' } },
+    want: ['resolver requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"'],
+  },
+  {
+    name: 'debug breakpoints of the wrong types are rejected by the schema',
+    doc: taskRun('taskRef:\n  name: t\ndebug:\n  breakpoints:\n    onFailure: true\n    beforeSteps: [1]'),
+    opts: { flags: { apiFields: 'alpha' } },
+    want: ['must be of type string: "boolean": spec.debug.breakpoints.onFailure', 'must be of type string: "integer": spec.debug.breakpoints.beforeSteps[0]'],
   },
   { name: 'stepSpecs gate with stable API fields', doc: taskRun('taskRef:\n  name: t\nstepSpecs:\n  - name: a'), opts: { flags: { apiFields: 'stable' } }, want: ['stepSpecs requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"'] },
   // workspace bindings (§6.2)
@@ -135,6 +146,11 @@ const cases: { name: string; doc: string; want: string[]; opts?: ValidateOptions
     name: 'StepAction script writing a result it does not declare, in either spelling',
     doc: 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata:\n  name: act\nspec:\n  image: alpine:3.20\n  results:\n    - name: out\n  script: |\n    echo a > $(results.out.path)\n    echo b > $(step.results.out.path)\n    echo c > $(results.other.path)\n',
     want: ['non-existent variable in "echo a > $(results.out.path)\\necho b > $(step.results.out.path)\\necho c > $(results.other.path)\\n": spec.script'],
+  },
+  {
+    name: 'StepAction script writing an undeclared step result',
+    doc: 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata:\n  name: act\nspec:\n  image: alpine:3.20\n  results:\n    - name: out\n  script: echo c > $(step.results.other.path)\n',
+    want: ['non-existent variable in "echo c > $(step.results.other.path)": spec.script'],
   },
   // served versions and the API server's schema
   {

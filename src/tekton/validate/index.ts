@@ -156,6 +156,9 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
   if (version === 'v1beta1' && (kind === 'Task' || kind === 'TaskRun') && isObj(pruned.spec) && pruned.spec.resources !== undefined) {
     errs.add(DISALLOWED, 'spec.resources');
   }
+  if (version === 'v1beta1' && kind === 'PipelineRun' && isObj(pruned.spec) && pruned.spec.timeout !== undefined && pruned.spec.timeouts !== undefined) {
+    errs.add(DISALLOWED, ['spec.timeout', 'spec.timeouts']);
+  }
   // toV1 of a v1 document is only a deep copy; nothing below changes `doc` (defaulting copies).
   const doc = (version === 'v1' ? pruned : toV1(pruned)) as Obj;
   const spec = isObj(doc.spec) ? doc.spec : {};

@@ -78,7 +78,8 @@ const workspaceBinding = obj({
 const stepSpecs = (v: ApiVersion) => list(obj({ name: str, ...(v === 'v1' ? { computeResources: any } : { resources: any }) }));
 
 const taskRunSpec = (v: ApiVersion) => obj({
-  debug: any, params: list(param), serviceAccountName: str, taskRef: taskRef(v), taskSpec: obj(taskSpecFields(v)),
+  debug: obj({ breakpoints: obj({ onFailure: str, beforeSteps: strings }) }),
+  params: list(param), serviceAccountName: str, taskRef: taskRef(v), taskSpec: obj(taskSpecFields(v)),
   status: str, statusMessage: str, retries: 'integer', timeout: str, podTemplate: any,
   workspaces: list(workspaceBinding), computeResources: any, managedBy: str,
   ...(v === 'v1'
@@ -94,6 +95,15 @@ const pipelineTask = (v: ApiVersion) => obj({
 
 const pipelineSpec = (v: ApiVersion) => obj({ tasks: list(pipelineTask(v)), finally: list(pipelineTask(v)) }, true);
 
+/** A PipelineRun's spec: the fields its rules read are typed; the rest (taskRunSpecs, …) stays open. */
+const pipelineRunSpec = (v: ApiVersion) => obj({
+  pipelineSpec: pipelineSpec(v),
+  pipelineRef: obj({ name: str, apiVersion: str, resolver: str, params: list(param), ...(v === 'v1beta1' ? { bundle: str } : {}) }),
+  params: list(param), status: str, workspaces: list(workspaceBinding),
+  timeouts: obj({ pipeline: str, tasks: str, finally: str }),
+  ...(v === 'v1' ? { taskRunTemplate: obj({ podTemplate: any, serviceAccountName: str }) } : { timeout: str, serviceAccountName: str, podTemplate: any }),
+}, true);
+
 const top = (spec: Schema) => obj({ apiVersion: str, kind: str, metadata: any, spec, status: any });
 
 const stepActionSpec = () => top(obj({ description: str, image: str, command: strings, args: strings, env: list(envVar), script: str, workingDir: str, params: list(paramSpec), results: list(resultSpec(false)), securityContext: any, volumeMounts: list(volumeMount) }));
@@ -104,7 +114,7 @@ const BUILD: Record<string, (v: ApiVersion) => Schema> = {
   TaskRun: (v) => top(taskRunSpec(v)),
   StepAction: stepActionSpec,
   Pipeline: (v) => top(pipelineSpec(v)),
-  PipelineRun: (v) => top(obj({ pipelineSpec: pipelineSpec(v) }, true)),
+  PipelineRun: (v) => top(pipelineRunSpec(v)),
 };
 const built = new Map<string, Schema>();
 

@@ -140,7 +140,7 @@ export function duplicateParamNames(params: Param[], raw: (string | number)[]): 
   const errs = new FieldErrors();
   const seen = new Set<string>();
   params.forEach((p, i) => {
-    const n = p?.name ?? '';
+    const n = typeof p?.name === 'string' ? p.name : '';
     if (seen.has(n.toLowerCase())) errs.also(new FieldErrors().add(ONE_OF_BOTH, 'name', [...raw, i, 'name']).viaKey(n, []));
     seen.add(n.toLowerCase());
   });
