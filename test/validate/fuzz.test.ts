@@ -30,7 +30,8 @@ const KEYS = ['name', 'image', 'script', 'command', 'args', 'env', 'value', 'val
   'mountPath', 'subPath', 'ref', 'params', 'results', 'when', 'input', 'operator', 'values', 'cel', 'type', 'default', 'properties', 'enum',
   'workspaces', 'steps', 'sidecars', 'stepTemplate', 'volumes', 'taskRef', 'taskSpec', 'resolver', 'status', 'statusMessage', 'retries',
   'stepSpecs', 'computeResources', 'resources', 'emptyDir', 'persistentVolumeClaim', 'claimName', 'secret', 'configMap', 'csi', 'projected',
-  'tasks', 'finally', 'pipelineSpec', 'debug', 'optional', 'readOnly', 'description', 'stdoutConfig', 'bundle', 'stepOverrides'];
+  'tasks', 'finally', 'pipelineSpec', 'debug', 'optional', 'readOnly', 'description', 'stdoutConfig', 'bundle', 'stepOverrides',
+  'pipelineRef', 'timeouts', 'pipeline', 'breakpoints', 'onFailure', 'beforeSteps', 'taskRunSpecs', 'taskRunTemplate', 'sidecarSpecs', 'kind'];
 
 /** Tekton-looking trees: known keys, nested maps and lists, any leaf anywhere. */
 const tree = fc.letrec((tie) => ({
@@ -69,6 +70,40 @@ test('Tekton-shaped documents with random content never make the validator throw
       defaultTaskRun(doc);
       defaultTaskSpec(doc.spec);
       mergeStepTemplate((doc.spec as Record<string, unknown> | null)?.stepTemplate, doc.spec);
+    }),
+    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
+  );
+  assert.equal(r.failed, false, fc.defaultReportMessage(r) ?? '');
+  enough(t, r.numRuns);
+});
+
+/** A run's own fields (what PipelineRunSpec.Validate and TaskRunSpec.Validate read), any types. */
+const namedList = fc.array(fc.oneof(fc.record({ name: scalar, value: leaf }, { requiredKeys: [] }), tree), { maxLength: 3 });
+const runDoc = fc.record({
+  apiVersion: fc.constantFrom('tekton.dev/v1', 'tekton.dev/v1beta1'),
+  kind: fc.constantFrom('PipelineRun', 'TaskRun'),
+  metadata: fc.record({ name: word }),
+  spec: fc.record({
+    pipelineRef: fc.oneof(fc.record({ name: scalar, resolver: scalar, params: namedList }, { requiredKeys: [] }), tree),
+    taskRef: fc.oneof(fc.record({ name: scalar, resolver: scalar, params: namedList }, { requiredKeys: [] }), tree),
+    params: fc.oneof(namedList, tree),
+    workspaces: fc.oneof(namedList, tree),
+    stepSpecs: fc.oneof(namedList, tree),
+    timeouts: fc.oneof(fc.record({ pipeline: scalar, tasks: scalar, finally: scalar }, { requiredKeys: [] }), tree),
+    timeout: scalar,
+    status: scalar,
+    debug: fc.oneof(fc.record({ breakpoints: fc.record({ onFailure: scalar, beforeSteps: fc.oneof(fc.array(scalar, { maxLength: 3 }), tree) }, { requiredKeys: [] }) }), tree),
+    taskRunSpecs: tree,
+    pipelineSpec: tree,
+  }, { requiredKeys: [] }),
+});
+
+test("PipelineRun and TaskRun specs with any types in their own fields never throw", (t) => {
+  const r = fc.check(
+    fc.property(runDoc, (doc) => {
+      noInternalErrors(validateResource(doc));
+      noInternalErrors(validateResource(doc, { flags: { apiFields: 'stable' } }));
+      noInternalErrors(validateDocs(loadText(JSON.stringify(doc), 'run.json').tekton, { runTimeChecks: true, flags: { apiFields: 'alpha' } }));
     }),
     { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
   );
