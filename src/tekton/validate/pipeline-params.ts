@@ -5,14 +5,11 @@
 import type { PathSegment } from '../load.js';
 import { decodeParamValue } from '../params.js';
 import type { ParamSpec } from '../types.js';
-import { isObj, type Obj } from '../plain-object.js';
+import { isObj, type Obj, list, str } from '../plain-object.js';
 import type { FeatureFlags } from './context.js';
 import { FieldErrors, invalidValue } from './field-error.js';
 import { typeOf, validateEnums, validateParamTypes, type PlacedParam } from './params.js';
 import { entireProhibitedVariables, isolatedVariable, prohibitedVariables, unknownVariables } from './vars.js';
-
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map((x) => (isObj(x) ? x : {})) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** A pipeline task's list of `{name, value}` params, with where each is. */
 interface TaskParam {

@@ -16,12 +16,8 @@ import {
 } from './pipeline-params.js';
 import { validateRef, validateWhen } from './step.js';
 import { placedParams, validateTaskSpec } from './task.js';
-import { isObj, type Obj } from '../plain-object.js';
+import { isObj, type Obj, list, str } from '../plain-object.js';
 import { stringsWithReferences } from '../references.js';
-
-/** A list of maps (anything else in it as `{}`), or none. */
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map((x) => (isObj(x) ? x : {})) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** Each pipeline task of a PipelineSpec (`tasks`, then `finally`; entries that are not maps as `{}`), with where it is. */
 export function pipelineTasks(pipelineSpec: unknown): { pt: Obj; field: 'tasks' | 'finally'; index: number }[] {

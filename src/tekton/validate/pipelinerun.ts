@@ -4,7 +4,7 @@
 // the params propagated into an inline spec's tasks (validateInlineParameters), taskRunSpecs,
 // and podTemplate env. Paths are relative to `spec`.
 import type { Param, WorkspaceBinding } from '../types.js';
-import { isObj, type Obj } from '../plain-object.js';
+import { isObj, type Obj, list, str } from '../plain-object.js';
 import type { FeatureFlags } from './context.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
 import { FieldErrors, ONE_OF_BOTH, ONE_OF_NEITHER, goQuote, goValue, invalidValue } from './field-error.js';
@@ -16,9 +16,6 @@ const STATUSES: ReadonlySet<unknown> = new Set(['', 'Cancelled', 'CancelledRunFi
 
 /** The default pipeline timeout the mutating webhook fills in (default-timeout-minutes: 60). */
 const DEFAULT_PIPELINE_TIMEOUT = 60n * 60n * 1_000_000_000n;
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map((x) => (isObj(x) ? x : {})) : []);
 
 export function validatePipelineRunSpec(spec: Obj, flags: FeatureFlags): FieldErrors {
   const errs = new FieldErrors();
