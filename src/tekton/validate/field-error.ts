@@ -71,13 +71,10 @@ export class FieldErrors {
     return this.prefix(`${name}[${index}]`, raw ?? [name, index]);
   }
 
-  /**
-   * knative's ViaFieldKey: the key, then the field, so a key with a dot prints as Tekton's does
-   * (`env.[MY.VAR]`: flattening splits `[MY.VAR]` into parts that are no longer an index).
-   */
+  /** knative's ViaFieldKey (see keyPath). */
   viaFieldKey(name: string, key: string, raw: PathSegment[]): this {
     if (this.issues.length === 0) return this;
-    return this.prefix(`[${key}]`, raw).prefix(name, []);
+    return this.prefix(keyPath(name, key), raw);
   }
 
   /**
@@ -147,6 +144,15 @@ export function flatten(parts: string[]): string {
     }
   }
   return out.join('.');
+}
+
+/**
+ * `field[key]` as knative's ViaFieldKey builds it: the key, then the field, so a key with a dot
+ * prints as Tekton's does (`params.[a.b]`: flattening splits `[a.b]` into parts that are no
+ * longer an index), where a composed `params[a.b]` would not.
+ */
+export function keyPath(field: string, key: string): string {
+  return flatten([field, `[${key}]`]);
 }
 
 // knative's fixed texts.

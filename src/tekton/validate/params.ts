@@ -5,7 +5,7 @@ import type { PathSegment } from '../load.js';
 import { decodeParamValue } from '../params.js';
 import type { ParamSpec, ParamType, Step } from '../types.js';
 import type { FeatureFlags } from './context.js';
-import { FieldErrors, MISSING, goValue, invalidValue } from './field-error.js';
+import { FieldErrors, MISSING, goValue, invalidValue, keyPath } from './field-error.js';
 import { stepFieldChecks } from './step-fields.js';
 import { entireProhibitedVariables, isolatedVariable, prohibitedVariables, unknownVariables } from './vars.js';
 
@@ -76,8 +76,7 @@ export function validateParamNames(params: PlacedParam[], paramsRaw: PathSegment
     if (seen.has(n) && !dups.has(n)) dups.set(n, raw);
     seen.add(n);
   }
-  // ErrGeneric(…).ViaFieldKey("params", n): a dotted name prints as `params.[a.b]`
-  for (const [n, raw] of dups) errs.also(new FieldErrors().add('parameter appears more than once', '', raw).viaFieldKey('params', n, []));
+  for (const [n, raw] of dups) errs.add('parameter appears more than once', keyPath('params', n), raw);
   if (flags) errs.also(validateEnums(params, flags));
   const stringAndArray = new Set(params.filter((p) => typeOf(p.spec) !== 'object').map((p) => p.spec.name ?? ''));
   const badNames = [...stringAndArray].filter((n) => !STRING_ARRAY_NAME.test(n)).sort();
@@ -102,7 +101,7 @@ export function validateEnums(params: PlacedParam[], flags: FeatureFlags): Field
   const errs = new FieldErrors();
   for (const { spec: p, raw } of params) {
     if (!p.enum || p.enum.length === 0) continue;
-    const at = (message: string) => errs.also(new FieldErrors().add(message, '', raw).viaFieldKey('params', p.name ?? '', []));
+    const at = (message: string) => errs.add(message, keyPath('params', p.name ?? ''), raw);
     if (!flags.enableParamEnum) at('feature flag `enable-param-enum` should be set to true to use Enum');
     if (typeOf(p) !== 'string') at('enum can only be set with string type param');
     const seen = new Set<string>();

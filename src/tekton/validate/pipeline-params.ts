@@ -7,7 +7,7 @@ import { decodeParamValue } from '../params.js';
 import type { ParamSpec } from '../types.js';
 import { isObj, type Obj, list, str } from '../plain-object.js';
 import type { FeatureFlags } from './context.js';
-import { FieldErrors, invalidValue } from './field-error.js';
+import { FieldErrors, invalidValue, keyPath } from './field-error.js';
 import { typeOf, validateEnums, validateParamTypes, type PlacedParam } from './params.js';
 import { entireProhibitedVariables, isolatedVariable, prohibitedVariables, unknownVariables } from './vars.js';
 
@@ -59,7 +59,7 @@ export function validatePipelineParamDeclarations(ps: Obj, field: 'tasks' | 'fin
   for (const { spec, raw } of params) {
     const n = spec.name ?? '';
     if (seen.has(n) && !reported.has(n)) {
-      errs.also(new FieldErrors().add('parameter appears more than once', '', raw).viaFieldKey('params', n, []));
+      errs.add('parameter appears more than once', keyPath('params', n), raw);
       reported.add(n);
     }
     seen.add(n);
@@ -216,10 +216,6 @@ function whenExpressions(w: Obj): string[] {
   return [w.input, ...(Array.isArray(w.values) ? w.values : []), w.cel].flatMap((v) => (typeof v === 'string' ? substitutionExpressions(v) : []));
 }
 
-/** `<field>[i].params[<name>].value` as knative builds it (ViaFieldKey: `params.[a.b]` for a dotted name). */
-const paramValuePath = (field: string, i: number, name: string): string =>
-  new FieldErrors().add('', 'value', []).viaFieldKey('params', name, []).viaIndex(i, []).viaField(field, []).issues[0]!.paths[0]!;
-
 const isStatusRef = (e: string): boolean => e.startsWith('tasks.') && (e.endsWith('.status') || e.endsWith('.reason'));
 
 /**
@@ -235,7 +231,7 @@ export function validateStatusAndFinallyRefs(ps: Obj): FieldErrors {
     list(ps[field]).forEach((pt, i) => {
       list(pt.params).forEach((p, j) => {
         const exprs = substitutionExpressions(p.value);
-        if (exprs.length) check(exprs, paramValuePath(field, i, str(p.name)), [field, i, 'params', j, 'value']);
+        if (exprs.length) check(exprs, `${field}[${i}].${keyPath('params', str(p.name))}.value`, [field, i, 'params', j, 'value']);
       });
       list(pt.when).forEach((w, k) => {
         const exprs = whenExpressions(w);

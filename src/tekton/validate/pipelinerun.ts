@@ -7,7 +7,7 @@ import type { Param, WorkspaceBinding } from '../types.js';
 import { isObj, type Obj, list, str } from '../plain-object.js';
 import type { FeatureFlags } from './context.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
-import { FieldErrors, ONE_OF_BOTH, ONE_OF_NEITHER, goQuote, goValue, invalidValue } from './field-error.js';
+import { FieldErrors, ONE_OF_BOTH, ONE_OF_NEITHER, goQuote, goValue, invalidValue, keyPath } from './field-error.js';
 import { looksLikeResultRef, resultRefTask, substitutionExpressions } from './pipeline-params.js';
 import { duplicateParamNames, validateRef } from './step.js';
 import { validateWorkspaceBinding } from './taskrun.js';
@@ -54,7 +54,7 @@ function validateRunParams(params: Obj[]): FieldErrors {
     const refs = substitutionExpressions(p.value).filter(looksLikeResultRef);
     // reported when one of them parses as a result reference (NewResultRefs); all are listed
     if (!refs.some((e) => resultRefTask(e) !== undefined)) return;
-    errs.also(new FieldErrors().add(invalidValue(`cannot use result expressions in ${goValue(refs)} as PipelineRun parameter values`), 'value', [i, 'value']).viaFieldKey('params', str(p.name), ['params']));
+    errs.add(invalidValue(`cannot use result expressions in ${goValue(refs)} as PipelineRun parameter values`), `${keyPath('params', str(p.name))}.value`, ['params', i, 'value']);
   });
   return errs;
 }
@@ -69,16 +69,16 @@ function validateTimeouts(t: Obj): FieldErrors {
   const parsed: Record<'tasks' | 'finally' | 'pipeline', bigint | undefined> = { tasks: undefined, finally: undefined, pipeline: undefined };
   for (const field of ['tasks', 'finally', 'pipeline'] as const) {
     const v = t[field];
-    if (v === undefined || v === null) continue;
-    const d = typeof v === 'string' ? parseGoDuration(v) : undefined;
+    if (typeof v !== 'string') continue; // absent (the schema has rejected other types)
+    const d = parseGoDuration(v);
     if (d === undefined) {
-      errs.add(`time: invalid duration ${goQuote(String(v))}`, `timeouts.${field}`);
+      errs.add(`time: invalid duration ${goQuote(v)}`, `timeouts.${field}`);
       continue;
     }
     parsed[field] = d;
     if (d < 0n) errs.add(invalidValue(`${formatGoDuration(d)} should be >= 0`), `timeouts.${field}`);
   }
-  const pipeline = parsed.pipeline ?? (t.pipeline === undefined || t.pipeline === null ? DEFAULT_PIPELINE_TIMEOUT : undefined);
+  const pipeline = parsed.pipeline ?? (t.pipeline === undefined ? DEFAULT_PIPELINE_TIMEOUT : undefined);
   if (pipeline === undefined) return errs;
   const message = 'should be <= pipeline duration';
   for (const field of ['tasks', 'finally'] as const) {
