@@ -52,8 +52,14 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = childEnv): 
   return { ms, cpu: m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN, rssKiB: m ? Number(m[1]) : NaN, status: r.status, stdout: r.stdout ?? '', stderr };
 }
 
-/** Wall and CPU milliseconds of an in-process call. */
-async function measure(f: () => unknown): Promise<{ ms: number; cpu: number }> {
+/** Wall and CPU milliseconds. */
+interface Timing {
+  ms: number;
+  cpu: number;
+}
+
+/** The Timing of an in-process call. */
+async function measure(f: () => unknown): Promise<Timing> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await f();
@@ -62,10 +68,6 @@ async function measure(f: () => unknown): Promise<{ ms: number; cpu: number }> {
   return { ms, cpu: (c.user + c.system) / 1000 };
 }
 
-interface Timing {
-  ms: number;
-  cpu: number;
-}
 type Run = { total: Timing; load: Timing; validate: Timing };
 interface ChildResult {
   /** Wall ms of the first (cold) run. */
@@ -145,7 +147,6 @@ async function main(): Promise<void> {
   const lintIn = row('@ibm/tekton-lint in-process (Linter.run)');
   const cli = row('tektite validate (CLI)');
   const lintCli = row('@ibm/tekton-lint (CLI)');
-  let findings = 0;
   let cliRss = 0;
   let lintRss = 0;
   for (let i = 0; i < REPEATS; i++) {
@@ -168,8 +169,7 @@ async function main(): Promise<void> {
     r.ms = tektiteIn.runs.map((x) => x[k].ms);
     r.cpu = tektiteIn.runs.map((x) => x[k].cpu);
   }
-  findings = tektiteIn.findings;
-  inproc.note = `${findings} findings; first, cold run ${tektiteIn.first.toFixed(0)} ms`;
+  inproc.note = `${tektiteIn.findings} findings; first, cold run ${tektiteIn.first.toFixed(0)} ms`;
   if (lintProblems !== undefined) {
     const lintRuns = inProcessChild('tekton-lint');
     if (lintRuns.error) console.log(`@ibm/tekton-lint in-process could not run: ${lintRuns.error}\n`);
