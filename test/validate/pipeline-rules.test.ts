@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { diagnose, indent, tektonErrors } from './helpers.js';
 
 const pipeline = (spec: string) => `apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n${indent(spec, 2)}`;
+const pipelineRunSpec = (spec: string) => `apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n${indent(spec, 2)}`;
 const pipelineRun = (spec: string) => `apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\nspec:\n  pipelineSpec:\n${indent(spec, 4)}`;
 
 const cases: { name: string; doc: string; want: string[] }[] = [
@@ -292,17 +293,78 @@ const cases: { name: string; doc: string; want: string[] }[] = [
     ],
   },
   {
-    // A known gap (docs/validate.md, Not checked): Tekton's validateInlineParameters checks these
-    // against the run's, the spec's and the pipeline tasks' params; tektite does not yet.
-    name: "param references in a PipelineRun's inline spec are not checked (known gap)",
-    doc: pipelineRun(`
-      tasks:
-        - name: a
-          taskRef: {name: t}
-          params:
-            - name: x
-              value: $(params.from-the-run)`),
-    want: [],
+    // validateInlineParameters: the run's params, the spec's, and the params and embedded specs'
+    // params of every task in `tasks` are gathered; each embedded spec's steps and every task's
+    // params are checked against all of them (so `b` may use `a`'s param `x`); `finally` is not
+    // checked. Tekton's paths leave out where the tasks are.
+    name: "a PipelineRun's inline spec: its tasks may use the params the run passes, no others",
+    doc: pipelineRunSpec(`
+      params:
+        - name: greeting
+          value: hello
+      pipelineSpec:
+        params:
+          - name: target
+        tasks:
+          - name: a
+            taskRef: {name: t}
+            params:
+              - name: x
+                value: $(params.from-the-run)
+              - name: y
+                value: $(params.target) $(params.greeting)
+          - name: b
+            taskSpec:
+              params:
+                - name: own
+              steps:
+                - image: alpine:3.20
+                  args: ["$(params.greeting)", "$(params.x)", "$(params.own)", "$(params.nobody)"]
+        finally:
+          - name: f
+            taskRef: {name: t}
+            params:
+              - name: z
+                value: $(params.not-checked)`),
+    want: ['non-existent variable in "$(params.from-the-run)": spec[0].params[x]', 'non-existent variable in "$(params.nobody)": spec.steps[0].args[3]'],
+  },
+  {
+    name: "a PipelineRun's object param: its keys are the properties; a declaration of it must list properties",
+    doc: pipelineRunSpec(`
+      params:
+        - name: obj
+          value: {url: u}
+        - name: other
+          value: {k: v}
+      pipelineSpec:
+        params:
+          - name: other
+            type: object
+        tasks:
+          - name: a
+            taskSpec:
+              steps:
+                - image: alpine:3.20
+                  args: ["$(params.obj.url)", "$(params.obj.nope)"]`),
+    want: ['missing field(s): spec.other.properties', 'non-existent variable in "$(params.obj.nope)": spec.steps[0].args[1]'],
+  },
+  {
+    name: "a PipelineRun's inline spec: array params passed by the run are isolated in embedded steps",
+    doc: pipelineRunSpec(`
+      params:
+        - name: flags
+          value: [-a, -b]
+      pipelineSpec:
+        tasks:
+          - name: a
+            taskSpec:
+              steps:
+                - image: alpine:3.20
+                  args: ["x $(params.flags[*])"]
+                  env:
+                    - name: F
+                      value: $(params.flags)`),
+    want: ['variable is not properly isolated in "x $(params.flags[*])": spec.steps[0].args[0]', 'variable type invalid in "$(params.flags)": spec.steps[0].env[F]'],
   },
   {
     name: 'an embedded task spec may use the Pipeline params, not unknown ones',
@@ -604,6 +666,11 @@ test('Pipeline findings point at the node they are about', () => {
   assert.deepEqual(at(byName("the Pipeline's params"), 'parameter appears more than once'), { line: 12, col: 7 });
   // a pipeline result's value
   assert.deepEqual(at(byName('pipeline results'), 'invalid value: referencing a nonexistent task'), { line: 18, col: 14 });
+  // a PipelineRun's inline spec: Tekton's paths leave out the task, the positions do not
+  const inline = byName("a PipelineRun's inline spec: its tasks");
+  assert.deepEqual(at(inline, 'non-existent variable in "$(params.from-the-run)"'), { line: 17, col: 20 });
+  assert.deepEqual(at(inline, 'non-existent variable in "$(params.nobody)"'), { line: 26, col: 76 });
+  assert.deepEqual(at(byName("a PipelineRun's object param"), 'missing field(s)'), { line: 13, col: 9 });
 });
 
 test('with CEL enabled, a when expression has either cel or input/operator/values (Go prints the pointer: &{…})', () => {

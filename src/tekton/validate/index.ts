@@ -193,8 +193,9 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     }
     case 'PipelineRun': {
       const ps = isObj(spec.pipelineSpec) ? defaultEmbedded(spec.pipelineSpec) : undefined;
-      defaulted = { ...doc, spec: ps ? { ...spec, pipelineSpec: ps } : spec };
-      errs.also(validatePipelineRunSpec(spec, flags).viaField('spec'));
+      const runSpec = ps ? { ...spec, pipelineSpec: ps } : spec;
+      defaulted = { ...doc, spec: runSpec };
+      errs.also(validatePipelineRunSpec(runSpec, flags).viaField('spec'));
       if (ps) errs.also(validatePipelineSpec(ps, flags).viaField('pipelineSpec').viaField('spec'));
       if (ps && opts.runTimeChecks && errs.empty) out.push(...pipelineRunChecks(ps, ['spec', 'pipelineSpec'], tasks));
       break;

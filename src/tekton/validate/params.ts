@@ -138,6 +138,40 @@ export function validateDeclaredParamUsage(steps: Step[], params: PlacedParam[])
   return errs;
 }
 
+/**
+ * createParamSpecFromParam: the spec Tekton derives from a passed `{name, value}` param when it
+ * propagates it into an inline spec: typed by its value, the value as default, an object's keys
+ * as string properties.
+ */
+export function paramSpecFromValue(name: string, value: unknown): ParamSpec {
+  const v = decodeParamValue(value);
+  const spec: ParamSpec = { name, type: v.type, default: v.value };
+  if (v.type === 'object') spec.properties = Object.fromEntries(Object.keys(v.value).map((k) => [k, { type: 'string' as const }]));
+  return spec;
+}
+
+/**
+ * combineParamSpec: a declared spec `p` (at `raw`) merged into the specs derived from passed
+ * values. A name not passed is added as declared. A passed one keeps its value's type; when that
+ * is object, or `p`'s default is one, `p` must declare properties (`<name>.properties` missing,
+ * and `p` is dropped), which an object then takes. (Tekton also merges an object default's keys
+ * into the passed default; no later check reads them.)
+ */
+export function combineParamSpec(combined: Map<string, PlacedParam>, p: ParamSpec, raw: PathSegment[], errs: FieldErrors): void {
+  const name = p.name ?? '';
+  const passed = combined.get(name);
+  if (!passed) {
+    combined.set(name, { spec: p, raw });
+    return;
+  }
+  const defaultIsObject = p.default !== undefined && decodeParamValue(p.default).type === 'object';
+  if ((defaultIsObject || passed.spec.type === 'object') && p.properties === undefined) {
+    errs.add(MISSING, `${name}.properties`, raw);
+    return;
+  }
+  if (passed.spec.type === 'object') passed.spec = { ...passed.spec, properties: p.properties };
+}
+
 /** `validateVariables`: each step's findings under `steps[i]`. */
 export function perStep(steps: Step[], check: (s: Step) => FieldErrors): FieldErrors {
   const errs = new FieldErrors();

@@ -51,7 +51,15 @@ export function duplicateTaskParams(params: TaskParam[]): FieldErrors {
  * each finding carries both paths) and duplicate params in each pipeline task of the section.
  */
 export function validatePipelineParamDeclarations(ps: Obj, field: 'tasks' | 'finally', flags: FeatureFlags): FieldErrors {
-  const params = pipelineParams(ps);
+  return paramDeclarationChecks(pipelineParams(ps), list(ps[field]), [field], flags).viaField(field, []);
+}
+
+/**
+ * ValidatePipelineParameterVariables on any list of param specs and pipeline tasks (`tasksRaw`:
+ * where the tasks sit in the document), paths relative to the caller: param findings under
+ * `params`, duplicate task params under `[i].params`.
+ */
+export function paramDeclarationChecks(params: PlacedParam[], tasks: Obj[], tasksRaw: PathSegment[], flags: FeatureFlags): FieldErrors {
   const errs = new FieldErrors();
   errs.also(validateParamTypes(params).viaField('params', []));
   const seen = new Set<string>();
@@ -65,10 +73,10 @@ export function validatePipelineParamDeclarations(ps: Obj, field: 'tasks' | 'fin
     seen.add(n);
   }
   errs.also(validateEnums(params, flags));
-  list(ps[field]).forEach((pt, i) => {
-    errs.also(duplicateTaskParams(taskParams(pt.params, [field, i, 'params'])).viaField('params', []).viaIndex(i, []));
+  tasks.forEach((pt, i) => {
+    errs.also(duplicateTaskParams(taskParams(pt.params, [...tasksRaw, i, 'params'])).viaField('params', []).viaIndex(i, []));
   });
-  return errs.viaField(field, []);
+  return errs;
 }
 
 /** The names and shapes of the Pipeline's params, as Tekton sorts them for reference checks. */
@@ -79,9 +87,9 @@ interface ParamNames {
   objects: Map<string, Set<string>>;
 }
 
-function paramNames(ps: Obj): ParamNames {
+function paramNames(params: PlacedParam[]): ParamNames {
   const out: ParamNames = { all: new Set(), arrays: new Set(), objects: new Map() };
-  for (const { spec } of pipelineParams(ps)) {
+  for (const { spec } of params) {
     const name = spec.name ?? '';
     out.all.add(name);
     const type = typeOf(spec);
@@ -149,16 +157,24 @@ function anchor(errs: FieldErrors, raw: PathSegment[]): FieldErrors {
  * and no task passes a param twice.
  */
 export function validatePipelineParamUsage(ps: Obj, field: 'tasks' | 'finally'): FieldErrors {
-  const names = paramNames(ps);
+  return paramUsageChecks(pipelineParams(ps), list(ps[field]), [field]).viaField(field, []);
+}
+
+/**
+ * validatePipelineTaskParameterUsage on any list of param specs and pipeline tasks (`tasksRaw`:
+ * where the tasks sit in the document); paths `[i].params[NAME]…` relative to the caller.
+ */
+export function paramUsageChecks(params: PlacedParam[], tasks: Obj[], tasksRaw: PathSegment[]): FieldErrors {
+  const names = paramNames(params);
   const errs = new FieldErrors();
-  list(ps[field]).forEach((pt, i) => {
-    const own = taskParams(pt.params, [field, i, 'params']);
+  tasks.forEach((pt, i) => {
+    const own = taskParams(pt.params, [...tasksRaw, i, 'params']);
     const e = new FieldErrors();
     e.also(duplicateTaskParams(own).viaField('params', []));
     e.also(taskParamVariables(own, names));
     if (isMatrixed(pt)) {
       const m = pt.matrix as Obj;
-      for (const p of taskParams(m.params, [field, i, 'matrix', 'params'])) {
+      for (const p of taskParams(m.params, [...tasksRaw, i, 'matrix', 'params'])) {
         const d = decodeParamValue(p.value);
         if (d.type !== 'array') continue;
         (d.value as string[]).forEach((el, j) => {
@@ -166,14 +182,14 @@ export function validatePipelineParamUsage(ps: Obj, field: 'tasks' | 'finally'):
         });
       }
       list(m.include).forEach((inc, k) => {
-        taskParams(inc.params, [field, i, 'matrix', 'include', k, 'params']).forEach((p, j) => {
+        taskParams(inc.params, [...tasksRaw, i, 'matrix', 'include', k, 'params']).forEach((p, j) => {
           const d = decodeParamValue(p.value);
           if (d.type === 'string') e.also(anchor(stringVariable(d.value as string, names), [...p.raw, 'value']).viaIndex(j, []).viaField('matrix.include.params', []));
         });
       });
     }
     list(pt.when).forEach((w, k) => {
-      const at: PathSegment[] = [field, i, 'when', k];
+      const at: PathSegment[] = [...tasksRaw, i, 'when', k];
       e.also(anchor(stringVariable(str(w.input), names), [...at, 'input']).viaField('input', []).viaIndex(k, []).viaField('when', []));
       (Array.isArray(w.values) ? w.values : []).forEach((v: unknown, j: number) => {
         if (typeof v !== 'string') return;
@@ -183,7 +199,7 @@ export function validatePipelineParamUsage(ps: Obj, field: 'tasks' | 'finally'):
     });
     errs.also(e.viaIndex(i, []));
   });
-  return errs.viaField(field, []);
+  return errs;
 }
 
 /** `$(…)` expressions as Tekton's GetVarSubstitutionExpressions finds them (dotted names, an optional index). */

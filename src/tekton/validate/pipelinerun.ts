@@ -1,16 +1,19 @@
 // A PipelineRun's own spec (Tekton's PipelineRunSpec.Validate, past the inline pipelineSpec,
 // which pipeline.ts checks): exactly one of pipelineRef and pipelineSpec, the pipelineRef,
-// params (duplicates, no task results), timeouts, status and workspace bindings. Not modelled:
-// the params propagated into an inline spec's tasks (validateInlineParameters), taskRunSpecs,
-// and podTemplate env. Paths are relative to `spec`.
-import type { Param, WorkspaceBinding } from '../types.js';
+// params (duplicates, no task results), the params it propagates into an inline spec's tasks
+// (validateInlineParameters), timeouts, status and workspace bindings. Not modelled:
+// taskRunSpecs and podTemplate env. Paths are relative to `spec`.
+import type { PathSegment } from '../load.js';
+import { decodeParamValue } from '../params.js';
+import type { Param, ParamSpec, Step, WorkspaceBinding } from '../types.js';
 import { isObj, type Obj, list, str } from '../plain-object.js';
 import type { FeatureFlags } from './context.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
 import { FieldErrors, ONE_OF_BOTH, ONE_OF_NEITHER, goQuote, goValue, invalidValue, keyPath } from './field-error.js';
-import { looksLikeResultRef, resultRefTask, substitutionExpressions } from './pipeline-params.js';
+import { combineParamSpec, paramSpecFromValue, validateDeclaredParamUsage, validateParamTypes, validateParamVariables, type PlacedParam } from './params.js';
+import { looksLikeResultRef, paramDeclarationChecks, paramUsageChecks, resultRefTask, substitutionExpressions } from './pipeline-params.js';
 import { duplicateParamNames, validateRef } from './step.js';
-import { validateWorkspaceBinding } from './taskrun.js';
+import { reanchor, validateWorkspaceBinding } from './taskrun.js';
 
 const STATUSES: ReadonlySet<unknown> = new Set(['', 'Cancelled', 'CancelledRunFinally', 'StoppedRunFinally', 'PipelineRunPending']);
 
@@ -28,6 +31,7 @@ export function validatePipelineRunSpec(spec: Obj, flags: FeatureFlags): FieldEr
     errs.also(validateRef(str(ref.name), str(ref.resolver), Array.isArray(ref.params) ? (ref.params as Param[]) : undefined, flags, []).viaField('pipelineRef'));
   }
   errs.also(validateRunParams(list(spec.params)));
+  if (isObj(spec.pipelineSpec)) errs.also(validateInlineParameters(list(spec.params), spec.pipelineSpec, flags));
   if (isObj(spec.timeouts)) errs.also(validateTimeouts(spec.timeouts));
   if (!STATUSES.has(spec.status ?? '')) {
     errs.add(invalidValue(`${goValue(spec.status)} should be Cancelled, CancelledRunFinally, StoppedRunFinally or PipelineRunPending`), 'status');
@@ -42,6 +46,52 @@ export function validatePipelineRunSpec(spec: Obj, flags: FeatureFlags): FieldEr
     }
     seen.set(name, i);
   });
+  return errs;
+}
+
+/**
+ * validateInlineParameters: a run's params reach an inline spec's tasks without being declared.
+ * Tekton gathers param specs from the run's params (typed by their values), the spec's params,
+ * and the params and embedded specs' params of each of `tasks` (not `finally`), then checks each
+ * embedded spec's steps and all pipeline tasks' params against them. Its paths leave out where
+ * those are (`spec.steps[0].args[0]`, `spec[0].params[x]`); the document positions do not.
+ */
+function validateInlineParameters(runParams: Obj[], ps: Obj, flags: FeatureFlags): FieldErrors {
+  const errs = new FieldErrors();
+  const combined = new Map<string, PlacedParam>();
+  runParams.forEach((p, i) => combined.set(str(p.name), { spec: paramSpecFromValue(str(p.name), p.value), raw: ['params', i] }));
+  list(ps.params).forEach((p, i) => combineParamSpec(combined, p as unknown as ParamSpec, ['pipelineSpec', 'params', i], errs));
+  const tasks = list(ps.tasks);
+  tasks.forEach((pt, i) => {
+    list(pt.params).forEach((p, j) => {
+      const name = str(p.name);
+      const passed = combined.get(name);
+      if (!passed) {
+        combined.set(name, { spec: paramSpecFromValue(name, p.value), raw: ['pipelineSpec', 'tasks', i, 'params', j] });
+        return;
+      }
+      // appendPipelineTaskParams: an object value's keys become properties of the spec already there.
+      const v = decodeParamValue(p.value);
+      if (v.type !== 'object') return;
+      const added = Object.fromEntries(Object.keys(v.value).map((k) => [k, { type: 'string' as const }]));
+      passed.spec = { ...passed.spec, properties: { ...passed.spec.properties, ...added } };
+    });
+    if (isObj(pt.taskSpec) && Array.isArray(pt.taskSpec.params)) {
+      list(pt.taskSpec.params).forEach((p, j) => combineParamSpec(combined, p as unknown as ParamSpec, ['pipelineSpec', 'tasks', i, 'taskSpec', 'params', j], errs));
+    }
+  });
+  if (tasks.length === 0) return errs;
+  const params = [...combined.values()];
+  tasks.forEach((pt, i) => {
+    const steps = isObj(pt.taskSpec) ? list(pt.taskSpec.steps) as unknown as Step[] : [];
+    if (steps.length === 0) return;
+    const at: PathSegment[] = ['pipelineSpec', 'tasks', i, 'taskSpec'];
+    errs.also(validateParamTypes(params));
+    errs.also(reanchor(validateParamVariables(steps, params, flags, [...at, 'params']), at));
+    errs.also(reanchor(validateDeclaredParamUsage(steps, params), at));
+  });
+  errs.also(paramDeclarationChecks(params, tasks, ['pipelineSpec', 'tasks'], flags));
+  errs.also(paramUsageChecks(params, tasks, ['pipelineSpec', 'tasks']));
   return errs;
 }
 

@@ -2,11 +2,11 @@
 // Paths relative to the TaskRun's `spec`.
 import { decodeParamValue } from '../params.js';
 import type { PathSegment } from '../load.js';
-import type { Param, ParamSpec, Step, TaskRunSpec, WorkspaceBinding } from '../types.js';
+import type { Param, Step, TaskRunSpec, WorkspaceBinding } from '../types.js';
 import { apiFieldsGate, type FeatureFlags } from './context.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
 import { FieldErrors, MISSING, ONE_OF_BOTH, ONE_OF_NEITHER, goQuote, invalidValue } from './field-error.js';
-import { validateDeclaredParamUsage, validateParamTypes, validateParamVariables, type PlacedParam } from './params.js';
+import { combineParamSpec, paramSpecFromValue, validateDeclaredParamUsage, validateParamTypes, validateParamVariables, type PlacedParam } from './params.js';
 import { duplicateParamNames, validateRef } from './step.js';
 import { validateTaskSpec } from './task.js';
 import { isObj } from '../plain-object.js';
@@ -113,27 +113,10 @@ function validateInlineParameters(ts: TaskRunSpec, flags: FeatureFlags): FieldEr
   if (ts.taskSpec === undefined) return errs;
   const combined = new Map<string, PlacedParam>();
   (ts.params ?? []).forEach((p: Param, i) => {
-    if (!p) return;
-    const v = decodeParamValue(p.value);
-    const spec: ParamSpec = { name: p.name ?? '', type: v.type, default: v.value };
-    if (v.type === 'object') spec.properties = Object.fromEntries(Object.keys(v.value).map((k) => [k, { type: 'string' }]));
-    combined.set(spec.name, { spec, raw: ['params', i] });
+    if (p) combined.set(p.name ?? '', { spec: paramSpecFromValue(p.name ?? '', p.value), raw: ['params', i] });
   });
   (ts.taskSpec.params ?? []).forEach((p, i) => {
-    if (!p) return;
-    const name = p.name ?? '';
-    const raw: PathSegment[] = ['taskSpec', 'params', i];
-    const fromRun = combined.get(name);
-    if (!fromRun) {
-      combined.set(name, { spec: p, raw });
-      return;
-    }
-    const defaultIsObject = p.default !== undefined && decodeParamValue(p.default).type === 'object';
-    if ((defaultIsObject || fromRun.spec.type === 'object') && p.properties === undefined) {
-      errs.add(MISSING, `${name}.properties`, raw);
-      return;
-    }
-    if (fromRun.spec.type === 'object') fromRun.spec = { ...fromRun.spec, properties: p.properties };
+    if (p) combineParamSpec(combined, p, ['taskSpec', 'params', i], errs);
   });
   const steps = ts.taskSpec.steps;
   if (steps !== undefined) {
@@ -146,8 +129,8 @@ function validateInlineParameters(ts: TaskRunSpec, flags: FeatureFlags): FieldEr
   return errs;
 }
 
-/** Findings about steps sit under `taskSpec` in the document although Tekton prints `spec.steps`. */
-function reanchor(errs: FieldErrors, stepsPrefix: PathSegment[]): FieldErrors {
+/** Findings about steps sit under `stepsPrefix` (the inline spec) in the document although Tekton prints `spec.steps`. */
+export function reanchor(errs: FieldErrors, stepsPrefix: PathSegment[]): FieldErrors {
   for (const i of errs.issues) {
     const fix = (r: PathSegment[]) => (r[0] === 'steps' ? [...stepsPrefix, ...r] : r);
     i.raws = i.raws.map(fix);
