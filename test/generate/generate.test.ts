@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { defineStep, param, result, workspace } from 'tektite/sdk';
-import { generateStepAction, generateStepActionTask, generateTask, GenerateError } from '../../src/build/generate.js';
+import { generateStepAction, generateStepActionTask, generateTask, GenerateError, toYaml } from '../../src/build/generate.js';
 import echoAll from '../../examples/echo-all/echo-all.js';
 import { validateResource } from '../../src/tekton/validate/index.js';
 import { repoRoot, tektiteBin } from '../helpers/paths.js';
@@ -137,6 +137,26 @@ test('dotted names use bracket references; cliOnly params stay out; writable roo
   assert.deepEqual(task.spec.params.map((x: AnyDoc) => x.name), ['a.b', 'list', 'second']);
   assert.equal(step.securityContext.readOnlyRootFilesystem, undefined);
   assert.deepEqual(task.spec.workspaces, [{ name: 'basic-auth', mountPath: '/creds', readOnly: true, optional: true }]);
+});
+
+test('strings YAML 1.1 would read as booleans or numbers are quoted, so kubectl reads them as written', () => {
+  // kubectl and tkn read YAML as 1.1 (Go's yaml.v2): unquoted yes/on/y/off are booleans, 0755 is
+  // octal, 1_000 and 0b1 are numbers. The yaml package's 1.1 mode stands in for that reader here.
+  const words = ['yes', 'no', 'on', 'off', 'y', 'N', '0755', '1_000', '0b101', '08', '2026-01-02', 'plain'];
+  const p = defineStep({
+    name: 'words',
+    image: 'example.com/words:1',
+    params: Object.fromEntries(words.map((w, i) => [`p${i}`, param.string({ default: w, description: w })])),
+    run() {},
+  });
+  for (const doc of [generateTask(p, { source: 'w.ts' }), generateStepAction(p, { source: 'w.ts' })]) {
+    const text = toYaml([doc], 'w.ts');
+    const read = parse(text, { version: '1.1' }) as AnyDoc;
+    assert.deepEqual(read.spec.params.map((x: AnyDoc) => x.default), words, text);
+    assert.deepEqual(read.spec.params.map((x: AnyDoc) => x.description), words, text);
+    assert.match(text, /default: "yes"/);
+    assert.match(text, /default: plain\n/, 'strings no reader would misread stay plain');
+  }
 });
 
 test("every generated document passes the validator with no finding, strict", () => {
