@@ -95,8 +95,12 @@ export default async function run(argv: string[]): Promise<number> {
   // Tekton's webhook would refuse invalid documents before anything runs: so does tektite.
   const { validateDocs } = await import('../tekton/validate/index.js');
   const checked = [...main.tekton, ...extra.tekton].filter((d) => d.kind === 'Task' || d.kind === 'TaskRun' || d.kind === 'StepAction');
-  const invalid = validateDocs(checked).filter((d) => d.severity === 'error');
+  const found = validateDocs(checked);
+  const invalid = found.filter((d) => d.severity === 'error');
   if (invalid.length) return fail(`invalid input (Tekton's admission webhook would refuse it):\n${invalid.map(formatDiagnostic).join('\n')}`);
+  // The run uses kubectl's reading of these scalars (as a cluster would): say so, since it is
+  // rarely what the author meant.
+  for (const d of found.filter((x) => x.rule === 'yaml11-scalar')) process.stderr.write(`${formatDiagnostic(d)}\n`);
 
   const all = [...main.docs, ...extra.docs];
   const tasks = new Map<string, LoadedDoc>();

@@ -74,7 +74,7 @@ export default async function validate(argv: string[]): Promise<number> {
   if (format !== 'text' && format !== 'json' && format !== 'github') return fail(`validate: unknown output format "${format}" (use text, json or github)`);
   const levels = new Map<string, 'off' | 'warning' | 'error'>();
   for (const r of o.rule ?? []) {
-    const m = /^([a-z-]+)=(off|warning|error)$/.exec(r);
+    const m = /^([a-z0-9-]+)=(off|warning|error)$/.exec(r);
     if (!m) return fail(`validate: --rule takes <rule-id>=off|warning|error, not "${r}"`);
     if (!Object.hasOwn(LINT_RULES, m[1]!)) return fail(`validate: unknown lint rule "${m[1]}" (known: ${Object.keys(LINT_RULES).join(', ')})`);
     levels.set(m[1]!, m[2] as 'off' | 'warning' | 'error');

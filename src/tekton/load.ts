@@ -1,11 +1,13 @@
 // Loading YAML/JSON into plain values while keeping every node's source position.
 // Pure: takes text, returns documents. Reading files and folders lives in ./files.ts.
 // Most files are read by ./yaml-subset.ts; the `yaml` package (loaded only when needed) reads
-// the rest and reports every syntax error.
+// the rest and reports every syntax error. Plain scalars are read as kubectl reads them (YAML
+// 1.1, ./yaml11.ts); each one that YAML 1.2 tools read differently is noted on its document.
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
+import { kubectlScalar, sameScalar } from './yaml11.js';
 import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
@@ -28,6 +30,18 @@ export interface LoadedDoc {
    * scripts live), the scalar's own position for other styles.
    */
   textPos(path: readonly PathSegment[], index: number): Position;
+  /** Plain scalars kubectl (YAML 1.1) reads differently from YAML 1.2 tools; `value` holds kubectl's reading. */
+  yaml11?: Yaml11Note[];
+}
+
+export interface Yaml11Note {
+  pos: Position;
+  /** The scalar as written. */
+  text: string;
+  kubectl: unknown;
+  yaml12: unknown;
+  /** Whether the scalar is a map key. */
+  key: boolean;
 }
 
 export interface LoadResult {
@@ -66,7 +80,7 @@ export function loadText(text: string, file: string): LoadResult {
   return loadTextWithYaml(text, file);
 }
 
-function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos']): void {
+function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos'], yaml11?: Yaml11Note[]): void {
   const v = value as Record<string, unknown> | null;
   const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
   const meta = isObj && v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
@@ -80,6 +94,7 @@ function addDoc(out: LoadResult, file: string, index: number, value: unknown, po
     pos,
     keyPos,
     textPos,
+    ...(yaml11?.length ? { yaml11 } : {}),
   };
   out.docs.push(loaded);
   if (isTektonKind(loaded)) {
@@ -161,15 +176,23 @@ function literalPos(key: object, text: string, start: number, end: number, value
 
 let yaml: typeof Yaml | undefined;
 
+/** A pair's key as the value's key: the text toJS gives it (kubectl's `on:` is the key "true"). */
+function keyText(p: unknown): string | undefined {
+  if (!yaml!.isPair(p)) return undefined;
+  const k = yaml!.isScalar(p.key) ? p.key.value : p.key;
+  return String(k);
+}
+
 /** loadText through the `yaml` package only: for documents outside the subset, every error, and tests. */
 export function loadTextWithYaml(text: string, file: string): LoadResult {
   const out: LoadResult = { docs: [], tekton: [], diagnostics: [] };
   yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
-  const { LineCounter, parseAllDocuments, isNode, isMap, isPair, isScalar } = yaml;
+  const { LineCounter, parseAllDocuments, isNode, isMap, isScalar, visit } = yaml;
   const lc = new LineCounter();
   let parsed: Yaml.Document.Parsed[];
   try {
-    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Yaml.Document.Parsed[];
+    // `<<` merge keys as yaml.v2 (kubectl) merges them.
+    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true }) as Yaml.Document.Parsed[];
   } catch (e) {
     out.diagnostics.push({ severity: 'error', message: `cannot parse YAML: ${yamlMessage((e as Error).message)}`, paths: [], file, pos: { line: 1, col: 1 } });
     return out;
@@ -187,6 +210,16 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       return;
     }
     if (doc.contents === null) return; // an empty document (`---` alone, comments only)
+    const yaml11: Yaml11Note[] = [];
+    visit(doc, {
+      Scalar(key, node) {
+        if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.source !== 'string') return;
+        const kubectl = kubectlScalar(node.source);
+        if (sameScalar(kubectl, node.value)) return;
+        yaml11.push({ pos: at(node.range?.[0] ?? 0), text: node.source, kubectl, yaml12: node.value, key: key === 'key' });
+        node.value = kubectl;
+      },
+    });
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -201,7 +234,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       for (let n = 0; n < path.length; n++) {
         const seg = path[n];
         if (isMap(node)) {
-          const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg);
+          const pair = node.items.find((p) => keyText(p) === seg);
           if (!pair) return best;
           const keyNode = pair.key as { range?: [number, number, number] } | null;
           if (wantKey && n === path.length - 1 && keyNode?.range) return at(keyNode.range[0]);
@@ -224,14 +257,14 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       const start = nodeAt(path, false);
       let node: unknown = root;
       for (const seg of path) {
-        if (isMap(node)) node = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg)?.value;
+        if (isMap(node)) node = node.items.find((p) => keyText(p) === seg)?.value;
         else if (node && typeof node === 'object' && 'items' in node && typeof seg === 'number') node = (node as { items: unknown[] }).items[seg];
         else return start;
       }
       if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return start;
       return literalPos(node, text, node.range[0], node.range[1], node.value, index, start);
     };
-    addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos);
+    addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos, yaml11);
   });
   return out;
 }

@@ -3,7 +3,10 @@
 // It builds plain values and source offsets in one pass, with none of the `yaml` package's
 // document model. Anything outside the subset (anchors, tags, multi-line plain or quoted
 // scalars, tabs, duplicate keys, non-string keys, any error) returns undefined so the caller
-// falls back to the `yaml` package: whatever this returns equals what `yaml` would give.
+// falls back to the `yaml` package: whatever this returns equals what `yaml` would give, and what
+// kubectl's YAML 1.1 reading gives (scalars the two read differently send the file to `yaml` too).
+
+import { kubectlScalar, sameScalar } from './yaml11.js';
 
 /**
  * Source offsets of one node (where it starts: yaml's `range[0]`). A plain or quoted scalar is
@@ -66,18 +69,33 @@ const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 /** Could be a number: the number regexps are tried only then (most scalars are words). */
 const MAYBE_NUMBER = /^[-+.0-9]/;
+/** Words kubectl (YAML 1.1) reads as booleans where YAML 1.2 reads text: such files go to yaml. */
+const YAML11 = Symbol('YAML 1.1 word');
 /** Null and the booleans, each spelling yaml accepts: one lookup instead of two regexps. */
-const WORDS = new Map<string, null | boolean>([
+const WORDS = new Map<string, null | boolean | typeof YAML11>([
   ['', null], ['~', null], ['null', null], ['Null', null], ['NULL', null],
   ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((w) => [w, YAML11] as const),
 ]);
 
+/**
+ * A plain scalar's value. The reader takes only scalars that YAML 1.2 (the yaml package) and
+ * kubectl's YAML 1.1 (./yaml11.ts) read alike; for any other the file goes to the yaml path,
+ * which reads it as kubectl does and notes the difference.
+ */
 export function resolvePlain(s: string): unknown {
   if (s.length <= 5) {
     const w = WORDS.get(s);
+    if (w === YAML11) unsupported();
     if (w !== undefined) return w;
   }
   if (!MAYBE_NUMBER.test(s)) return s;
+  const v = coreNumber(s);
+  if (!sameScalar(v, kubectlScalar(s))) unsupported();
+  return v;
+}
+
+function coreNumber(s: string): unknown {
   if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
   if (INT.test(s)) return parseInt(s, 10);
   if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);

@@ -207,3 +207,34 @@ describe('tektite run: a plugin straight from source (tektite.dev/source)', () =
     assert.doesNotMatch(r.stdout + r.stderr, /c2VjcmV0/);
   });
 });
+
+describe('tektite run: plain scalars as kubectl reads them (YAML 1.1)', () => {
+  it('an unquoted 0755 default is the number 493 on a cluster and here, and the run says so', () => {
+    const file = write('octal.yaml', [
+      'apiVersion: tekton.dev/v1',
+      'kind: TaskRun',
+      'metadata: {name: octal}',
+      'spec:',
+      '  taskSpec:',
+      '    params:',
+      '      - name: mode',
+      '        default: 0755',
+      '      - name: quoted',
+      '        default: "0755"',
+      '    results: [{name: mode}, {name: quoted}]',
+      '    steps:',
+      '      - name: s',
+      '        image: alpine',
+      '        env: [{name: MODE, value: $(params.mode)}, {name: QUOTED, value: $(params.quoted)}]',
+      '        script: |',
+      '          printf %s "$MODE" > $(results.mode.path)',
+      '          printf %s "$QUOTED" > $(results.quoted.path)',
+      '',
+    ].join('\n'));
+    const r = tektite([file, '--executor', 'host']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^mode = 493$/m);
+    assert.match(r.stdout, /^quoted = 0755$/m);
+    assert.match(r.stderr, /octal\.yaml:8:18: warning: kubectl reads the unquoted 0755 as the number 493 \(YAML 1\.1\)/);
+  });
+});

@@ -319,7 +319,7 @@ spec:
   });
 
   it('wrongly typed params', async () => {
-    const r = await run('[{name: a, value: x}, {name: arr, value: plain}, {name: b, value: [y]}, {name: obj, value: {k2: two}}]');
+    const r = await run('[{name: a, value: x}, {name: arr, value: plain}, {name: b, value: [w]}, {name: obj, value: {k2: two}}]');
     // Listed in the TaskRun's order.
     assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: "[User error] invalid input params for task checked: param types don't match the user-specified type: [arr b]" });
   });

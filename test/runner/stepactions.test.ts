@@ -49,14 +49,14 @@ describe('StepActions', () => {
       const r = await run(
         taskRun(`- name: first
   ref: {name: greet}
-  params: [{name: who, value: $(params.name)}, {name: extra, value: [x, y]}]
+  params: [{name: who, value: $(params.name)}, {name: extra, value: [x, z]}]
 - name: second
   ref: {name: greet}
   params: [{name: who, value: "$(steps.first.results.said)"}, {name: greeting, value: hi}]`),
         executor,
       );
       assert.equal(condition(r.taskRun)!.status, 'True', r.log);
-      assert.match(r.log, /^\[first\] hello world \[x y\]$/m);
+      assert.match(r.log, /^\[first\] hello world \[x z\]$/m);
       assert.match(r.log, /^\[second\] hi hello world \[ \]$/m);
       assert.deepEqual(r.taskRun.status!.results, [{ name: 'out', type: 'string', value: 'hello world' }]);
       assert.deepEqual(r.taskRun.status!.steps![0]!.results, [{ name: 'said', type: 'string', value: 'hello world' }]);

@@ -26,9 +26,12 @@ test('decodeParamValue follows the JSON form of the value (§1.6)', () => {
 });
 
 test('values decode the same way when they come from YAML', () => {
-  const doc = loadText('a: 3\nb: [x, y]\nc: {k: v}\nd: "007"\ne: 007\nf: [1, 2]\n', 'v.yaml').docs[0]!.value as Record<string, unknown>;
+  const doc = loadText('a: 3\nb: [x, z]\nc: {k: v}\nd: "007"\ne: 007\nf: [1, 2]\ng: [x, y]\nh: 0755\n', 'v.yaml').docs[0]!.value as Record<string, unknown>;
   assert.deepEqual(decodeParamValue(doc.a), { type: 'string', value: '3' });
-  assert.deepEqual(decodeParamValue(doc.b), { type: 'array', value: ['x', 'y'] });
+  assert.deepEqual(decodeParamValue(doc.b), { type: 'array', value: ['x', 'z'] });
+  // read as kubectl reads YAML (1.1): an unquoted y is true, 0755 is octal
+  assert.deepEqual(decodeParamValue(doc.g), { type: 'string', value: '["x",true]' });
+  assert.deepEqual(decodeParamValue(doc.h), { type: 'string', value: '493' });
   assert.deepEqual(decodeParamValue(doc.c), { type: 'object', value: { k: 'v' } });
   assert.deepEqual(decodeParamValue(doc.d), { type: 'string', value: '007' });
   assert.deepEqual(decodeParamValue(doc.e), { type: 'string', value: '7' });

@@ -276,6 +276,34 @@ test('# tektite-ignore comments drop lint findings on their line or the next, ne
   assert.deepEqual([j.ignored, j.warnings], [3, 2]);
 });
 
+test('yaml11-scalar findings: a rule id with digits in tektite-ignore and --rule', () => {
+  const text = [
+    'apiVersion: tekton.dev/v1',
+    'kind: Task',
+    'metadata:',
+    '  name: t',
+    'spec:',
+    '  params:',
+    '    - name: a',
+    '      default: yes # tektite-ignore: yaml11-scalar', // line 8: dropped
+    '    - name: b',
+    '      default: off', // line 10: stays
+    '  steps:',
+    '    - image: alpine:3.20',
+    '      script: echo "$0"',
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'y11.yaml'), text);
+  const r = tektite(['validate', 'y11.yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^y11\.yaml:10:16: warning: kubectl reads the unquoted off as the boolean false \(YAML 1\.1\), YAML 1\.2 tools as the text "off": quote it to keep the text, or write false \[yaml11-scalar\]$/m);
+  assert.doesNotMatch(r.stdout, /y11\.yaml:8:/);
+  assert.equal(tektite(['validate', '--strict', 'y11.yaml']).code, 1);
+  const off = tektite(['validate', '--strict', '--rule', 'yaml11-scalar=off', 'y11.yaml']);
+  assert.equal(off.code, 0, off.stdout);
+  assert.doesNotMatch(off.stdout, /yaml11-scalar/);
+});
+
 test('absurdly deep nesting is a YAML error with a position, not a crash', () => {
   const n = 20000;
   writeFileSync(join(dir, 'deep-flow.yaml'), `apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  x: ${'['.repeat(n)}${']'.repeat(n)}\n`);

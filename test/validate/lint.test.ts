@@ -1,7 +1,7 @@
 // tektite's lint rules: what each flags, what it leaves alone, and --strict.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diagnose, findings, task, taskRun } from './helpers.js';
+import { diagnose, findings, task, taskRun, tektonErrors } from './helpers.js';
 import { bashisms, codeOnly } from '../../src/tekton/lint/shell.js';
 
 test('script-reference: a param pasted into a script, with the exact env snippet', () => {
@@ -134,4 +134,17 @@ test('--strict turns lint findings into errors', () => {
   const doc = task('steps:\n  - image: alpine');
   assert.deepEqual(diagnose(doc).map((d) => d.severity), ['warning']);
   assert.deepEqual(diagnose(doc, { strict: true }).map((d) => d.severity), ['error']);
+});
+
+test('yaml11-scalar: an unquoted scalar kubectl (YAML 1.1) reads as a boolean or number, with both readings', () => {
+  const doc = task('params:\n  - name: mode\n    default: 0755\n  - name: ok\n    default: "yes"\nsteps:\n  - image: alpine:3.20\n    env:\n      - name: FLAG\n        value: on\n    volumeMounts:\n      - name: v\n        mountPath: /v\n        readOnly: yes\nvolumes:\n  - name: v\n    emptyDir: {}');
+  const f = findings(doc, 'yaml11-scalar');
+  assert.deepEqual(f.map((x) => [x.pos!.line, x.pos!.col, x.severity, x.message]), [
+    [8, 16, 'warning', 'kubectl reads the unquoted 0755 as the number 493 (YAML 1.1), YAML 1.2 tools as the number 755: quote it to keep the text'],
+    [15, 18, 'warning', 'kubectl reads the unquoted on as the boolean true (YAML 1.1), YAML 1.2 tools as the text "on": quote it to keep the text, or write true'],
+    [19, 21, 'warning', 'kubectl reads the unquoted yes as the boolean true (YAML 1.1), YAML 1.2 tools as the text "yes": quote it to keep the text, or write true'],
+  ]);
+  assert.ok(findings(doc, 'yaml11-scalar', { strict: true }).every((x) => x.severity === 'error'));
+  // what kubectl sends is what Tekton checks: a boolean is no env value; readOnly: yes is fine
+  assert.deepEqual(tektonErrors(doc), ['must be of type string: "boolean": spec.steps[0].env[0].value']);
 });

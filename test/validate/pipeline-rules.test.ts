@@ -311,7 +311,7 @@ const cases: { name: string; doc: string; want: string[] }[] = [
             params:
               - name: x
                 value: $(params.from-the-run)
-              - name: y
+              - name: w
                 value: $(params.target) $(params.greeting)
           - name: b
             taskSpec:

@@ -64,7 +64,7 @@ const cases: Case[] = [
   { name: 'script with args is fine', doc: task('steps:\n  - image: alpine:3.20\n    args: [a]\n    script: echo "$1"'), want: [] },
   {
     name: 'StepAction ref with image, command, args, script, workingDir, env, volumeMounts, results',
-    doc: task(`steps:\n  - ref:\n      name: action\n    image: alpine:3.20\n    command: [x]\n    args: [y]\n    script: echo\n    workingDir: /w\n    env:\n      - name: A\n        value: b\n    volumeMounts:\n      - name: v\n        mountPath: /v\n    results:\n      - name: r`),
+    doc: task(`steps:\n  - ref:\n      name: action\n    image: alpine:3.20\n    command: [x]\n    args: [z]\n    script: echo\n    workingDir: /w\n    env:\n      - name: A\n        value: b\n    volumeMounts:\n      - name: v\n        mountPath: /v\n    results:\n      - name: r`),
     want: [
       'args cannot be used with Ref: spec.steps[0].args',
       'command cannot be used with Ref: spec.steps[0].command',

@@ -6,8 +6,8 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { LINT_RULES } from './index.js';
 
-const TRAILING = /#\s*tektite-ignore(?::\s*([a-z-]+(?:\s*,\s*[a-z-]+)*))?\s*$/;
-const ALONE = /^( *)#\s*tektite-ignore(?::\s*([a-z-]+(?:\s*,\s*[a-z-]+)*))?\s*$/;
+const TRAILING = /#\s*tektite-ignore(?::\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*))?\s*$/;
+const ALONE = /^( *)#\s*tektite-ignore(?::\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*))?\s*$/;
 
 function covers(rules: string | undefined, rule: string): boolean {
   return rules === undefined || rules.split(',').some((r) => r.trim() === rule);

@@ -25,6 +25,7 @@ export const LINT_RULES: Record<string, string> = {
   'relative-working-dir': 'a relative workingDir',
   'duplicate-env': 'the same env var twice in one step (Kubernetes keeps the last)',
   'unknown-field': 'a field the Tekton CRD does not declare (the API server drops it)',
+  'yaml11-scalar': 'an unquoted yes/no/on/off/y/n, 0755, 1_000... that kubectl (YAML 1.1) reads as a boolean or number',
 };
 
 const names = (list: unknown): string[] => (Array.isArray(list) ? list.map((x) => (isObj(x) && typeof x.name === 'string' ? x.name : '')) : []);

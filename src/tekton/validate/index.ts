@@ -7,6 +7,7 @@ import { defaultParamSpec, defaultTaskRun, defaultTaskSpec } from '../defaults.j
 import type { Diagnostic, Position } from '../diagnostics.js';
 import type { LoadedDoc, PathSegment } from '../load.js';
 import { lintDocument } from '../lint/index.js';
+import { yaml11Message } from '../lint/yaml11.js';
 import type { PipelineTask, StepActionSpec, TaskRunSpec, TaskSpec } from '../types.js';
 import { validateBetaFields } from './beta-fields.js';
 import { DEFAULT_FLAGS, type FeatureFlags } from './context.js';
@@ -74,6 +75,9 @@ export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLo
     const at = () => (atKey ? doc.keyPos(src) : index !== undefined ? doc.textPos(src, index) : doc.pos(src));
     return { ...d, file: doc.file, pos: safePos(at) };
   });
+  for (const n of doc.yaml11 ?? []) {
+    placed.push({ severity: opts.strict ? 'error' : 'warning', message: yaml11Message(n), paths: [], rule: 'yaml11-scalar', file: doc.file, pos: n.pos });
+  }
   return placed.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
 }
 

@@ -1,0 +1,107 @@
+// Plain scalars read as kubectl reads them (Go's yaml.v2, YAML 1.1): the resolution table, what
+// the loader gives for a document on both of its paths, and the notes it keeps.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadText, loadTextWithYaml } from '../../src/tekton/load.js';
+import { kubectlScalar } from '../../src/tekton/yaml11.js';
+import { parseSubset } from '../../src/tekton/yaml-subset.js';
+
+test("kubectlScalar follows yaml.v2's resolve: words, Go's base-0 integers without underscores, floats", () => {
+  const cases: [string, unknown][] = [
+    // booleans: YAML 1.1's words, in three spellings each
+    ['y', true], ['Y', true], ['yes', true], ['Yes', true], ['YES', true], ['on', true], ['On', true], ['ON', true],
+    ['n', false], ['N', false], ['no', false], ['No', false], ['NO', false], ['off', false], ['Off', false], ['OFF', false],
+    ['true', true], ['False', false], ['yEs', 'yEs'], ['oN', 'oN'], ['tRUE', 'tRUE'],
+    ['', null], ['~', null], ['null', null], ['NULL', null], ['nULL', 'nULL'],
+    // integers as Go's strconv.ParseInt(s, 0, 64) takes them once yaml.v2 drops every `_`
+    ['0755', 0o755], ['-012', -10], ['0', 0], ['-0', 0], ['00', 0], ['0x1F', 31], ['0X1f', 31], ['-0x10', -16], ['+0x10', 16],
+    ['0o17', 15], ['0O17', 15], ['0b101', 5], ['0B11', 3], ['-0b11', -3], ['1_000', 1000], ['_1', '_1'], ['1__0_', 10], ['0x_1F', 31],
+    ['+12', 12], ['12', 12],
+    // not integers: floats when yamlStyleFloat matches (08 and 09 are not octal: ParseInt fails, ParseFloat takes them)
+    ['08', 8], ['0789', 789], ['1.5', 1.5], ['1.', 1], ['.5', 0.5], ['+.5', 0.5], ['1e3', 1000], ['1_000.5', 1000.5], ['-1.5E-2', -0.015],
+    ['.inf', Infinity], ['-.Inf', -Infinity], ['+.INF', Infinity],
+    // text
+    ['.', '.'], ['.5_0', '.5_0'], ['0b', '0b'], ['0x', '0x'], ['1:20', '1:20'], ['2026-01-02', '2026-01-02'], ['0.1.2', '0.1.2'],
+    ['-', '-'], ['+', '+'], ['-c', '-c'], ['1e', '1e'], ['0x1p3', '0x1p3'], ['Inf', 'Inf'], ['+Inf', '+Inf'], ['v1', 'v1'], ['<<', '<<'],
+  ];
+  for (const [s, want] of cases) assert.deepEqual(kubectlScalar(s), want, JSON.stringify(s));
+  assert.ok(Number.isNaN(kubectlScalar('.nan')));
+});
+
+const TEXT = [
+  'apiVersion: tekton.dev/v1', // 1
+  'kind: Task',
+  'metadata:',
+  '  name: t',
+  'spec:', // 5
+  '  params:',
+  '    - name: mode',
+  '      default: 0755',
+  '    - name: quoted',
+  "      default: 'yes'", // 10
+  '    - name: flags',
+  '      default: [on, "off", y, 1_0]',
+  '    - name: tagged',
+  '      default: !!str yes',
+  '  steps:', // 15
+  '    - image: alpine:3.20',
+  '      env:',
+  '        - name: A',
+  '          value: no',
+  '      volumeMounts:', // 20
+  '        - {name: v, mountPath: /v, readOnly: Yes}',
+  '  volumes:',
+  '    - name: v',
+  '      emptyDir: {}',
+  '  description: on', // 25
+  '',
+].join('\n');
+
+test('a document is read as kubectl reads it, with a note at each scalar YAML 1.2 reads otherwise (both loader paths)', () => {
+  for (const load of [loadText, loadTextWithYaml]) {
+    const doc = load(TEXT, 't.yaml').docs[0]!;
+    const spec = (doc.value as { spec: Record<string, any> }).spec;
+    assert.deepEqual(spec.params.map((p: { default: unknown }) => p.default), [493, 'yes', [true, 'off', true, 10], 'yes']);
+    assert.equal(spec.steps[0].env[0].value, false);
+    assert.equal(spec.steps[0].volumeMounts[0].readOnly, true);
+    assert.equal(spec.description, true);
+    assert.deepEqual(
+      doc.yaml11!.map((n) => [n.pos.line, n.pos.col, n.text, n.kubectl, n.yaml12, n.key]),
+      [
+        [8, 16, '0755', 493, 755, false],
+        [12, 17, 'on', true, 'on', false],
+        [12, 28, 'y', true, 'y', false],
+        [12, 31, '1_0', 10, '1_0', false],
+        [19, 18, 'no', false, 'no', false],
+        [21, 46, 'Yes', true, 'Yes', false],
+        [25, 16, 'on', true, 'on', false],
+      ],
+    );
+    assert.deepEqual(doc.pos(['spec', 'description']), { line: 25, col: 16 });
+  }
+});
+
+test("a key kubectl reads as a boolean or number becomes that value's text, and the path to it still finds its position", () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  on: push\n  y: 1\n  "no": quoted\n';
+  for (const load of [loadText, loadTextWithYaml]) {
+    const doc = load(text, 'c.yaml').docs[0]!;
+    // `on` and `y` both become the key "true"; the later one wins, as in yaml.v2
+    assert.deepEqual((doc.value as { data: unknown }).data, { true: 1, no: 'quoted' });
+    assert.deepEqual(doc.yaml11!.map((n) => [n.pos.line, n.text, n.key]), [[6, 'on', true], [7, 'y', true]]);
+    assert.deepEqual(doc.keyPos(['data', 'no']), { line: 8, col: 3 });
+  }
+});
+
+test('merge keys merge, as in yaml.v2', () => {
+  const text = 'base: &b {image: alpine:3.20, workingDir: /w}\nstep:\n  <<: *b\n  name: s\n';
+  assert.deepEqual(loadText(text, 'm.yaml').docs[0]!.value, { base: { image: 'alpine:3.20', workingDir: '/w' }, step: { image: 'alpine:3.20', workingDir: '/w', name: 's' } });
+});
+
+test('the fast reader declines such files (the yaml path notes them) and reads the others, which carry no notes', () => {
+  assert.equal(parseSubset(TEXT), undefined);
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: "yes"\n  b: 10\n  c: true\n  d: 1.5\n  e: -c\n  f: 0o17\n';
+  assert.ok(parseSubset(text));
+  const doc = loadText(text, 'c.yaml').docs[0]!;
+  assert.equal(doc.yaml11, undefined);
+  assert.deepEqual(doc.value, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'yes', b: 10, c: true, d: 1.5, e: '-c', f: 15 } });
+});
