@@ -367,6 +367,34 @@ const cases: { name: string; doc: string; want: string[] }[] = [
     want: ['variable is not properly isolated in "x $(params.flags[*])": spec.steps[0].args[0]', 'variable type invalid in "$(params.flags)": spec.steps[0].env[F]'],
   },
   {
+    // validateTaskRunSpec per entry, under ViaFieldKey("taskRunSpecs", pipelineTaskName); Tekton
+    // merges the identical "got both" messages into one line with all their paths
+    name: "a PipelineRun's taskRunSpecs: step and sidecar overrides named once each, computeResources not with a step's",
+    doc: pipelineRunSpec(`
+      pipelineRef: {name: p}
+      taskRunSpecs:
+        - pipelineTaskName: build
+          stepSpecs:
+            - name: compile
+              computeResources: {requests: {memory: 1Gi}}
+            - name: Compile
+            - computeResources: {}
+          computeResources: {requests: {cpu: "1"}}
+        - pipelineTaskName: test
+          sidecarSpecs:
+            - name: db
+            - name: db
+        - pipelineTaskName: fine
+          stepSpecs:
+            - name: a
+              computeResources: {}
+          computeResources: {requests: {cpu: "1"}}`),
+    want: [
+      'expected exactly one, got both: spec.taskRunSpecs[build].computeResources, spec.taskRunSpecs[build].stepSpecs.resources, spec.taskRunSpecs[build].stepSpecs[1].name, spec.taskRunSpecs[test].sidecarSpecs[1].name',
+      'missing field(s): spec.taskRunSpecs[build].stepSpecs[2].name',
+    ],
+  },
+  {
     name: 'an embedded task spec may use the Pipeline params, not unknown ones',
     doc: pipeline(`
       params:
@@ -635,6 +663,10 @@ test('a PipelineRun pipelineRef and a Pipeline taskRef get the resolver gates wi
   const gate = (f: string) => `${f} requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"`;
   assert.deepEqual(tektonErrors(run('pipelineRef:\n  resolver: git\n  params:\n    - {name: url, value: x}'), stable), [gate('resolver params'), gate('resolver')]);
   assert.deepEqual(tektonErrors(pipeline('tasks:\n  - name: a\n    taskRef:\n      resolver: git'), stable).filter((e) => e.startsWith('resolver')), [gate('resolver')]);
+  // taskRunSpecs overrides are beta
+  const overrides = run('pipelineRef: {name: p}\ntaskRunSpecs:\n  - pipelineTaskName: a\n    stepSpecs: [{name: s}]\n    sidecarSpecs: [{name: c}]\n    computeResources: {limits: {cpu: "1"}}');
+  assert.deepEqual(tektonErrors(overrides, stable), [gate('computeResources'), gate('sidecarSpecs'), gate('stepSpecs')]);
+  assert.deepEqual(tektonErrors(overrides), []);
 });
 
 for (const c of cases) {

@@ -1,11 +1,12 @@
 // A PipelineRun's own spec (Tekton's PipelineRunSpec.Validate, past the inline pipelineSpec,
 // which pipeline.ts checks): exactly one of pipelineRef and pipelineSpec, the pipelineRef,
 // params (duplicates, no task results), the params it propagates into an inline spec's tasks
-// (validateInlineParameters), timeouts, status and workspace bindings. Not modelled:
-// taskRunSpecs and podTemplate env. Paths are relative to `spec`.
+// (validateInlineParameters), the overrides in `taskRunSpecs`, timeouts, status and workspace
+// bindings. Not modelled: podTemplate env (no env is forbidden by default) and the newest
+// Tekton's `taskRunSpecs[].timeout` checks. Paths are relative to `spec`.
 import type { PathSegment } from '../load.js';
 import { decodeParamValue } from '../params.js';
-import type { Param, ParamSpec, Step, WorkspaceBinding } from '../types.js';
+import type { Param, ParamSpec, Step, TaskRunSpec, WorkspaceBinding } from '../types.js';
 import { isObj, type Obj, list, str } from '../plain-object.js';
 import type { FeatureFlags } from './context.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
@@ -13,7 +14,7 @@ import { FieldErrors, ONE_OF_BOTH, ONE_OF_NEITHER, goQuote, goValue, invalidValu
 import { combineParamSpec, paramSpecFromValue, validateDeclaredParamUsage, validateParamTypes, validateParamVariables, type PlacedParam } from './params.js';
 import { looksLikeResultRef, paramDeclarationChecks, paramUsageChecks, resultRefTask, substitutionExpressions } from './pipeline-params.js';
 import { duplicateParamNames, validateRef } from './step.js';
-import { reanchor, validateWorkspaceBinding } from './taskrun.js';
+import { reanchor, validateRunOverrides, validateWorkspaceBinding } from './taskrun.js';
 
 const STATUSES: ReadonlySet<unknown> = new Set(['', 'Cancelled', 'CancelledRunFinally', 'StoppedRunFinally', 'PipelineRunPending']);
 
@@ -32,6 +33,10 @@ export function validatePipelineRunSpec(spec: Obj, flags: FeatureFlags): FieldEr
   }
   errs.also(validateRunParams(list(spec.params)));
   if (isObj(spec.pipelineSpec)) errs.also(validateInlineParameters(list(spec.params), spec.pipelineSpec, flags));
+  // validateTaskRunSpec for each entry, under its pipeline task's name
+  list(spec.taskRunSpecs).forEach((trs, i) => {
+    errs.also(validateRunOverrides(trs as Pick<TaskRunSpec, 'stepSpecs' | 'sidecarSpecs' | 'computeResources'>, flags).viaFieldKey('taskRunSpecs', str(trs.pipelineTaskName), ['taskRunSpecs', i]));
+  });
   if (isObj(spec.timeouts)) errs.also(validateTimeouts(spec.timeouts));
   if (!STATUSES.has(spec.status ?? '')) {
     errs.add(invalidValue(`${goValue(spec.status)} should be Cancelled, CancelledRunFinally, StoppedRunFinally or PipelineRunPending`), 'status');

@@ -35,33 +35,7 @@ export function validateTaskRunSpec(ts: TaskRunSpec, flags: FeatureFlags): Field
     gateAt('debug', 'alpha', ['debug']);
     errs.also(validateDebug(spec.debug).viaField('debug'));
   }
-  for (const field of ['stepSpecs', 'sidecarSpecs'] as const) {
-    const specs = ts[field];
-    if (specs === undefined) continue;
-    gateAt(field, 'beta', [field]);
-    const e = new FieldErrors();
-    const seen = new Set<string>();
-    // Tekton checks duplicates in the list of the names given: an unnamed entry before a
-    // duplicate moves the index it prints (the position points at the entry itself)
-    let named = 0;
-    specs.forEach((o, i) => {
-      const name = o?.name ?? '';
-      if (name === '') {
-        e.add(MISSING, `[${i}].name`, [i]);
-        return;
-      }
-      if (seen.has(name.toLowerCase())) e.add(ONE_OF_BOTH, `[${named}].name`, [i, 'name']);
-      seen.add(name.toLowerCase());
-      named++;
-    });
-    errs.also(e.viaField(field));
-  }
-  if (ts.computeResources !== undefined) {
-    gateAt('computeResources', 'beta', ['computeResources']);
-    if ((ts.stepSpecs ?? []).some((s) => isNonEmpty(s?.computeResources))) {
-      errs.add(ONE_OF_BOTH, ['stepSpecs.resources', 'computeResources'], [['stepSpecs'], ['computeResources']]);
-    }
-  }
+  errs.also(validateRunOverrides(ts, flags));
   if (ts.status && ts.status !== 'TaskRunCancelled' && ts.status !== 'TaskRunPending') {
     errs.add(invalidValue(`${ts.status} should be TaskRunCancelled or TaskRunPending`), 'status');
   }
@@ -74,6 +48,47 @@ export function validateTaskRunSpec(ts: TaskRunSpec, flags: FeatureFlags): Field
     else if (d < 0n) errs.add(invalidValue(`${formatGoDuration(d)} should be >= 0`), 'timeout');
   }
   if (ts.retries !== undefined && ts.retries < 0) errs.add(invalidValue(`${ts.retries} should be >= 0`), 'retries');
+  return errs;
+}
+
+/**
+ * The overrides a TaskRun, or a PipelineRun's `taskRunSpecs` entry, may give (the shared part of
+ * validateTaskRunSpec): `stepSpecs` and `sidecarSpecs` (beta; each entry named, names unique,
+ * case-insensitive) and `computeResources` (beta; not together with a step's resources).
+ */
+export function validateRunOverrides(ts: Pick<TaskRunSpec, 'stepSpecs' | 'sidecarSpecs' | 'computeResources'>, flags: FeatureFlags): FieldErrors {
+  const errs = new FieldErrors();
+  const gateAt = (feature: string, raw: PathSegment[]) => {
+    const msg = apiFieldsGate(flags, feature, 'beta');
+    if (msg) errs.addPathless(msg, raw);
+  };
+  for (const field of ['stepSpecs', 'sidecarSpecs'] as const) {
+    const specs = ts[field];
+    if (!Array.isArray(specs)) continue;
+    gateAt(field, [field]);
+    const e = new FieldErrors();
+    const seen = new Set<string>();
+    // Tekton checks duplicates in the list of the names given: an unnamed entry before a
+    // duplicate moves the index it prints (the position points at the entry itself)
+    let named = 0;
+    specs.forEach((o, i) => {
+      const name = typeof o?.name === 'string' ? o.name : '';
+      if (name === '') {
+        e.add(MISSING, `[${i}].name`, [i]);
+        return;
+      }
+      if (seen.has(name.toLowerCase())) e.add(ONE_OF_BOTH, `[${named}].name`, [i, 'name']);
+      seen.add(name.toLowerCase());
+      named++;
+    });
+    errs.also(e.viaField(field));
+  }
+  if (ts.computeResources !== undefined && ts.computeResources !== null) {
+    gateAt('computeResources', ['computeResources']);
+    if ((Array.isArray(ts.stepSpecs) ? ts.stepSpecs : []).some((s) => isNonEmpty(s?.computeResources))) {
+      errs.add(ONE_OF_BOTH, ['stepSpecs.resources', 'computeResources'], [['stepSpecs'], ['computeResources']]);
+    }
+  }
   return errs;
 }
 
