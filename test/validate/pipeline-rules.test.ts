@@ -582,6 +582,36 @@ const cases: { name: string; doc: string; want: string[] }[] = [
     ],
   },
   {
+    // Matrix.CountCombinations against the default max (256): 17 x 16 = 272; with include, an
+    // entry adds one combination per value its matrix param does not list (until one it does)
+    name: 'matrix combinations: at most 256, include entries counted',
+    doc: pipeline(`
+      tasks:
+        - name: big
+          taskRef: {name: t}
+          matrix:
+            params:
+              - {name: a, value: [${Array.from({ length: 17 }, (_, i) => `a${i}`).join(', ')}]}
+              - {name: b, value: [${Array.from({ length: 16 }, (_, i) => `b${i}`).join(', ')}]}
+        - name: edge
+          taskRef: {name: t}
+          matrix:
+            params:
+              - {name: a, value: [${Array.from({ length: 16 }, (_, i) => `a${i}`).join(', ')}]}
+              - {name: b, value: [${Array.from({ length: 16 }, (_, i) => `b${i}`).join(', ')}]}
+            include:
+              - name: known
+                params: [{name: a, value: a0}, {name: b, value: new}]
+              - name: new
+                params: [{name: a, value: new}, {name: b, value: newer}]
+        - name: only-include
+          taskRef: {name: t}
+          matrix:
+            include:
+              - {name: one, params: [{name: x, value: "1"}]}`),
+    want: ['expected 0 <= 258 <= 256: spec.tasks[1].matrix', 'expected 0 <= 272 <= 256: spec.tasks[0].matrix'],
+  },
+  {
     name: 'an empty spec',
     doc: 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks: []\n',
     want: ['expected at least one, got none: spec.description, spec.params, spec.resources, spec.tasks, spec.workspaces'],

@@ -4,6 +4,7 @@
 // and each embedded `tasks[i].taskSpec` / `finally[i].taskSpec` gets the TaskSpec rules.
 // Params and workspaces reach embedded specs from the Pipeline, so the declared-param check of a
 // Task applies to them only with the Pipeline's params added (a standalone Pipeline).
+import { decodeParamValue } from '../params.js';
 import type { Param, Step, TaskSpec, WhenExpression } from '../types.js';
 import { validateBetaFields } from './beta-fields.js';
 import { apiFieldsGate, type FeatureFlags } from './context.js';
@@ -41,7 +42,7 @@ export function embeddedTaskSpecs(pipelineSpec: unknown): { spec: TaskSpec; fiel
  * Paths relative to the PipelineSpec: Tekton's PipelineSpec.Validate. `standalone` adds what
  * Pipeline.Validate checks for a Pipeline of its own (not one inline in a PipelineRun, which may
  * use propagated params and workspaces): every param and workspace pipeline tasks use is declared.
- * Not modelled: the CEL compile check of `when.cel`, the matrix combination count, the rules on
+ * Not modelled: the CEL compile check of `when.cel`, the rules on
  * consuming results of matrixed tasks, and artifact references.
  */
 export function validatePipelineSpec(pipelineSpec: unknown, flags: FeatureFlags, standalone = false): FieldErrors {
@@ -187,6 +188,38 @@ function validatePipelineTask(pt: Obj, flags: FeatureFlags): FieldErrors {
  * The matrix rules tektite models: the beta gate, params unique within matrix.params and within
  * each include, and no param both in the matrix and in params. Paths relative to the pipeline task.
  */
+/** Tekton's default-max-matrix-combinations-count (config-defaults). */
+const MAX_MATRIX_COMBINATIONS = 256;
+
+/**
+ * Matrix.CountCombinations: the product of the matrix params' array lengths (a value that is
+ * not an array counts 0), plus each `include` entry that adds a combination: with no matrix
+ * params, every entry; else each param of an entry that names a matrix param with a value that
+ * param does not list counts one, until one that it lists.
+ */
+function matrixCombinations(m: Obj): number {
+  const params = list(m.params);
+  const include = list(m.include);
+  const arrays = params.map((p) => {
+    const d = decodeParamValue(p.value);
+    return d.type === 'array' ? (d.value as string[]) : [];
+  });
+  let count = params.length ? arrays.reduce((n, a) => n * a.length, 1) : 0;
+  if (!include.length) return count;
+  if (!params.length) return count + include.length;
+  const byName = new Map(params.map((p, i) => [str(p.name), arrays[i]!]));
+  for (const inc of include) {
+    for (const p of list(inc.params)) {
+      const values = byName.get(str(p.name));
+      if (!values) continue;
+      const d = decodeParamValue(p.value);
+      if (values.includes(d.type === 'string' ? (d.value as string) : '')) break;
+      count++;
+    }
+  }
+  return count;
+}
+
 function validateMatrix(pt: Obj, flags: FeatureFlags): FieldErrors {
   const errs = new FieldErrors();
   const m = isObj(pt.matrix) ? pt.matrix : undefined;
@@ -195,6 +228,8 @@ function validateMatrix(pt: Obj, flags: FeatureFlags): FieldErrors {
   if (isMatrixed(pt)) {
     const msg = apiFieldsGate(flags, 'matrix', 'beta');
     if (msg) errs.addPathless(msg, ['matrix']);
+    const count = matrixCombinations(m);
+    if (count > MAX_MATRIX_COMBINATIONS) errs.add(`expected 0 <= ${count} <= ${MAX_MATRIX_COMBINATIONS}`, 'matrix');
     errs.also(duplicateTaskParams(named(m.params, ['matrix', 'params'])).viaField('matrix.params', []));
     list(m.include).forEach((inc, k) => errs.also(duplicateTaskParams(named(inc.params, ['matrix', 'include', k, 'params'])).viaField('params', []).viaIndex(k, []).viaField('matrix.include', [])));
   }
