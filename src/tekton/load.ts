@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
-import { kubectlScalar, sameScalar } from './yaml11.js';
+import { kubectlKey, kubectlScalar, sameScalar } from './yaml11.js';
 import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
@@ -183,11 +183,65 @@ function keyText(p: unknown): string | undefined {
   return String(k);
 }
 
+/**
+ * Makes a parsed document read as kubectl reads it (YAML 1.1 through Go's yaml.v2, then JSON):
+ * plain scalars and keys resolved by ./yaml11.ts, each one YAML 1.2 reads otherwise noted;
+ * what kubectl cannot send (NaN, infinities, a null key) reported through `error`; and a `<<`
+ * merge overriding keys written before it, as yaml.v2 merges in order (YAML and the yaml
+ * package let every written key win).
+ */
+function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Position, error: (message: string, offset: number) => void): Yaml11Note[] {
+  const { visit, isScalar, isMap, isSeq, isAlias } = yaml!;
+  const notes: Yaml11Note[] = [];
+  visit(doc, {
+    Scalar(key, node) {
+      if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.source !== 'string') return;
+      const text = node.source;
+      const offset = node.range?.[0] ?? 0;
+      if (key === 'key') {
+        if (text === '<<') return; // a merge (handled below)
+        const k = kubectlKey(text);
+        if (k === undefined) return error(`kubectl cannot send the null key ${text}: quote it if you mean the text`, offset);
+        if (k === String(node.value)) return;
+        notes.push({ pos: at(offset), text, kubectl: k, yaml12: node.value, key: true });
+        node.value = k;
+        return;
+      }
+      const kubectl = kubectlScalar(text);
+      if (typeof kubectl === 'number' && !Number.isFinite(kubectl)) error(`kubectl cannot send ${text}: JSON has no NaN or infinity; quote it if you mean the text`, offset);
+      if (sameScalar(kubectl, node.value)) return;
+      notes.push({ pos: at(offset), text, kubectl, yaml12: node.value, key: false });
+      node.value = kubectl;
+    },
+  });
+  const keysOf = (n: unknown, seen: Set<unknown>): string[] => {
+    if (isAlias(n)) n = n.resolve(doc);
+    if (seen.has(n)) return [];
+    seen.add(n);
+    if (isSeq(n)) return n.items.flatMap((x) => keysOf(x, seen));
+    if (!isMap(n)) return [];
+    return n.items.flatMap((p) => (isMergeKey(p.key) ? keysOf(p.value, seen) : [String(isScalar(p.key) ? p.key.value : p.key)]));
+  };
+  visit(doc, {
+    Map(_, map) {
+      const at = map.items.findIndex((p) => isMergeKey(p.key));
+      if (at <= 0) return;
+      const merged = new Set(map.items.slice(at).flatMap((p) => (isMergeKey(p.key) ? keysOf(p.value, new Set()) : [])));
+      map.items = map.items.filter((p, i) => i > at || isMergeKey(p.key) || !merged.has(String(isScalar(p.key) ? p.key.value : p.key)));
+    },
+  });
+  return notes;
+}
+
+function isMergeKey(k: unknown): boolean {
+  return yaml!.isScalar(k) && k.type === 'PLAIN' && k.source === '<<' && k.tag === undefined;
+}
+
 /** loadText through the `yaml` package only: for documents outside the subset, every error, and tests. */
 export function loadTextWithYaml(text: string, file: string): LoadResult {
   const out: LoadResult = { docs: [], tekton: [], diagnostics: [] };
   yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
-  const { LineCounter, parseAllDocuments, isNode, isMap, isScalar, visit } = yaml;
+  const { LineCounter, parseAllDocuments, isNode, isMap, isScalar } = yaml;
   const lc = new LineCounter();
   let parsed: Yaml.Document.Parsed[];
   try {
@@ -210,16 +264,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       return;
     }
     if (doc.contents === null) return; // an empty document (`---` alone, comments only)
-    const yaml11: Yaml11Note[] = [];
-    visit(doc, {
-      Scalar(key, node) {
-        if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.source !== 'string') return;
-        const kubectl = kubectlScalar(node.source);
-        if (sameScalar(kubectl, node.value)) return;
-        yaml11.push({ pos: at(node.range?.[0] ?? 0), text: node.source, kubectl, yaml12: node.value, key: key === 'key' });
-        node.value = kubectl;
-      },
-    });
+    const yaml11 = readAsKubectl(doc, at, (message, offset) => out.diagnostics.push({ severity: 'error', message, paths: [], file, pos: at(offset), rule: 'yaml-syntax' }));
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIASES });

@@ -91,7 +91,8 @@ export function resolvePlain(s: string): unknown {
   }
   if (!MAYBE_NUMBER.test(s)) return s;
   const v = coreNumber(s);
-  if (!sameScalar(v, kubectlScalar(s))) unsupported();
+  // (NaN and the infinities too: kubectl cannot send them, which the yaml path reports)
+  if (!sameScalar(v, kubectlScalar(s)) || (typeof v === 'number' && !Number.isFinite(v))) unsupported();
   return v;
 }
 

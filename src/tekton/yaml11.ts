@@ -23,15 +23,21 @@ for (const w of ['-.inf', '-.Inf', '-.INF']) WORDS.set(w, -Infinity);
 const GO_INT = /^([-+]?)(?:0[bB]([01]+)|0[oO]([0-7]+)|0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/;
 /** yaml.v2's yamlStyleFloat. */
 const YAML_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-/** What Go's ParseFloat takes of a scalar starting with `.` (the words aside). */
-const DOT_FLOAT = /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
+/** What Go's ParseFloat takes of a scalar starting with `.` (the words aside): `_` only between digits. */
+const DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
+
+/** Go's ParseFloat fails with ErrRange beyond float64, and yaml.v2 then keeps the text. */
+const goFloat = (text: string, s: string): unknown => {
+  const n = Number(text);
+  return Number.isFinite(n) ? n : s;
+};
 
 /** The value kubectl gives the plain scalar `s`. */
 export function kubectlScalar(s: string): unknown {
   const w = WORDS.get(s);
   if (w !== undefined) return w;
   const c = s.charCodeAt(0);
-  if (c === 0x2e /* . */) return DOT_FLOAT.test(s) ? Number(s) : s;
+  if (c === 0x2e /* . */) return DOT_FLOAT.test(s) ? goFloat(s.replaceAll('_', ''), s) : s;
   if (!(c >= 0x30 && c <= 0x39) && c !== 0x2b /* + */ && c !== 0x2d /* - */) return s;
   const plain = s.includes('_') ? s.replaceAll('_', '') : s;
   const m = GO_INT.exec(plain);
@@ -44,8 +50,40 @@ export function kubectlScalar(s: string): unknown {
             : Number(dec);
     return sign === '-' && n !== 0 ? -n : n; // (Go's integers have no -0)
   }
-  if (YAML_FLOAT.test(plain)) return Number(plain);
+  if (YAML_FLOAT.test(plain)) return goFloat(plain, s);
   return s;
+}
+
+/**
+ * The JSON key sigs.k8s.io/yaml makes of the plain scalar key `s` (convertToJSONableObject):
+ * text as it is, booleans as `true`/`false`, integers in decimal, floats as Go's
+ * FormatFloat(k, 'g', -1, 32) with ±Inf and NaN as `.inf`, `-.inf`, `.nan`. Undefined for a
+ * null key, which kubectl refuses.
+ */
+export function kubectlKey(s: string): string | undefined {
+  const v = kubectlScalar(s);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v !== 'number') return undefined;
+  if (Number.isNaN(v)) return '.nan';
+  if (!Number.isFinite(v)) return v > 0 ? '.inf' : '-.inf';
+  // yaml.v2 made an integer of it when Go's ParseInt took it
+  if (GO_INT.test(s.includes('_') ? s.replaceAll('_', '') : s)) return String(v);
+  return formatG32(v);
+}
+
+/** Go's strconv.FormatFloat(v, 'g', -1, 32): the shortest float32 digits, %e below 1e-4 and from 1e+06 on. */
+function formatG32(v: number): string {
+  const f = Math.fround(v);
+  let digits = '';
+  for (let p = 1; p <= 9; p++) {
+    digits = f.toPrecision(p);
+    if (Math.fround(Number(digits)) === f) break;
+  }
+  const [mant, e] = Number(digits).toExponential().split('e') as [string, string];
+  const exp = Number(e);
+  if (exp < -4 || exp >= 6) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return String(Number(digits));
 }
 
 /** Whether kubectl's reading `a` and another reading `b` of a scalar are the same value. */

@@ -11,6 +11,7 @@ import { defineStep, param, result, workspace } from 'tektite/sdk';
 import { generateStepAction, generateStepActionTask, generateTask, GenerateError, toYaml } from '../../src/build/generate.js';
 import echoAll from '../../examples/echo-all/echo-all.js';
 import { validateResource } from '../../src/tekton/validate/index.js';
+import { loadText } from '../../src/tekton/load.js';
 import { repoRoot, tektiteBin } from '../helpers/paths.js';
 
 type AnyDoc = Record<string, any>;
@@ -140,9 +141,11 @@ test('dotted names use bracket references; cliOnly params stay out; writable roo
 });
 
 test('strings YAML 1.1 would read as booleans or numbers are quoted, so kubectl reads them as written', () => {
-  // kubectl and tkn read YAML as 1.1 (Go's yaml.v2): unquoted yes/on/y/off are booleans, 0755 is
-  // octal, 1_000 and 0b1 are numbers. The yaml package's 1.1 mode stands in for that reader here.
-  const words = ['yes', 'no', 'on', 'off', 'y', 'N', '0755', '1_000', '0b101', '08', '2026-01-02', 'plain'];
+  // kubectl and tkn read YAML as 1.1 (Go's yaml.v2): unquoted yes/on/y/off are booleans, 0755 and
+  // 0o17 octal, 1_000, 0b101 and 0X1F numbers, << a merge, U+2028 a line break. tektite's loader
+  // reads YAML as yaml.v2 does (test/tekton/yaml11.test.ts); the yaml package stands for 1.2.
+  const words = ['yes', 'no', 'on', 'off', 'y', 'N', '0755', '1_000', '0b101', '08', '0o17', '0O17', '0B101', '0X1F', '+0o7', '0_x10', '1e3_0', '.5_5',
+    '<<', 'a\u2028b', 'c\u2029d', 'e\u0085f', '2026-01-02', 'plain'];
   const p = defineStep({
     name: 'words',
     image: 'example.com/words:1',
@@ -151,10 +154,15 @@ test('strings YAML 1.1 would read as booleans or numbers are quoted, so kubectl 
   });
   for (const doc of [generateTask(p, { source: 'w.ts' }), generateStepAction(p, { source: 'w.ts' })]) {
     const text = toYaml([doc], 'w.ts');
-    const read = parse(text, { version: '1.1' }) as AnyDoc;
-    assert.deepEqual(read.spec.params.map((x: AnyDoc) => x.default), words, text);
-    assert.deepEqual(read.spec.params.map((x: AnyDoc) => x.description), words, text);
+    const loaded = loadText(text, 'w.yaml');
+    assert.deepEqual(loaded.diagnostics, []);
+    assert.equal(loaded.docs[0]!.yaml11, undefined, 'no scalar that YAML 1.1 and 1.2 read differently');
+    for (const read of [loaded.docs[0]!.value as AnyDoc, parse(text) as AnyDoc]) {
+      assert.deepEqual(read.spec.params.map((x: AnyDoc) => x.default), words, text);
+      assert.deepEqual(read.spec.params.map((x: AnyDoc) => x.description), words, text);
+    }
     assert.match(text, /default: "yes"/);
+    assert.match(text, /default: "a\\Lb"/);
     assert.match(text, /default: plain\n/, 'strings no reader would misread stay plain');
   }
 });

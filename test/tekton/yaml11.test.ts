@@ -21,7 +21,7 @@ test("kubectlScalar follows yaml.v2's resolve: words, Go's base-0 integers witho
     ['08', 8], ['0789', 789], ['1.5', 1.5], ['1.', 1], ['.5', 0.5], ['+.5', 0.5], ['1e3', 1000], ['1_000.5', 1000.5], ['-1.5E-2', -0.015],
     ['.inf', Infinity], ['-.Inf', -Infinity], ['+.INF', Infinity],
     // text
-    ['.', '.'], ['.5_0', '.5_0'], ['0b', '0b'], ['0x', '0x'], ['1:20', '1:20'], ['2026-01-02', '2026-01-02'], ['0.1.2', '0.1.2'],
+    ['.', '.'], ['.5_0', 0.5], ['.5__0', '.5__0'], ['._5', '._5'], ['1e400', '1e400'], ['0b', '0b'], ['0x', '0x'], ['1:20', '1:20'], ['2026-01-02', '2026-01-02'], ['0.1.2', '0.1.2'],
     ['-', '-'], ['+', '+'], ['-c', '-c'], ['1e', '1e'], ['0x1p3', '0x1p3'], ['Inf', 'Inf'], ['+Inf', '+Inf'], ['v1', 'v1'], ['<<', '<<'],
   ];
   for (const [s, want] of cases) assert.deepEqual(kubectlScalar(s), want, JSON.stringify(s));
@@ -104,4 +104,30 @@ test('the fast reader declines such files (the yaml path notes them) and reads t
   const doc = loadText(text, 'c.yaml').docs[0]!;
   assert.equal(doc.yaml11, undefined);
   assert.deepEqual(doc.value, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'yes', b: 10, c: true, d: 1.5, e: '-c', f: 15 } });
+});
+
+test('merges as yaml.v2 merges them: in order, so a key written before << is overwritten by the merged one', () => {
+  const text = 'base: &b {image: alpine:3.20, workingDir: /w}\nbefore:\n  image: busybox:1.36\n  <<: *b\nafter:\n  <<: *b\n  image: busybox:1.36\nboth:\n  <<: [*b, {image: x:1, name: m}]\n';
+  const v = loadText(text, 'm.yaml').docs[0]!.value as Record<string, Record<string, string>>;
+  assert.deepEqual(v.before, { workingDir: '/w', image: 'alpine:3.20' });
+  assert.deepEqual(v.after, { image: 'busybox:1.36', workingDir: '/w' });
+  // in a list of merged maps the earlier ones win
+  assert.deepEqual(v.both, { image: 'alpine:3.20', workingDir: '/w', name: 'm' });
+  assert.equal(loadText(text, 'm.yaml').docs[0]!.yaml11, undefined, 'a merge key is no YAML 1.1 note');
+});
+
+test('what kubectl cannot send is an error at its position; floats beyond float64 and keys as sigs.k8s.io/yaml writes them', () => {
+  const text = 'a: .nan\nb: -.inf\n~: x\nc: 1e400\nd: .5_5\n1e6: e\n1.5: f\n0755: g\n';
+  for (const load of [loadText, loadTextWithYaml]) {
+    const r = load(text, 'k.yaml');
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.pos!.line, d.pos!.col, d.severity, d.message]), [
+      [1, 4, 'error', 'kubectl cannot send .nan: JSON has no NaN or infinity; quote it if you mean the text'],
+      [2, 4, 'error', 'kubectl cannot send -.inf: JSON has no NaN or infinity; quote it if you mean the text'],
+      [3, 1, 'error', 'kubectl cannot send the null key ~: quote it if you mean the text'],
+    ]);
+    const v = r.docs[0]!.value as Record<string, unknown>;
+    assert.equal(v.c, '1e400', 'Go ParseFloat fails with ErrRange: yaml.v2 keeps the text');
+    assert.equal(v.d, 0.55, 'Go ParseFloat takes _ between digits');
+    assert.deepEqual([v['1e+06'], v['1.5'], v['493']], ['e', 'f', 'g']);
+  }
 });

@@ -349,6 +349,36 @@ const cases: { name: string; doc: string; want: string[] }[] = [
     want: ['missing field(s): spec.other.properties', 'non-existent variable in "$(params.obj.nope)": spec.steps[0].args[1]'],
   },
   {
+    // an object without properties is not key-checked (Tekton collects object names while
+    // looping over their keys); passing an object to a param that has no object default and
+    // properties crashes Tekton's webhook (appendPipelineTaskParams writes into a nil map)
+    name: "a PipelineRun's object params: none without properties checked; an object passed where Tekton's code crashes",
+    doc: pipelineRunSpec(`
+      params:
+        - {name: cfg, value: {}}
+        - {name: str, value: plain}
+      pipelineSpec:
+        params:
+          - name: decl
+            type: object
+            properties: {a: {type: string}}
+        tasks:
+          - name: a
+            taskRef: {name: t}
+            params:
+              - {name: c, value: "$(params.cfg.key)"}
+              - {name: d, value: "x $(params.cfg)"}
+              - {name: decl, value: {a: x}}
+              - {name: str, value: {k: v}}
+              - {name: fine, value: {k: v}}
+              - {name: fine, value: {l: w}}`),
+    want: [
+      'Tekton\'s validating webhook crashes on this PipelineRun: pipeline task "a" passes an object to "decl", which the run or the spec gives no object default and properties (validateInlineParameters writes into a nil map): spec.pipelineSpec.tasks[0].params[decl]',
+      'Tekton\'s validating webhook crashes on this PipelineRun: pipeline task "a" passes an object to "str", which the run or the spec gives no object default and properties (validateInlineParameters writes into a nil map): spec.pipelineSpec.tasks[0].params[str]',
+      'parameter names must be unique, the parameter "fine" is also defined at: spec.pipelineSpec.tasks[0].params[5].name, spec[0].params[5].name',
+    ],
+  },
+  {
     name: "a PipelineRun's inline spec: array params passed by the run are isolated in embedded steps",
     doc: pipelineRunSpec(`
       params:
@@ -733,6 +763,9 @@ test('Pipeline findings point at the node they are about', () => {
   assert.deepEqual(at(inline, 'non-existent variable in "$(params.from-the-run)"'), { line: 17, col: 20 });
   assert.deepEqual(at(inline, 'non-existent variable in "$(params.nobody)"'), { line: 26, col: 76 });
   assert.deepEqual(at(byName("a PipelineRun's object param"), 'missing field(s)'), { line: 13, col: 9 });
+  // a bad param name: Tekton's path is `params`; the position is the param
+  const badName = pipelineRunSpec('params:\n  - {name: 1bad, value: x}\npipelineSpec:\n  tasks:\n    - name: a\n      taskSpec:\n        steps:\n          - {image: alpine:3.20, args: [$(params.1bad)]}');
+  assert.deepEqual(at(badName, 'The format of following array and string variable names is invalid: [1bad]'), { line: 7, col: 7 });
 });
 
 test('with CEL enabled, a when expression has either cel or input/operator/values (Go prints the pointer: &{…})', () => {

@@ -12,8 +12,11 @@ function reading(v: unknown): string {
 }
 
 export function yaml11Message(n: Yaml11Note): string {
-  const what = n.key ? `the unquoted key ${n.text}` : `the unquoted ${n.text}`;
-  const asKey = n.key ? ` (the key ${JSON.stringify(String(n.kubectl))})` : '';
-  const orWrite = !n.key && typeof n.kubectl === 'boolean' ? `, or write ${String(n.kubectl)}` : '';
-  return `kubectl reads ${what} as ${reading(n.kubectl)}${asKey} (YAML 1.1), YAML 1.2 tools as ${reading(n.yaml12)}: quote it to keep the text${orWrite}`;
+  if (n.key) {
+    return `kubectl reads the unquoted key ${n.text} as the key ${JSON.stringify(String(n.kubectl))} (YAML 1.1), YAML 1.2 tools as ${JSON.stringify(String(n.yaml12))}: quote it to keep the text`;
+  }
+  const advice = typeof n.kubectl === 'string'
+    ? 'quote it so that every reader takes the text'
+    : `quote it to keep the text${typeof n.kubectl === 'boolean' ? `, or write ${String(n.kubectl)}` : ''}`;
+  return `kubectl reads the unquoted ${n.text} as ${reading(n.kubectl)} (YAML 1.1), YAML 1.2 tools as ${reading(n.yaml12)}: ${advice}`;
 }

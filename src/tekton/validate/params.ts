@@ -97,6 +97,13 @@ export function validateParamNames(params: PlacedParam[], paramsRaw: PathSegment
   return errs;
 }
 
+/** Whether a param's name (and an object's keys) pass ValidateNameFormat. */
+export function hasValidNameFormat({ spec }: PlacedParam): boolean {
+  const n = spec.name ?? '';
+  if (typeOf(spec) !== 'object') return STRING_ARRAY_NAME.test(n);
+  return OBJECT_NAME.test(n) && propertyKeys(spec).every((k) => OBJECT_NAME.test(k));
+}
+
 export function validateEnums(params: PlacedParam[], flags: FeatureFlags): FieldErrors {
   const errs = new FieldErrors();
   for (const { spec: p, raw } of params) {

@@ -83,7 +83,7 @@ export function paramDeclarationChecks(params: PlacedParam[], tasks: Obj[], task
 interface ParamNames {
   all: Set<string>;
   arrays: Set<string>;
-  /** Object params that declare properties, with their keys (one without properties is not checked). */
+  /** Object params that declare properties, with their keys (one without any is not checked: Tekton collects names while looping over the keys). */
   objects: Map<string, Set<string>>;
 }
 
@@ -94,7 +94,8 @@ function paramNames(params: PlacedParam[]): ParamNames {
     out.all.add(name);
     const type = typeOf(spec);
     if (type === 'array') out.arrays.add(name);
-    if (type === 'object' && isObj(spec.properties)) out.objects.set(name, new Set(Object.keys(spec.properties)));
+    const keys = type === 'object' && isObj(spec.properties) ? Object.keys(spec.properties) : [];
+    if (keys.length) out.objects.set(name, new Set(keys));
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { isObj, type Obj, list, str } from '../plain-object.js';
 import type { FeatureFlags } from './context.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
 import { FieldErrors, ONE_OF_BOTH, ONE_OF_NEITHER, goQuote, goValue, invalidValue, keyPath } from './field-error.js';
-import { combineParamSpec, paramSpecFromValue, validateDeclaredParamUsage, validateParamTypes, validateParamVariables, type PlacedParam } from './params.js';
+import { combineParamSpec, hasValidNameFormat, paramSpecFromValue, validateDeclaredParamUsage, validateParamTypes, validateParamVariables, type PlacedParam } from './params.js';
 import { looksLikeResultRef, paramDeclarationChecks, paramUsageChecks, resultRefTask, substitutionExpressions } from './pipeline-params.js';
 import { duplicateParamNames, validateRef } from './step.js';
 import { reanchor, validateRunOverrides, validateWorkspaceBinding } from './taskrun.js';
@@ -75,10 +75,18 @@ function validateInlineParameters(runParams: Obj[], ps: Obj, flags: FeatureFlags
         combined.set(name, { spec: paramSpecFromValue(name, p.value), raw: ['pipelineSpec', 'tasks', i, 'params', j] });
         return;
       }
-      // appendPipelineTaskParams: an object value's keys become properties of the spec already there.
+      // appendPipelineTaskParams: an object value's keys become keys of the default and
+      // properties of the spec already there. Go writes into those maps: when that spec has no
+      // object default or no properties, the webhook panics and the cluster refuses the run.
       const v = decodeParamValue(p.value);
       if (v.type !== 'object') return;
-      const added = Object.fromEntries(Object.keys(v.value).map((k) => [k, { type: 'string' as const }]));
+      const keys = Object.keys(v.value);
+      const d = passed.spec.default;
+      if (keys.length && (d === undefined || d === null || decodeParamValue(d).type !== 'object' || !isObj(passed.spec.properties))) {
+        errs.add(`Tekton's validating webhook crashes on this PipelineRun: pipeline task ${goQuote(str(pt.name))} passes an object to ${goQuote(name)}, which the run or the spec gives no object default and properties (validateInlineParameters writes into a nil map)`,
+          `pipelineSpec.tasks[${i}].${keyPath('params', name)}`, ['pipelineSpec', 'tasks', i, 'params', j]);
+      }
+      const added = Object.fromEntries(keys.map((k) => [k, { type: 'string' as const }]));
       passed.spec = { ...passed.spec, properties: { ...passed.spec.properties, ...added } };
     });
     if (isObj(pt.taskSpec) && Array.isArray(pt.taskSpec.params)) {
@@ -87,12 +95,14 @@ function validateInlineParameters(runParams: Obj[], ps: Obj, flags: FeatureFlags
   });
   if (tasks.length === 0) return errs;
   const params = [...combined.values()];
+  // (Tekton's path for a bad name is `params`; point at the first param with one)
+  const badName = params.find((p) => !hasValidNameFormat(p))?.raw ?? ['params'];
   tasks.forEach((pt, i) => {
     const steps = isObj(pt.taskSpec) ? list(pt.taskSpec.steps) as unknown as Step[] : [];
     if (steps.length === 0) return;
     const at: PathSegment[] = ['pipelineSpec', 'tasks', i, 'taskSpec'];
     errs.also(validateParamTypes(params));
-    errs.also(reanchor(validateParamVariables(steps, params, flags, [...at, 'params']), at));
+    errs.also(reanchor(validateParamVariables(steps, params, flags, badName), at));
     errs.also(reanchor(validateDeclaredParamUsage(steps, params), at));
   });
   errs.also(paramDeclarationChecks(params, tasks, ['pipelineSpec', 'tasks'], flags));
