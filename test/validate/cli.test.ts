@@ -290,6 +290,7 @@ test('yaml11-scalar findings: a rule id with digits in tektite-ignore and --rule
     '      default: off', // line 10: stays
     '  steps:',
     '    - image: alpine:3.20',
+    '      args: [$(params.a), $(params.b)]',
     '      script: echo "$0"',
     '',
   ].join('\n');
@@ -346,7 +347,7 @@ test('--feature-flags reads the flags from the cluster\'s feature-flags ConfigMa
   const ff = join(dir, 'ff');
   mkdirSync(ff, { recursive: true });
   // an enum param (enable-param-enum) and stdoutConfig (enable-api-fields: alpha)
-  writeFileSync(join(ff, 'task.yaml'), 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: e\nspec:\n  params:\n    - name: env\n      enum: [dev, prod]\n  steps:\n    - name: s\n      image: alpine:3.20\n      stdoutConfig:\n        path: /tmp/out\n      script: echo\n');
+  writeFileSync(join(ff, 'task.yaml'), 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: e\nspec:\n  params:\n    - name: env\n      enum: [dev, prod]\n  steps:\n    - name: s\n      image: alpine:3.20\n      stdoutConfig:\n        path: /tmp/out\n      args: [$(params.env)]\n      script: echo\n');
   // as in Tekton's release YAML: other documents around it
   writeFileSync(join(ff, 'flags.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tekton-pipelines\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: feature-flags\n  namespace: tekton-pipelines\ndata:\n  enable-api-fields: "alpha"\n  enable-param-enum: "T"\n  keep-pod-on-cancel: "false"\n');
   writeFileSync(join(ff, 'beta.yaml'), 'kind: ConfigMap\nmetadata: {name: feature-flags}\ndata:\n  enable-api-fields: beta\n  enable-param-enum: "false"\n');

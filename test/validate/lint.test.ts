@@ -148,3 +148,68 @@ test('yaml11-scalar: an unquoted scalar kubectl (YAML 1.1) reads as a boolean or
   // what kubectl sends is what Tekton checks: a boolean is no env value; readOnly: yes is fine
   assert.deepEqual(tektonErrors(doc), ['must be of type string: "boolean": spec.steps[0].env[0].value']);
 });
+
+test('unused-param: a declared param nothing refers to (Task, StepAction, Pipeline), any reference form counts', () => {
+  const doc = task([
+    'params:',
+    '  - name: used-in-env',
+    '  - name: used-in-args',
+    '    type: array',
+    '  - name: obj',
+    '    type: object',
+    '    properties: {k: {}}',
+    '  - name: dotted.name',
+    '  - name: legacy',
+    '  - name: in-volume',
+    '  - name: forgotten',
+    '    default: $(params.used-in-env)', // a default is no use
+    'steps:',
+    '  - image: alpine:3.20',
+    '    env:',
+    '      - {name: A, value: $(params.used-in-env)}',
+    '      - {name: K, value: $(params.obj.k)}',
+    '      - {name: D, value: \'$(params["dotted.name"])\'}',
+    '      - {name: L, value: $(inputs.params.legacy)}',
+    '    args: ["$(params.used-in-args[*])"]',
+    '    script: echo "$A"',
+    'volumes:',
+    '  - name: v',
+    '    configMap: {name: $(params.in-volume)}',
+  ].join('\n'));
+  const f = findings(doc, 'unused-param');
+  assert.deepEqual(f.map((x) => [x.message, x.paths, x.pos]), [
+    ['param "forgotten" is declared but nothing refers to it: the value a run passes changes nothing', ['spec.params[6]'], { line: 16, col: 13 }],
+  ]);
+  const pipelineDoc = 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata: {name: p}\nspec:\n  params: [{name: url}, {name: inner}, {name: idle}]\n  tasks:\n    - name: a\n      taskRef: {name: t}\n      params: [{name: u, value: $(params.url)}]\n    - name: b\n      taskSpec:\n        steps: [{image: "alpine:3.20", env: [{name: I, value: $(params.inner)}]}]\n';
+  assert.deepEqual(findings(pipelineDoc, 'unused-param').map((x) => x.paths[0]), ['spec.params[2]']);
+  const action = 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata: {name: s}\nspec:\n  image: alpine:3.20\n  params: [{name: used}, {name: spare}]\n  env: [{name: U, value: $(params.used)}]\n  script: echo "$U"\n';
+  assert.deepEqual(findings(action, 'unused-param').map((x) => x.paths[0]), ['spec.params[1]']);
+});
+
+test('undeclared-volume: a volumeMount naming no volume (steps, sidecars, stepTemplate); reference names are left alone', () => {
+  const doc = task([
+    'workspaces: [{name: src}]',
+    'stepTemplate:',
+    '  volumeMounts: [{name: tmpl, mountPath: /t}]',
+    'steps:',
+    '  - image: alpine:3.20',
+    '    volumeMounts:',
+    '      - {name: cache, mountPath: /cache}',
+    '      - {name: missing, mountPath: /m}',
+    '      - {name: $(workspaces.src.volume), mountPath: /s}',
+    '    script: echo hi',
+    'sidecars:',
+    '  - image: alpine:3.20',
+    '    volumeMounts: [{name: gone, mountPath: /g}]',
+    'volumes:',
+    '  - {name: cache, emptyDir: {}}',
+  ].join('\n'));
+  const f = findings(doc, 'undeclared-volume');
+  assert.deepEqual(f.map((x) => [x.paths[0], x.pos!.line]), [
+    ['spec.stepTemplate.volumeMounts[0].name', 8],
+    ['spec.steps[0].volumeMounts[1].name', 13],
+    ['spec.sidecars[0].volumeMounts[0].name', 18],
+  ]);
+  assert.equal(f[1]!.message, 'volumeMount "missing" names no volume of the Task: Kubernetes refuses the pod (volumeMounts[1].name: Not found), so every run fails');
+  assert.equal(f[1]!.details, "The Task's volumes: cache.");
+});

@@ -9,6 +9,8 @@ import { resultBudget } from './result-budget.js';
 import { scriptReferences } from './script-references.js';
 import { shellRules } from './shell.js';
 import { undeclaredParams, undeclaredWorkspaces } from './undeclared.js';
+import { unusedParams } from './unused-params.js';
+import { undeclaredVolumes } from './volume-mounts.js';
 import { isObj, type Obj } from '../plain-object.js';
 
 export type { Finding } from './finding.js';
@@ -25,6 +27,8 @@ export const LINT_RULES: Record<string, string> = {
   'relative-working-dir': 'a relative workingDir',
   'duplicate-env': 'the same env var twice in one step (Kubernetes keeps the last)',
   'unknown-field': 'a field the Tekton CRD does not declare (the API server drops it)',
+  'unused-param': 'a declared param nothing in its Task, StepAction or Pipeline refers to',
+  'undeclared-volume': 'a volumeMount naming no volume of the Task (Kubernetes refuses the pod)',
   'yaml11-scalar': 'an unquoted yes/no/on/off/y/n, 0755, 1_000... that kubectl (YAML 1.1) reads as a boolean or number',
 };
 
@@ -64,15 +68,21 @@ export function lintDocument(kind: string, doc: unknown): Finding[] {
   const out: Finding[] = [];
   const containers: ContainerSite[] = [];
   for (const site of specSites(kind, doc)) {
-    containers.push(...containersOf(site));
+    const own = containersOf(site);
     if (isObj(site.spec.stepTemplate)) {
-      containers.push({ container: site.spec.stepTemplate as Sidecar, path: `${site.path}.stepTemplate`, raw: [...site.raw, 'stepTemplate'], kind: 'step' });
+      own.push({ container: site.spec.stepTemplate as Sidecar, path: `${site.path}.stepTemplate`, raw: [...site.raw, 'stepTemplate'], kind: 'step' });
     }
+    containers.push(...own);
     out.push(...undeclaredWorkspaces(site), ...undeclaredParams(site), ...resultBudget(site));
+    out.push(...unusedParams(site.spec as unknown as Obj, site.path, site.raw), ...undeclaredVolumes(site, own));
   }
   if (kind === 'StepAction' && isObj(doc.spec)) {
     containers.push({ container: doc.spec as StepActionSpec as Sidecar, path: 'spec', raw: ['spec'], kind: 'stepaction' });
+    out.push(...unusedParams(doc.spec, 'spec', ['spec']));
   }
+  // a Pipeline's own params (its tasks, finally and embedded specs may use them)
+  const ps = kind === 'Pipeline' ? doc.spec : kind === 'PipelineRun' && isObj(doc.spec) ? doc.spec.pipelineSpec : undefined;
+  if (isObj(ps)) out.push(...unusedParams(ps, kind === 'Pipeline' ? 'spec' : 'spec.pipelineSpec', kind === 'Pipeline' ? ['spec'] : ['spec', 'pipelineSpec']));
   for (const c of containers) {
     // A StepAction script with $(params…) is already a Tekton error; do not repeat it.
     if (c.kind !== 'stepaction') out.push(...scriptReferences(c));

@@ -1,0 +1,24 @@
+// `undeclared-volume`: a volumeMount naming no volume of its Task. Tekton accepts the Task; the
+// pod for it cannot be created (Kubernetes: `volumeMounts[0].name: Not found`), so every run
+// fails. Names made of a reference (`$(workspaces.w.volume)`, `$(params.v)`) are left alone.
+import { list, str } from '../plain-object.js';
+import type { ContainerSite, Finding, SpecSite } from './finding.js';
+
+export function undeclaredVolumes(site: SpecSite, containers: readonly ContainerSite[]): Finding[] {
+  const volumes = new Set(list(site.spec.volumes).map((v) => str(v.name)));
+  const out: Finding[] = [];
+  for (const c of containers) {
+    list(c.container.volumeMounts).forEach((m, j) => {
+      const name = str(m.name);
+      if (name === '' || name.includes('$(') || volumes.has(name)) return;
+      out.push({
+        rule: 'undeclared-volume',
+        message: `volumeMount "${name}" names no volume of the Task: Kubernetes refuses the pod (volumeMounts[${j}].name: Not found), so every run fails`,
+        path: `${c.path}.volumeMounts[${j}].name`,
+        raw: [...c.raw, 'volumeMounts', j, 'name'],
+        details: volumes.size ? `The Task's volumes: ${[...volumes].join(', ')}.` : 'The Task declares no volumes: add one under spec.volumes (a workspace is mounted with spec.workspaces, not volumeMounts).',
+      });
+    });
+  }
+  return out;
+}
