@@ -32,6 +32,8 @@ export interface LoadedDoc {
   textPos(path: readonly PathSegment[], index: number): Position;
   /** Plain scalars kubectl (YAML 1.1) reads differently from YAML 1.2 tools; `value` holds kubectl's reading. */
   yaml11?: Yaml11Note[];
+  /** The document's own text (for checks that can search it instead of walking the value). */
+  source?: string;
 }
 
 export interface Yaml11Note {
@@ -73,14 +75,14 @@ export function loadText(text: string, file: string): LoadResult {
         if (typeof node !== 'object' || !node.literal) return start;
         return literalPos(node, text, node.off, node.literal.end, node.literal.value, index, start);
       };
-      addDoc(out, file, index, doc.value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos);
+      addDoc(out, file, index, doc.value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos, text.slice(offsetOf(doc.node), doc.end));
     });
     return out;
   }
   return loadTextWithYaml(text, file);
 }
 
-function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos'], yaml11?: Yaml11Note[]): void {
+function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos'], source: string, yaml11?: Yaml11Note[]): void {
   const v = value as Record<string, unknown> | null;
   const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
   const meta = isObj && v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
@@ -94,6 +96,7 @@ function addDoc(out: LoadResult, file: string, index: number, value: unknown, po
     pos,
     keyPos,
     textPos,
+    source,
     ...(yaml11?.length ? { yaml11 } : {}),
   };
   out.docs.push(loaded);
@@ -309,7 +312,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return start;
       return literalPos(node, text, node.range[0], node.range[1], node.value, index, start);
     };
-    addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos, yaml11);
+    addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos, text.slice(doc.range[0], doc.range[2]), yaml11);
   });
   return out;
 }

@@ -30,6 +30,8 @@ export const offsetOf = (node: OffsetNode): number => (typeof node === 'number' 
 export interface SubsetDoc {
   value: unknown;
   node: OffsetNode;
+  /** Where the document's text ends (its closing `---` line, or the end of the text). */
+  end: number;
 }
 
 class Unsupported {}
@@ -164,9 +166,9 @@ class Reader {
       if (first < i) {
         const doc = this.block(first, this.indent(first), -1, false);
         if (this.nextContent(doc.next) < i) unsupported();
-        docs.push({ value: doc.value, node: doc.node });
+        docs.push({ value: doc.value, node: doc.node, end: this.starts[i] ?? this.text.length });
       } else if (marker !== -1) {
-        docs.push({ value: null, node: this.starts[marker]! + 3 + spaces(lines[marker]!, 3) });
+        docs.push({ value: null, node: this.starts[marker]! + 3 + spaces(lines[marker]!, 3), end: this.starts[i] ?? this.text.length });
       }
       marker = i;
       from = i + 1;

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnose, findings, task, taskRun, tektonErrors } from './helpers.js';
 import { bashisms, codeOnly } from '../../src/tekton/lint/shell.js';
+import { loadText } from '../../src/tekton/load.js';
+import { validateResource } from '../../src/tekton/validate/index.js';
 
 test('script-reference: a param pasted into a script, with the exact env snippet', () => {
   const doc = task('params:\n  - name: url\nsteps:\n  - name: clone\n    image: alpine:3.20\n    script: |\n      git clone "$(params.url)" && echo $(params.url)');
@@ -180,6 +182,9 @@ test('unused-param: a declared param nothing refers to (Task, StepAction, Pipeli
   assert.deepEqual(f.map((x) => [x.message, x.paths, x.pos]), [
     ['param "forgotten" is declared but nothing refers to it: the value a run passes changes nothing', ['spec.params[6]'], { line: 16, col: 13 }],
   ]);
+  // a value built in memory has no text: its strings are walked instead, with the same result
+  const inMemory = validateResource(loadText(doc, 't.yaml').docs[0]!.value).filter((d) => d.rule === 'unused-param');
+  assert.deepEqual(inMemory.map((x) => x.paths), [['spec.params[6]']]);
   const pipelineDoc = 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata: {name: p}\nspec:\n  params: [{name: url}, {name: inner}, {name: idle}]\n  tasks:\n    - name: a\n      taskRef: {name: t}\n      params: [{name: u, value: $(params.url)}]\n    - name: b\n      taskSpec:\n        steps: [{image: "alpine:3.20", env: [{name: I, value: $(params.inner)}]}]\n';
   assert.deepEqual(findings(pipelineDoc, 'unused-param').map((x) => x.paths[0]), ['spec.params[2]']);
   const action = 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata: {name: s}\nspec:\n  image: alpine:3.20\n  params: [{name: used}, {name: spare}]\n  env: [{name: U, value: $(params.used)}]\n  script: echo "$U"\n';

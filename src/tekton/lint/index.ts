@@ -63,7 +63,8 @@ export function specSites(kind: string, doc: Obj): SpecSite[] {
   return [];
 }
 
-export function lintDocument(kind: string, doc: unknown): Finding[] {
+/** `source`: the document's text, when it came from a file (some rules search it instead of walking the value). */
+export function lintDocument(kind: string, doc: unknown, source?: string): Finding[] {
   if (!isObj(doc)) return [];
   const out: Finding[] = [];
   const containers: ContainerSite[] = [];
@@ -74,15 +75,15 @@ export function lintDocument(kind: string, doc: unknown): Finding[] {
     }
     containers.push(...own);
     out.push(...undeclaredWorkspaces(site), ...undeclaredParams(site), ...resultBudget(site));
-    out.push(...unusedParams(site.spec as unknown as Obj, site.path, site.raw), ...undeclaredVolumes(site, own));
+    out.push(...unusedParams(site.spec as unknown as Obj, site.path, site.raw, source), ...undeclaredVolumes(site, own));
   }
   if (kind === 'StepAction' && isObj(doc.spec)) {
     containers.push({ container: doc.spec as StepActionSpec as Sidecar, path: 'spec', raw: ['spec'], kind: 'stepaction' });
-    out.push(...unusedParams(doc.spec, 'spec', ['spec']));
+    out.push(...unusedParams(doc.spec, 'spec', ['spec'], source));
   }
   // a Pipeline's own params (its tasks, finally and embedded specs may use them)
   const ps = kind === 'Pipeline' ? doc.spec : kind === 'PipelineRun' && isObj(doc.spec) ? doc.spec.pipelineSpec : undefined;
-  if (isObj(ps)) out.push(...unusedParams(ps, kind === 'Pipeline' ? 'spec' : 'spec.pipelineSpec', kind === 'Pipeline' ? ['spec'] : ['spec', 'pipelineSpec']));
+  if (isObj(ps)) out.push(...unusedParams(ps, kind === 'Pipeline' ? 'spec' : 'spec.pipelineSpec', kind === 'Pipeline' ? ['spec'] : ['spec', 'pipelineSpec'], source));
   for (const c of containers) {
     // A StepAction script with $(params…) is already a Tekton error; do not repeat it.
     if (c.kind !== 'stepaction') out.push(...scriptReferences(c));

@@ -69,7 +69,7 @@ export function validateDocs(docs: readonly LoadedDoc[], opts: ValidateOptions =
  * finds the Tasks a TaskRun's taskRef names, for the run-time checks.
  */
 export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLookup = () => undefined): Diagnostic[] {
-  const found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks);
+  const found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks, doc.source);
   const placed = found.map(({ d, raw, atKey, index }) => {
     const src = sourcePath(doc.value, raw);
     const at = () => (atKey ? doc.keyPos(src) : index !== undefined ? doc.textPos(src, index) : doc.pos(src));
@@ -126,16 +126,16 @@ function safePos(f: () => Position): Position {
   }
 }
 
-function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup = () => undefined): Located[] {
+function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup = () => undefined, source?: string): Located[] {
   try {
-    return checkUnsafe(value, kind, apiVersion, opts, tasks);
+    return checkUnsafe(value, kind, apiVersion, opts, tasks, source);
   } catch (e) {
     // A bug in a rule must not hide the others' findings nor crash the command.
     return [{ d: { severity: 'error', message: `internal error while validating: ${(e as Error).message}`, paths: [], rule: 'internal' }, raw: [] }];
   }
 }
 
-function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup): Located[] {
+function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup, source?: string): Located[] {
   const flags: FeatureFlags = { ...DEFAULT_FLAGS, ...opts.flags };
   const out: Located[] = [];
   const [group, version = ''] = apiVersion.split('/');
@@ -206,7 +206,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     }
   }
   out.push(...fromFieldErrors(errs));
-  for (const f of lintDocument(kind, defaulted)) {
+  for (const f of lintDocument(kind, defaulted, source)) {
     out.push({ d: { severity: lintSeverity, message: f.message, paths: [f.path], rule: f.rule, ...(f.details ? { details: f.details } : {}) }, raw: f.raw, ...(f.index === undefined ? {} : { index: f.index }) });
   }
   return out;
