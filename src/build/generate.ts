@@ -2,7 +2,7 @@
 // Params reach the program only through env (strings, object keys) and isolated args (arrays,
 // after a `--tektite-array=<name>` marker); nothing is pasted into a script.
 import { Document, visit } from 'yaml';
-import { kubectlScalar } from '../tekton/yaml11.js';
+import { readsAsText } from '../tekton/yaml11.js';
 import type { ParamSpec, ResultSpec, StepProgram, WorkspaceSpec } from '../sdk/declare.js';
 import { paramEnvNames, resultEnv, workspaceEnv } from '../sdk/declare.js';
 import { ARRAY_MARKER } from '../sdk/names.js';
@@ -230,16 +230,28 @@ export function toYaml(docs: Doc[], source: string): string {
   return header + docs.map(kubectlSafeYaml).join('---\n');
 }
 
-/** YAML 1.1's line breaks beyond \n and \r: yaml.v2 folds them inside scalars; escaped here. */
-const ODD_BREAK = /[\u0085\u2028\u2029]/;
-const ODD_BREAKS = /[\u0085\u2028\u2029]/g;
-const BREAK_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+/**
+ * Characters Go's yaml.v2 refuses raw (DEL, C1 controls but NEL, U+FFFE, U+FFFF: "control
+ * characters are not allowed") or reads as line breaks (NEL, U+2028, U+2029): escaped here,
+ * inside double quotes (the yaml package writes them raw).
+ */
+const ODD_CHAR = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+const ODD_CHARS = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
+const NAMED_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+const escapeOdd = (c: string): string => NAMED_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/**
+ * A multi-line string the yaml package would write as a block scalar that yaml.v2 misreads: a
+ * line of only blanks (its spaces are lost) or a line starting with a tab (yaml.v2: "found a
+ * tab character where an indentation space is expected").
+ */
+const BAD_BLOCK = /(?:^|\n)(?:[ \t]+(?:\n|$)|\t)/;
 
 /**
  * `doc` as YAML that kubectl and tkn (YAML 1.1, Go's yaml.v2: ../tekton/yaml11.ts) read back as
  * written, and YAML 1.2 readers too: the yaml package's 1.1 mode quotes yes/on/0755/1_000, and
- * every string yaml.v2 would still take for something else (0o17, 0X1F, +0o7, `<<`) or that
- * holds one of YAML 1.1's extra line breaks is double-quoted, those breaks escaped.
+ * every string yaml.v2 would still take for something else (0o17, 0X1F, +0o7, `<<`), that holds
+ * a character it refuses or takes for a line break, or that would be a block scalar it misreads
+ * is double-quoted, those characters escaped.
  */
 function kubectlSafeYaml(doc: Doc): string {
   const d = new Document(doc, { version: '1.1' });
@@ -247,8 +259,8 @@ function kubectlSafeYaml(doc: Doc): string {
     Scalar(_, node) {
       const v = node.value;
       if (typeof v !== 'string') return;
-      if (kubectlScalar(v) !== v || v === '<<' || ODD_BREAK.test(v)) node.type = 'QUOTE_DOUBLE';
+      if (!readsAsText(v) || v === '<<' || ODD_CHAR.test(v) || (v.includes('\n') && BAD_BLOCK.test(v))) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return d.toString({ lineWidth: 0 }).replace(ODD_BREAKS, (c) => BREAK_ESCAPES[c]!);
+  return d.toString({ lineWidth: 0 }).replace(ODD_CHARS, escapeOdd);
 }

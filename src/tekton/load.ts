@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
-import { kubectlKey, kubectlScalar, sameScalar } from './yaml11.js';
+import { kubectlKey, kubectlScalar, REFUSED_CHAR, sameScalar } from './yaml11.js';
 import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
@@ -179,6 +179,11 @@ function literalPos(key: object, text: string, start: number, end: number, value
 
 let yaml: typeof Yaml | undefined;
 
+function lcPos(lc: Yaml.LineCounter, offset: number): Position {
+  const p = lc.linePos(offset);
+  return { line: p.line, col: p.col };
+}
+
 /** A pair's key as the value's key: the text toJS gives it (kubectl's `on:` is the key "true"). */
 function keyText(p: unknown): string | undefined {
   if (!yaml!.isPair(p)) return undefined;
@@ -204,7 +209,7 @@ function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Positi
       if (key === 'key') {
         if (text === '<<') return; // a merge (handled below)
         const k = kubectlKey(text);
-        if (k === undefined) return error(`kubectl cannot send the null key ${text}: quote it if you mean the text`, offset);
+        if (typeof k !== 'string') return error(`kubectl cannot send the key ${text} (${k.refused}): quote it if you mean the text`, offset);
         if (k === String(node.value)) return;
         notes.push({ pos: at(offset), text, kubectl: k, yaml12: node.value, key: true });
         node.value = k;
@@ -217,27 +222,47 @@ function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Positi
       node.value = kubectl;
     },
   });
-  const keysOf = (n: unknown, seen: Set<unknown>): string[] => {
-    if (isAlias(n)) n = n.resolve(doc);
-    if (seen.has(n)) return [];
-    seen.add(n);
-    if (isSeq(n)) return n.items.flatMap((x) => keysOf(x, seen));
-    if (!isMap(n)) return [];
-    return n.items.flatMap((p) => (isMergeKey(p.key) ? keysOf(p.value, seen) : [String(isScalar(p.key) ? p.key.value : p.key)]));
+  // yaml.v2's mapping(): the pairs in order into one map, a merge's pairs (a map, or each map of
+  // a list, the last first so that earlier ones win) overwriting what is there, later pairs
+  // overwriting a merge's.
+  const keyOf = (p: Yaml.Pair): string => String(isScalar(p.key) ? p.key.value : p.key);
+  const expand = (map: Yaml.YAMLMap, seen: Set<unknown>): Yaml.Pair[] => {
+    const out = new Map<string, Yaml.Pair>();
+    for (const p of map.items as Yaml.Pair[]) {
+      if (!isMergeKey(p.key)) {
+        out.delete(keyOf(p));
+        out.set(keyOf(p), p);
+        continue;
+      }
+      const v = isAlias(p.value) ? p.value.resolve(doc) : p.value;
+      const sources = isSeq(v) ? v.items.map((x) => (isAlias(x) ? x.resolve(doc) : x)).reverse() : [v];
+      for (const src of sources) {
+        if (!isMap(src)) {
+          error('map merge requires map or sequence of maps as the value', (p.value as { range?: number[] } | null)?.range?.[0] ?? 0);
+          continue;
+        }
+        if (seen.has(src)) continue;
+        seen.add(src);
+        for (const q of expand(src, seen)) {
+          out.delete(keyOf(q));
+          out.set(keyOf(q), q);
+        }
+        seen.delete(src);
+      }
+    }
+    return [...out.values()];
   };
   visit(doc, {
     Map(_, map) {
-      const at = map.items.findIndex((p) => isMergeKey(p.key));
-      if (at <= 0) return;
-      const merged = new Set(map.items.slice(at).flatMap((p) => (isMergeKey(p.key) ? keysOf(p.value, new Set()) : [])));
-      map.items = map.items.filter((p, i) => i > at || isMergeKey(p.key) || !merged.has(String(isScalar(p.key) ? p.key.value : p.key)));
+      if (map.items.some((p) => isMergeKey(p.key))) map.items = expand(map, new Set([map]));
     },
   });
   return notes;
 }
 
+/** A `<<` key (plain, or tagged !!merge) as yaml.v2's isMerge sees it. */
 function isMergeKey(k: unknown): boolean {
-  return yaml!.isScalar(k) && k.type === 'PLAIN' && k.source === '<<' && k.tag === undefined;
+  return yaml!.isScalar(k) && k.type === 'PLAIN' && k.source === '<<' && (k.tag === undefined || k.tag === 'tag:yaml.org,2002:merge');
 }
 
 /** loadText through the `yaml` package only: for documents outside the subset, every error, and tests. */
@@ -255,6 +280,11 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
     return out;
   }
   if (!Array.isArray(parsed)) parsed = [parsed as unknown as Yaml.Document.Parsed]; // EmptyStream has no docs
+  const refused = REFUSED_CHAR.exec(text);
+  if (refused) {
+    const code = refused[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    out.diagnostics.push({ severity: 'error', message: `kubectl cannot read this file: it holds the control character U+${code} (Go's yaml.v2 allows none); write it as an escape in a double-quoted string`, paths: [], file, pos: lcPos(lc, refused.index), rule: 'yaml-syntax' });
+  }
   const at = (offset: number): Position => {
     const p = lc.linePos(offset);
     return { line: p.line, col: p.col };

@@ -26,55 +26,103 @@ const YAML_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/
 /** What Go's ParseFloat takes of a scalar starting with `.` (the words aside): `_` only between digits. */
 const DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
 
-/** Go's ParseFloat fails with ErrRange beyond float64, and yaml.v2 then keeps the text. */
-const goFloat = (text: string, s: string): unknown => {
-  const n = Number(text);
-  return Number.isFinite(n) ? n : s;
-};
 
-/** The value kubectl gives the plain scalar `s`. */
-export function kubectlScalar(s: string): unknown {
+/**
+ * Characters Go's yaml.v2 refuses anywhere in a file ("control characters are not allowed"): C0
+ * controls but tab, LF and CR, DEL, C1 controls but NEL, U+FFFE and U+FFFF.
+ */
+export const REFUSED_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+type Resolved =
+  | { kind: 'value'; value: unknown }
+  /** An integer (`text`: its exact decimal digits), as Go's int64/int, uint64 or a big.Int. */
+  | { kind: 'int'; value: number; text: string; type: 'int' | 'uint64' | 'big' }
+  | { kind: 'float'; value: number };
+
+/** yaml.v2's resolve() for a plain scalar, keeping what kind of Go value it made. */
+function resolve(s: string): Resolved {
   const w = WORDS.get(s);
-  if (w !== undefined) return w;
+  if (w !== undefined) return typeof w === 'number' ? { kind: 'float', value: w } : { kind: 'value', value: w };
   const c = s.charCodeAt(0);
-  if (c === 0x2e /* . */) return DOT_FLOAT.test(s) ? goFloat(s.replaceAll('_', ''), s) : s;
-  if (!(c >= 0x30 && c <= 0x39) && c !== 0x2b /* + */ && c !== 0x2d /* - */) return s;
+  if (c === 0x2e /* . */) {
+    if (!DOT_FLOAT.test(s)) return { kind: 'value', value: s };
+    const n = Number(s.replaceAll('_', ''));
+    return Number.isFinite(n) ? { kind: 'float', value: n } : { kind: 'value', value: s };
+  }
+  if (!(c >= 0x30 && c <= 0x39) && c !== 0x2b /* + */ && c !== 0x2d /* - */) return { kind: 'value', value: s };
   const plain = s.includes('_') ? s.replaceAll('_', '') : s;
   const m = GO_INT.exec(plain);
+  let tooBig = false;
   if (m) {
     const [, sign, bin, oct, hex, leadingZero, dec] = m;
-    const n = bin !== undefined ? parseInt(bin, 2)
-      : oct !== undefined ? parseInt(oct, 8)
-        : hex !== undefined ? parseInt(hex, 16)
-          : leadingZero !== undefined ? parseInt(leadingZero, 8)
-            : Number(dec);
-    return sign === '-' && n !== 0 ? -n : n; // (Go's integers have no -0)
+    const magnitude = BigInt(bin !== undefined ? `0b${bin}` : oct !== undefined ? `0o${oct}` : hex !== undefined ? `0x${hex}` : leadingZero !== undefined ? `0o${leadingZero}` : dec!);
+    const v = sign === '-' ? -magnitude : magnitude;
+    // ParseInt(plain, 0, 64), then ParseUint (which takes no sign)
+    if (v >= INT64_MIN && v <= INT64_MAX) return { kind: 'int', value: Number(v), text: v.toString(), type: 'int' };
+    if (sign === '' && v <= UINT64_MAX) return { kind: 'int', value: Number(v), text: v.toString(), type: 'uint64' };
+    // ParseUint failed with ErrRange: after the float attempt, sigs.k8s.io's copy makes a big.Int
+    tooBig = sign === '';
+    if (!tooBig && !YAML_FLOAT.test(plain)) return { kind: 'value', value: s };
+    if (tooBig && !YAML_FLOAT.test(plain)) return { kind: 'int', value: Number(v), text: v.toString(), type: 'big' };
+    const f = Number(plain);
+    if (Number.isFinite(f)) return { kind: 'float', value: f };
+    return tooBig ? { kind: 'int', value: Number(v), text: v.toString(), type: 'big' } : { kind: 'value', value: s };
   }
-  if (YAML_FLOAT.test(plain)) return goFloat(plain, s);
-  return s;
+  if (YAML_FLOAT.test(plain)) {
+    // Go's ParseFloat fails with ErrRange beyond float64, and yaml.v2 then keeps the text
+    const f = Number(plain);
+    return Number.isFinite(f) ? { kind: 'float', value: f } : { kind: 'value', value: s };
+  }
+  return { kind: 'value', value: s };
+}
+
+/**
+ * The value kubectl gives the plain scalar `s`. An integer beyond 2^53 is a JavaScript number
+ * near it (Go keeps every digit); one beyond uint64 (a big.Int there, a number with all its
+ * digits in the JSON) is given as its decimal digits, which is what a Tekton param gets.
+ */
+export function kubectlScalar(s: string): unknown {
+  const r = resolve(s);
+  if (r.kind === 'int' && r.type === 'big') return r.text;
+  return r.value;
+}
+
+/** Whether kubectl reads the plain scalar `s` as the text `s` itself. */
+export function readsAsText(s: string): boolean {
+  const r = resolve(s);
+  return r.kind === 'value' && r.value === s;
 }
 
 /**
  * The JSON key sigs.k8s.io/yaml makes of the plain scalar key `s` (convertToJSONableObject):
  * text as it is, booleans as `true`/`false`, integers in decimal, floats as Go's
- * FormatFloat(k, 'g', -1, 32) with ±Inf and NaN as `.inf`, `-.inf`, `.nan`. Undefined for a
- * null key, which kubectl refuses.
+ * FormatFloat(k, 'g', -1, 32) with ±Inf and NaN as `.inf`, `-.inf`, `.nan`. A null key, and an
+ * integer key beyond int64 (uint64, big.Int), kubectl refuses: `{ refused }` says which.
  */
-export function kubectlKey(s: string): string | undefined {
-  const v = kubectlScalar(s);
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return String(v);
-  if (typeof v !== 'number') return undefined;
-  if (Number.isNaN(v)) return '.nan';
-  if (!Number.isFinite(v)) return v > 0 ? '.inf' : '-.inf';
-  // yaml.v2 made an integer of it when Go's ParseInt took it
-  if (GO_INT.test(s.includes('_') ? s.replaceAll('_', '') : s)) return String(v);
-  return formatG32(v);
+export function kubectlKey(s: string): string | { refused: string } {
+  const r = resolve(s);
+  if (r.kind === 'int') return r.type === 'int' ? r.text : { refused: `an integer key beyond int64 (Go's ${r.type === 'uint64' ? 'uint64' : '*big.Int'})` };
+  if (r.kind === 'float') return formatG32(r.value);
+  const v = r.value;
+  if (v === null) return { refused: 'a null key' };
+  return typeof v === 'string' ? v : String(v);
 }
 
-/** Go's strconv.FormatFloat(v, 'g', -1, 32): the shortest float32 digits, %e below 1e-4 and from 1e+06 on. */
+/**
+ * Go's strconv.FormatFloat(v, 'g', -1, 32): the shortest digits that read back as the same
+ * float32, %e below 1e-4 and from 1e+06 on, ±Inf as `.inf`/`-.inf`, NaN as `.nan` (as yaml.v2
+ * writes them). (The digits are JavaScript's rounding, which can differ from Go's in the last
+ * digit for a float32 exactly between two shortest candidates.)
+ */
 function formatG32(v: number): string {
+  if (Number.isNaN(v)) return '.nan';
   const f = Math.fround(v);
+  if (!Number.isFinite(f)) return f > 0 ? '.inf' : '-.inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
   let digits = '';
   for (let p = 1; p <= 9; p++) {
     digits = f.toPrecision(p);

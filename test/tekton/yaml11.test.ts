@@ -114,20 +114,41 @@ test('merges as yaml.v2 merges them: in order, so a key written before << is ove
   // in a list of merged maps the earlier ones win
   assert.deepEqual(v.both, { image: 'alpine:3.20', workingDir: '/w', name: 'm' });
   assert.equal(loadText(text, 'm.yaml').docs[0]!.yaml11, undefined, 'a merge key is no YAML 1.1 note');
+  // several merges in one map, in order; a tagged merge; a merge that is no map
+  const more = loadText('a: &a {x: 1}\nc: &c {x: 3}\nb: {<<: *a, x: 2, <<: *c}\nd:\n  x: 0\n  !!merge <<: {x: 1}\n', 'm.yaml').docs[0]!.value as Record<string, unknown>;
+  assert.deepEqual([more.b, more.d], [{ x: 3 }, { x: 1 }]);
+  const bad = loadText('a: {<<: [1]}\n', 'm.yaml').diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(bad.map((d) => d.message), ['map merge requires map or sequence of maps as the value']);
 });
 
 test('what kubectl cannot send is an error at its position; floats beyond float64 and keys as sigs.k8s.io/yaml writes them', () => {
-  const text = 'a: .nan\nb: -.inf\n~: x\nc: 1e400\nd: .5_5\n1e6: e\n1.5: f\n0755: g\n';
+  const text = `a: .nan\nb: -.inf\n~: x\nc: 1e400\nd: .5_5\n1e6: e\n1.5: f\n0755: g\n9223372036854775807: i\n1e39: j\n-0.0: k\n18446744073709551616: l\nbig: 1${'0'.repeat(400)}\nfloat: 1${'0'.repeat(40)}\n`;
   for (const load of [loadText, loadTextWithYaml]) {
     const r = load(text, 'k.yaml');
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.pos!.line, d.pos!.col, d.severity, d.message]), [
       [1, 4, 'error', 'kubectl cannot send .nan: JSON has no NaN or infinity; quote it if you mean the text'],
       [2, 4, 'error', 'kubectl cannot send -.inf: JSON has no NaN or infinity; quote it if you mean the text'],
-      [3, 1, 'error', 'kubectl cannot send the null key ~: quote it if you mean the text'],
+      [3, 1, 'error', 'kubectl cannot send the key ~ (a null key): quote it if you mean the text'],
     ]);
     const v = r.docs[0]!.value as Record<string, unknown>;
     assert.equal(v.c, '1e400', 'Go ParseFloat fails with ErrRange: yaml.v2 keeps the text');
     assert.equal(v.d, 0.55, 'Go ParseFloat takes _ between digits');
     assert.deepEqual([v['1e+06'], v['1.5'], v['493']], ['e', 'f', 'g']);
+    // int64 keys keep every digit; float keys are float32 'g' (beyond float32: .inf)
+    assert.deepEqual([v['9223372036854775807'], v['.inf'], v['-0'], v['1.8446744e+19']], ['i', 'j', 'k', 'l']);
+    // an integer key beyond int64 is a uint64 or big.Int key, which sigs.k8s.io/yaml refuses
+    assert.deepEqual(load('9223372036854775808: x\n', 'u.yaml').diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+      ["kubectl cannot send the key 9223372036854775808 (an integer key beyond int64 (Go's uint64)): quote it if you mean the text"]);
+    // beyond uint64 and float64 sigs.k8s.io/yaml makes a big.Int: every digit reaches the cluster
+    assert.equal(v.big, `1${'0'.repeat(400)}`);
+    assert.equal(v.float, 1e40, 'a float64 when Go\'s ParseFloat takes it');
+  }
+});
+
+test('a control character yaml.v2 refuses is an error at its position, on both paths', () => {
+  for (const load of [loadText, loadTextWithYaml]) {
+    const r = load('a: ok\nb: x\u0090y\n', 'c.yaml');
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.pos!.line, d.pos!.col, d.message]),
+      [[2, 5, "kubectl cannot read this file: it holds the control character U+0090 (Go's yaml.v2 allows none); write it as an escape in a double-quoted string"]]);
   }
 });

@@ -642,6 +642,18 @@ const cases: { name: string; doc: string; want: string[] }[] = [
     want: ['expected 0 <= 258 <= 256: spec.tasks[1].matrix', 'expected 0 <= 272 <= 256: spec.tasks[0].matrix'],
   },
   {
+    // Go's int: 2^63 wraps to a negative count and 2^64 to 0; Tekton reports neither
+    name: 'matrix combinations wrap around as Go ints do',
+    doc: pipeline(`
+      tasks:
+        - name: wrapped
+          taskRef: {name: t}
+          matrix:
+            params:
+${Array.from({ length: 64 }, (_, i) => `              - {name: p${i}, value: [a, b]}`).join('\n')}`),
+    want: [],
+  },
+  {
     name: 'an empty spec',
     doc: 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks: []\n',
     want: ['expected at least one, got none: spec.description, spec.params, spec.resources, spec.tasks, spec.workspaces'],

@@ -197,16 +197,18 @@ const MAX_MATRIX_COMBINATIONS = 256;
  * params, every entry; else each param of an entry that names a matrix param with a value that
  * param does not list counts one, until one that it lists.
  */
-function matrixCombinations(m: Obj): number {
+function matrixCombinations(m: Obj): bigint {
   const params = list(m.params);
   const include = list(m.include);
   const arrays = params.map((p) => {
     const d = decodeParamValue(p.value);
     return d.type === 'array' ? (d.value as string[]) : [];
   });
-  let count = params.length ? arrays.reduce((n, a) => n * a.length, 1) : 0;
+  // Go's int: the product wraps around at 64 bits as Tekton's does
+  const wrap = (n: bigint): bigint => BigInt.asIntN(64, n);
+  let count = params.length ? arrays.reduce((n, a) => wrap(n * BigInt(a.length)), 1n) : 0n;
   if (!include.length) return count;
-  if (!params.length) return count + include.length;
+  if (!params.length) return wrap(count + BigInt(include.length));
   const byName = new Map(params.map((p, i) => [str(p.name), arrays[i]!]));
   for (const inc of include) {
     for (const p of list(inc.params)) {
@@ -214,7 +216,7 @@ function matrixCombinations(m: Obj): number {
       if (!values) continue;
       const d = decodeParamValue(p.value);
       if (values.includes(d.type === 'string' ? (d.value as string) : '')) break;
-      count++;
+      count = wrap(count + 1n);
     }
   }
   return count;
@@ -229,7 +231,7 @@ function validateMatrix(pt: Obj, flags: FeatureFlags): FieldErrors {
     const msg = apiFieldsGate(flags, 'matrix', 'beta');
     if (msg) errs.addPathless(msg, ['matrix']);
     const count = matrixCombinations(m);
-    if (count > MAX_MATRIX_COMBINATIONS) errs.add(`expected 0 <= ${count} <= ${MAX_MATRIX_COMBINATIONS}`, 'matrix');
+    if (count > BigInt(MAX_MATRIX_COMBINATIONS)) errs.add(`expected 0 <= ${count} <= ${MAX_MATRIX_COMBINATIONS}`, 'matrix');
     errs.also(duplicateTaskParams(named(m.params, ['matrix', 'params'])).viaField('matrix.params', []));
     list(m.include).forEach((inc, k) => errs.also(duplicateTaskParams(named(inc.params, ['matrix', 'include', k, 'params'])).viaField('params', []).viaIndex(k, []).viaField('matrix.include', [])));
   }
