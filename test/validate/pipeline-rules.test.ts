@@ -379,6 +379,39 @@ const cases: { name: string; doc: string; want: string[] }[] = [
     ],
   },
   {
+    // combineParamSpec: a null properties is Go's nil (missing, and the run's keys stay); an
+    // object default meeting a declaration without any default dereferences a nil pointer
+    name: "a PipelineRun's object params: properties null is missing; an embedded object default where Tekton's code crashes",
+    doc: pipelineRunSpec(`
+      params:
+        - {name: cfg, value: {a: x}}
+      pipelineSpec:
+        params:
+          - name: cfg
+            type: object
+            properties: null
+          - name: nodefault
+            type: object
+            properties: {k: {type: string}}
+        tasks:
+          - name: a
+            params:
+              - {name: cfg, value: {a: z}}
+            taskSpec:
+              params:
+                - name: nodefault
+                  type: object
+                  properties: {k: {type: string}}
+                  default: {k: v}
+              steps:
+                - image: alpine:3.20
+                  args: ["$(params.cfg.a)", "$(params.nodefault.k)"]`),
+    want: [
+      'Tekton\'s validating webhook crashes on this PipelineRun: the taskSpec of pipeline task "a" gives "nodefault" an object default, which the spec declares without a default (validateInlineParameters reads a nil default): spec.pipelineSpec.tasks[0].taskSpec.params[0]',
+      'missing field(s): spec.cfg.properties',
+    ],
+  },
+  {
     name: "a PipelineRun's inline spec: array params passed by the run are isolated in embedded steps",
     doc: pipelineRunSpec(`
       params:

@@ -164,15 +164,20 @@ export function paramSpecFromValue(name: string, value: unknown): ParamSpec {
  * and `p` is dropped), which an object then takes. (Tekton also merges an object default's keys
  * into the passed default; no later check reads them.)
  */
-export function combineParamSpec(combined: Map<string, PlacedParam>, p: ParamSpec, raw: PathSegment[], errs: FieldErrors): void {
+export function combineParamSpec(combined: Map<string, PlacedParam>, p: ParamSpec, raw: PathSegment[], errs: FieldErrors, crash?: () => void): void {
   const name = p.name ?? '';
   const passed = combined.get(name);
   if (!passed) {
     combined.set(name, { spec: p, raw });
     return;
   }
-  const defaultIsObject = p.default !== undefined && decodeParamValue(p.default).type === 'object';
-  if ((defaultIsObject || passed.spec.type === 'object') && p.properties === undefined) {
+  const d = p.default === undefined || p.default === null ? undefined : decodeParamValue(p.default);
+  const defaultIsObject = d?.type === 'object';
+  // Go copies an object default's keys into the spec already there: with no default there, a
+  // nil pointer (the webhook panics)
+  if (defaultIsObject && Object.keys(d.value as object).length && (passed.spec.default === undefined || passed.spec.default === null)) crash?.();
+  // (a null properties is Go's nil map, as good as none)
+  if ((defaultIsObject || passed.spec.type === 'object') && (p.properties === undefined || p.properties === null)) {
     errs.add(MISSING, `${name}.properties`, raw);
     return;
   }

@@ -90,7 +90,12 @@ function validateInlineParameters(runParams: Obj[], ps: Obj, flags: FeatureFlags
       passed.spec = { ...passed.spec, properties: { ...passed.spec.properties, ...added } };
     });
     if (isObj(pt.taskSpec) && Array.isArray(pt.taskSpec.params)) {
-      list(pt.taskSpec.params).forEach((p, j) => combineParamSpec(combined, p as unknown as ParamSpec, ['pipelineSpec', 'tasks', i, 'taskSpec', 'params', j], errs));
+      list(pt.taskSpec.params).forEach((p, j) => {
+        const at: PathSegment[] = ['pipelineSpec', 'tasks', i, 'taskSpec', 'params', j];
+        combineParamSpec(combined, p as unknown as ParamSpec, at, errs, () => errs.add(
+          `Tekton's validating webhook crashes on this PipelineRun: the taskSpec of pipeline task ${goQuote(str(pt.name))} gives ${goQuote(str(p.name))} an object default, which the spec declares without a default (validateInlineParameters reads a nil default)`,
+          `pipelineSpec.tasks[${i}].taskSpec.params[${j}]`, at));
+      });
     }
   });
   if (tasks.length === 0) return errs;
