@@ -71,6 +71,12 @@ const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 /** Could be a number: the number regexps are tried only then (most scalars are words). */
 const MAYBE_NUMBER = /^[-+.0-9]/;
+/**
+ * The only number-like scalars YAML 1.1 (kubectl) and 1.2 can read differently: with `_`, a
+ * leading 0 before a digit or a base letter (octal, 0b, 0X, signed 0x), or 16 digits and more
+ * (int64 and beyond). The others need no second reading.
+ */
+const YAML11_NUMBER = /_|^[-+]?0[0-9bBoOxX]|[0-9]{16}/;
 /** Words kubectl (YAML 1.1) reads as booleans where YAML 1.2 reads text: such files go to yaml. */
 const YAML11 = Symbol('YAML 1.1 word');
 /** Null and the booleans, each spelling yaml accepts: one lookup instead of two regexps. */
@@ -94,7 +100,8 @@ export function resolvePlain(s: string): unknown {
   if (!MAYBE_NUMBER.test(s)) return s;
   const v = coreNumber(s);
   // (NaN and the infinities too: kubectl cannot send them, which the yaml path reports)
-  if (!sameScalar(v, kubectlScalar(s)) || (typeof v === 'number' && !Number.isFinite(v))) unsupported();
+  if (typeof v === 'number' && !Number.isFinite(v)) unsupported();
+  if (YAML11_NUMBER.test(s) && !sameScalar(v, kubectlScalar(s))) unsupported();
   return v;
 }
 

@@ -33,6 +33,9 @@ const DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
  */
 export const REFUSED_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/;
 
+/** A decimal integer well inside int64 and exact as a JavaScript number (no leading zero: octal). */
+const SMALL_INT = /^[-+]?[1-9][0-9]{0,14}$/;
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -54,6 +57,13 @@ function resolve(s: string): Resolved {
     return Number.isFinite(n) ? { kind: 'float', value: n } : { kind: 'value', value: s };
   }
   if (!(c >= 0x30 && c <= 0x39) && c !== 0x2b /* + */ && c !== 0x2d /* - */) return { kind: 'value', value: s };
+  // the common cases first, without BigInt: `-c`, `--flag` (a sign, then no digit, `.` or `_`:
+  // text) and small decimal integers
+  if (c === 0x2b || c === 0x2d) {
+    const c1 = s.charCodeAt(1);
+    if (!(c1 >= 0x30 && c1 <= 0x39) && c1 !== 0x2e /* . */ && c1 !== 0x5f /* _ (dropped before parsing) */) return { kind: 'value', value: s };
+  }
+  if (SMALL_INT.test(s)) return { kind: 'int', value: Number(s), text: s[0] === '+' ? s.slice(1) : s, type: 'int' };
   const plain = s.includes('_') ? s.replaceAll('_', '') : s;
   const m = GO_INT.exec(plain);
   let tooBig = false;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { loadText, loadTextWithYaml } from '../../src/tekton/load.js';
 import { kubectlScalar } from '../../src/tekton/yaml11.js';
 import { parseSubset } from '../../src/tekton/yaml-subset.js';
+import fc from 'fast-check';
 
 test("kubectlScalar follows yaml.v2's resolve: words, Go's base-0 integers without underscores, floats", () => {
   const cases: [string, unknown][] = [
@@ -16,7 +17,7 @@ test("kubectlScalar follows yaml.v2's resolve: words, Go's base-0 integers witho
     // integers as Go's strconv.ParseInt(s, 0, 64) takes them once yaml.v2 drops every `_`
     ['0755', 0o755], ['-012', -10], ['0', 0], ['-0', 0], ['00', 0], ['0x1F', 31], ['0X1f', 31], ['-0x10', -16], ['+0x10', 16],
     ['0o17', 15], ['0O17', 15], ['0b101', 5], ['0B11', 3], ['-0b11', -3], ['1_000', 1000], ['_1', '_1'], ['1__0_', 10], ['0x_1F', 31],
-    ['+12', 12], ['12', 12],
+    ['+12', 12], ['12', 12], ['-_1', -1], ['+_5', 5], ['-1234567890123456789', -1234567890123456789],
     // not integers: floats when yamlStyleFloat matches (08 and 09 are not octal: ParseInt fails, ParseFloat takes them)
     ['08', 8], ['0789', 789], ['1.5', 1.5], ['1.', 1], ['.5', 0.5], ['+.5', 0.5], ['1e3', 1000], ['1_000.5', 1000.5], ['-1.5E-2', -0.015],
     ['.inf', Infinity], ['-.Inf', -Infinity], ['+.INF', Infinity],
@@ -151,4 +152,24 @@ test('a control character yaml.v2 refuses is an error at its position, on both p
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.pos!.line, d.pos!.col, d.message]),
       [[2, 5, "kubectl cannot read this file: it holds the control character U+0090 (Go's yaml.v2 allows none); write it as an escape in a double-quoted string"]]);
   }
+});
+
+test('property: number-like plain scalars read the same on the fast path and the yaml path (values, notes, errors)', () => {
+  // a sign, a base prefix or leading 0, digits and underscores, a fraction or exponent
+  const scalar = fc.tuple(
+    fc.constantFrom('', '+', '-'),
+    fc.constantFrom('', '0', '00', '0x', '0X', '0o', '0O', '0b', '0B', '.', '_'),
+    fc.stringMatching(/^[0-9_]{0,20}$/),
+    fc.constantFrom('', '.', '.5', 'e3', 'E+2', '_', '0', 'f'),
+  ).map((parts) => parts.join('')).filter((x) => x !== '' && x !== '-' && x !== '+');
+  fc.assert(
+    fc.property(scalar, (s) => {
+      const text = `v: ${s}\nw: [${s}]\n`;
+      const fast = loadText(text, 'n.yaml');
+      const slow = loadTextWithYaml(text, 'n.yaml');
+      assert.deepEqual(fast.diagnostics, slow.diagnostics);
+      assert.deepEqual(fast.docs.map((d) => [d.value, d.yaml11]), slow.docs.map((d) => [d.value, d.yaml11]));
+    }),
+    { numRuns: 3000 },
+  );
 });

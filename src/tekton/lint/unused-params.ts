@@ -46,16 +46,19 @@ function dropReferenced(value: unknown, unused: Set<string>): void {
  * without (a value built in memory), when a string of the spec refers to it.
  */
 export function unusedParams(spec: Obj, path: string, raw: PathSegment[], source?: string): Finding[] {
-  const params = list(spec.params);
-  if (params.length === 0) return [];
-  const unused = new Set(params.map((p) => str(p.name)));
-  unused.delete('');
+  const params = spec.params;
+  if (!Array.isArray(params) || params.length === 0) return [];
+  const unused = new Set<string>();
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i] as unknown;
+    const name = isObj(p) ? p.name : undefined;
+    if (typeof name === 'string' && name !== '') unused.add(name);
+  }
   if (source !== undefined) {
-    // One regex over the document's text (native once V8 has compiled it, on its first use):
-    // a walk over every value of a spec, in code V8 has not optimised yet, costs ~2 ms on the
-    // shared corpus. A mention in a comment or a description counts as a use, so findings can
-    // only be fewer.
-    dropReferencedIn(source, unused);
+    // A search of the document's text for each name (native; a walk over every value of a
+    // spec, in code V8 has not optimised yet, costs far more). A mention in a comment or a
+    // description counts as a use, so findings can only be fewer.
+    for (const name of unused) if (mentioned(source, name)) unused.delete(name);
   } else {
     // steps first: where most references are
     dropReferenced(spec.steps, unused);
@@ -66,18 +69,32 @@ export function unusedParams(spec: Obj, path: string, raw: PathSegment[], source
   }
   if (!unused.size) return [];
   const out: Finding[] = [];
-  const seen = new Set<string>();
-  params.forEach((p, i) => {
+  list(params).forEach((p, i) => {
     const name = str(p.name);
-    if (!unused.has(name) || seen.has(name)) return; // (a name twice is Tekton's error already)
-    seen.add(name);
+    if (!unused.has(name)) return;
+    unused.delete(name); // (a name twice is Tekton's error already)
     out.push({
       rule: 'unused-param',
       message: `param "${name}" is declared but nothing refers to it: the value a run passes changes nothing`,
       path: `${path}.params[${i}]`,
-      raw: isObj(p) ? [...raw, 'params', i, 'name'] : [...raw, 'params', i],
+      raw: [...raw, 'params', i, 'name'],
       details: `Remove it, or use it as $(params.${name.includes('.') ? `["${name}"]` : name}) (in env, args or the fields Tekton substitutes).`,
     });
   });
   return out;
+}
+
+/**
+ * Whether `source` mentions param `name`: `params.name` not followed by another name character
+ * (a `.` may follow: an object's key), or `params["name"]`, `params['name']`, `params[\"name\"]`
+ * (inside a double-quoted YAML string).
+ */
+function mentioned(source: string, name: string): boolean {
+  const dotted = `params.${name}`;
+  for (let i = source.indexOf(dotted); i !== -1; i = source.indexOf(dotted, i + dotted.length)) {
+    const c = source.charCodeAt(i + dotted.length);
+    // [A-Za-z0-9_-] would continue the name
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45)) return true;
+  }
+  return source.includes(`params["${name}"]`) || source.includes(`params['${name}']`) || source.includes(`params[\\"${name}\\"]`);
 }
