@@ -26,7 +26,6 @@ const YAML_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/
 /** What Go's ParseFloat takes of a scalar starting with `.` (the words aside): `_` only between digits. */
 const DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
 
-
 /**
  * Characters Go's yaml.v2 refuses anywhere in a file ("control characters are not allowed"): C0
  * controls but tab, LF and CR, DEL, C1 controls but NEL, U+FFFE and U+FFFF.
