@@ -262,5 +262,7 @@ function kubectlSafeYaml(doc: Doc): string {
       if (!readsAsText(v) || v === '<<' || ODD_CHAR.test(v) || (v.includes('\n') && BAD_BLOCK.test(v))) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return d.toString({ lineWidth: 0 }).replace(ODD_CHARS, escapeOdd);
+  // (JSON-style double quotes: the yaml package's folding double-quoted writer turns a line of
+  // one space into a backslash in long strings)
+  return d.toString({ lineWidth: 0, doubleQuotedAsJSON: true }).replace(ODD_CHARS, escapeOdd);
 }

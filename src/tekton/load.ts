@@ -194,12 +194,11 @@ function keyText(p: unknown): string | undefined {
 /**
  * Makes a parsed document read as kubectl reads it (YAML 1.1 through Go's yaml.v2, then JSON):
  * plain scalars and keys resolved by ./yaml11.ts, each one YAML 1.2 reads otherwise noted;
- * what kubectl cannot send (NaN, infinities, a null key) reported through `error`; and a `<<`
- * merge overriding keys written before it, as yaml.v2 merges in order (YAML and the yaml
- * package let every written key win).
+ * what kubectl cannot send (NaN, infinities, a null key) reported through `error`. (`<<`
+ * merges: see kubectlValue.)
  */
 function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Position, error: (message: string, offset: number) => void): Yaml11Note[] {
-  const { visit, isScalar, isMap, isSeq, isAlias } = yaml!;
+  const { visit } = yaml!;
   const notes: Yaml11Note[] = [];
   visit(doc, {
     Scalar(key, node) {
@@ -222,42 +221,78 @@ function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Positi
       node.value = kubectl;
     },
   });
-  // yaml.v2's mapping(): the pairs in order into one map, a merge's pairs (a map, or each map of
-  // a list, the last first so that earlier ones win) overwriting what is there, later pairs
-  // overwriting a merge's.
-  const keyOf = (p: Yaml.Pair): string => String(isScalar(p.key) ? p.key.value : p.key);
-  const expand = (map: Yaml.YAMLMap, seen: Set<unknown>): Yaml.Pair[] => {
-    const out = new Map<string, Yaml.Pair>();
-    for (const p of map.items as Yaml.Pair[]) {
-      if (!isMergeKey(p.key)) {
-        out.delete(keyOf(p));
-        out.set(keyOf(p), p);
-        continue;
-      }
-      const v = isAlias(p.value) ? p.value.resolve(doc) : p.value;
-      const sources = isSeq(v) ? v.items.map((x) => (isAlias(x) ? x.resolve(doc) : x)).reverse() : [v];
-      for (const src of sources) {
-        if (!isMap(src)) {
-          error('map merge requires map or sequence of maps as the value', (p.value as { range?: number[] } | null)?.range?.[0] ?? 0);
+  return notes;
+}
+
+/**
+ * The document's value as yaml.v2 builds it when a map holds a `<<` merge: its mapping() puts
+ * the pairs into one map in order, a merge's pairs (a map, or each map of a list, the last first
+ * so that earlier ones win) overwriting what is there and later pairs overwriting a merge's.
+ * YAML and the yaml package let every written key win instead. Scalars hold kubectl's reading
+ * already (readAsKubectl). Throws what yaml.v2 refuses: a merge of no map, an anchor whose value
+ * contains itself, too many aliases.
+ */
+function kubectlValue(doc: Yaml.Document.Parsed): unknown {
+  const { isAlias, isMap, isScalar, isSeq } = yaml!;
+  let aliases = 0;
+  const open = new Set<unknown>();
+  const conv = (n: unknown): unknown => {
+    if (isAlias(n)) {
+      if (++aliases > MAX_ALIASES) throw new Error(`excessive aliasing (more than ${MAX_ALIASES} aliases)`);
+      const target = n.resolve(doc);
+      if (target === undefined) throw new Error(`unknown anchor '${n.source}' referenced`);
+      if (open.has(target)) throw new Error(`anchor '${n.source}' value contains itself`);
+      return conv(target);
+    }
+    if (isScalar(n)) return n.value;
+    if (n === null || n === undefined) return null;
+    open.add(n);
+    try {
+      if (isSeq(n)) return n.items.map(conv);
+      if (!isMap(n)) return null;
+      const out: Record<string, unknown> = {};
+      const set = (k: string, v: unknown) => Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+      for (const p of n.items as Yaml.Pair[]) {
+        if (!isMergeKey(p.key)) {
+          const k = isScalar(p.key) ? (typeof p.key.value === 'symbol' ? String(p.key.source) : String(p.key.value)) : JSON.stringify(conv(p.key));
+          delete out[k];
+          set(k, conv(p.value));
           continue;
         }
-        if (seen.has(src)) continue;
-        seen.add(src);
-        for (const q of expand(src, seen)) {
-          out.delete(keyOf(q));
-          out.set(keyOf(q), q);
+        const v = isAlias(p.value) ? p.value.resolve(doc) : p.value;
+        if (isAlias(p.value) && !isMap(v)) throw new Error('map merge requires map or sequence of maps as the value');
+        const sources = isSeq(v) ? [...v.items].reverse() : [p.value];
+        for (const src of sources) {
+          const target = isAlias(src) ? src.resolve(doc) : src;
+          if (!isMap(target)) throw new Error('map merge requires map or sequence of maps as the value');
+          const merged = conv(src) as Record<string, unknown>;
+          for (const k of Object.keys(merged)) {
+            delete out[k];
+            set(k, merged[k]);
+          }
         }
-        seen.delete(src);
       }
+      return out;
+    } finally {
+      open.delete(n);
     }
-    return [...out.values()];
   };
-  visit(doc, {
-    Map(_, map) {
-      if (map.items.some((p) => isMergeKey(p.key))) map.items = expand(map, new Set([map]));
+  return conv(doc.contents);
+}
+
+/** Whether a map of the document holds a `<<` key (a merge, or one tagged as text): the yaml package would merge either its own way. */
+function hasMergeKey(doc: Yaml.Document.Parsed): boolean {
+  let found = false;
+  yaml!.visit(doc, {
+    Pair(_, p) {
+      if (yaml!.isScalar(p.key) && p.key.source === '<<') {
+        found = true;
+        return yaml!.visit.BREAK;
+      }
+      return undefined;
     },
   });
-  return notes;
+  return found;
 }
 
 /** A `<<` key (plain, or tagged !!merge) as yaml.v2's isMerge sees it. */
@@ -273,7 +308,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
   const lc = new LineCounter();
   let parsed: Yaml.Document.Parsed[];
   try {
-    // `<<` merge keys as yaml.v2 (kubectl) merges them.
+    // (merge: true so that `<<` keys may repeat and take the merge tag; kubectlValue applies the merges, as yaml.v2 does)
     parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true }) as Yaml.Document.Parsed[];
   } catch (e) {
     out.diagnostics.push({ severity: 'error', message: `cannot parse YAML: ${yamlMessage((e as Error).message)}`, paths: [], file, pos: { line: 1, col: 1 } });
@@ -300,7 +335,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
     const yaml11 = readAsKubectl(doc, at, (message, offset) => out.diagnostics.push({ severity: 'error', message, paths: [], file, pos: at(offset), rule: 'yaml-syntax' }));
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+      value = hasMergeKey(doc) ? kubectlValue(doc) : doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
       out.diagnostics.push({ severity: 'error', message: `cannot read document: ${yamlMessage((e as Error).message)}`, paths: [], file, pos: at(doc.range[0]), rule: 'yaml-syntax' });
       return;

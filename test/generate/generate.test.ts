@@ -145,7 +145,7 @@ test('strings YAML 1.1 would read as booleans or numbers are quoted, so kubectl 
   // 0o17 octal, 1_000, 0b101 and 0X1F numbers, << a merge, U+2028 a line break. tektite's loader
   // reads YAML as yaml.v2 does (test/tekton/yaml11.test.ts); the yaml package stands for 1.2.
   const words = ['yes', 'no', 'on', 'off', 'y', 'N', '0755', '1_000', '0b101', '08', '0o17', '0O17', '0B101', '0X1F', '+0o7', '0_x10', '1e3_0', '.5_5',
-    '<<', 'a\u2028b', 'c\u2029d', 'e\u0085f', 'del\u007f', 'c1\u0090', 'non\ufffe', 'c0\u0001x', '\ta\nb', ' \n', '  \n\n', 'x\n \ny', `1${'0'.repeat(400)}`,
+    '<<', 'a\u2028b', 'c\u2029d', 'e\u0085f', 'del\u007f', 'c1\u0090', 'non\ufffe', 'c0\u0001x', '\ta\nb', ' \n', '  \n\n', 'x\n \ny', `1${'0'.repeat(400)}`, 'Usage:\n  foo --bar\n \n  baz qux quux corge grault garply', `${'x'.repeat(40)}\n \n`,
     '2026-01-02', 'plain'];
   const p = defineStep({
     name: 'words',

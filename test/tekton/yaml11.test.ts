@@ -119,7 +119,16 @@ test('merges as yaml.v2 merges them: in order, so a key written before << is ove
   const more = loadText('a: &a {x: 1}\nc: &c {x: 3}\nb: {<<: *a, x: 2, <<: *c}\nd:\n  x: 0\n  !!merge <<: {x: 1}\n', 'm.yaml').docs[0]!.value as Record<string, unknown>;
   assert.deepEqual([more.b, more.d], [{ x: 3 }, { x: 1 }]);
   const bad = loadText('a: {<<: [1]}\n', 'm.yaml').diagnostics.filter((d) => d.severity === 'error');
-  assert.deepEqual(bad.map((d) => d.message), ['map merge requires map or sequence of maps as the value']);
+  assert.deepEqual(bad.map((d) => d.message), ['cannot read document: map merge requires map or sequence of maps as the value']);
+  // anchors set inside a merge, or on a pair a merge overrides, stay usable
+  const anchors = loadText('a: &a {x: 1}\nb:\n  x: &n 1\n  <<: [*a, &m {z: 2}]\nd: *m\ne: *n\n', 'm.yaml').docs[0]!.value as Record<string, unknown>;
+  assert.deepEqual([anchors.b, anchors.d, anchors.e], [{ x: 1, z: 2 }, { z: 2 }, 1]);
+  // what yaml.v2 does not merge, or refuses
+  const tags = loadText('b:\n  !!str <<: {x: 9}\n', 'm.yaml').docs[0]!.value as Record<string, unknown>;
+  assert.deepEqual(tags.b, { '<<': { x: 9 } });
+  const refused = (text: string) => loadText(text, 'm.yaml').diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  assert.deepEqual(refused('s: &s [{x: 1}]\nb:\n  <<: *s\n'), ['cannot read document: map merge requires map or sequence of maps as the value']);
+  assert.deepEqual(refused('a: &a {x: 1, <<: *a}\n'), ["cannot read document: anchor 'a' value contains itself"]);
 });
 
 test('what kubectl cannot send is an error at its position; floats beyond float64 and keys as sigs.k8s.io/yaml writes them', () => {

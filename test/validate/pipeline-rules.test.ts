@@ -412,6 +412,29 @@ const cases: { name: string; doc: string; want: string[] }[] = [
     ],
   },
   {
+    // t1's object default is copied into the shared default first (Go then holds a map there),
+    // so t2's object value has somewhere to go: no crash
+    name: "a PipelineRun's object value after an embedded object default: no crash",
+    doc: pipelineRunSpec(`
+      pipelineSpec:
+        params:
+          - {name: cfg, type: string, default: s, properties: {a: {type: string}}}
+        tasks:
+          - name: t1
+            taskSpec:
+              params:
+                - {name: cfg, type: object, properties: {a: {type: string}}, default: {a: x}}
+              steps: [{image: "alpine:3.20", script: echo hi}]
+          - name: t2
+            params:
+              - {name: cfg, value: {a: z}}
+            taskSpec:
+              params:
+                - {name: cfg, type: object, properties: {a: {type: string}}}
+              steps: [{image: "alpine:3.20", script: echo hi}]`),
+    want: [],
+  },
+  {
     name: "a PipelineRun's inline spec: array params passed by the run are isolated in embedded steps",
     doc: pipelineRunSpec(`
       params:

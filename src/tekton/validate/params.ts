@@ -13,6 +13,11 @@ import { entireProhibitedVariables, isolatedVariable, prohibitedVariables, unkno
 export interface PlacedParam {
   spec: ParamSpec;
   raw: PathSegment[];
+  /**
+   * Set once Tekton's combineParamSpec has copied an object default's keys into this spec's
+   * default (Go then holds a map there, whatever the default's type).
+   */
+  defaultMap?: boolean;
 }
 
 const STRING_ARRAY_NAME = /^[_a-zA-Z][_a-zA-Z0-9.-]*$/;
@@ -175,7 +180,10 @@ export function combineParamSpec(combined: Map<string, PlacedParam>, p: ParamSpe
   const defaultIsObject = d?.type === 'object';
   // Go copies an object default's keys into the spec already there: with no default there, a
   // nil pointer (the webhook panics)
-  if (defaultIsObject && Object.keys(d.value as object).length && (passed.spec.default === undefined || passed.spec.default === null)) crash?.();
+  if (defaultIsObject && Object.keys(d.value as object).length) {
+    if (passed.spec.default === undefined || passed.spec.default === null) crash?.();
+    else passed.defaultMap = true;
+  }
   // (a null properties is Go's nil map, as good as none)
   if ((defaultIsObject || passed.spec.type === 'object') && (p.properties === undefined || p.properties === null)) {
     errs.add(MISSING, `${name}.properties`, raw);

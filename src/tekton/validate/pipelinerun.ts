@@ -82,7 +82,8 @@ function validateInlineParameters(runParams: Obj[], ps: Obj, flags: FeatureFlags
       if (v.type !== 'object') return;
       const keys = Object.keys(v.value);
       const d = passed.spec.default;
-      if (keys.length && (d === undefined || d === null || decodeParamValue(d).type !== 'object' || !isObj(passed.spec.properties))) {
+      const defaultMap = passed.defaultMap === true || (d !== undefined && d !== null && decodeParamValue(d).type === 'object');
+      if (keys.length && (!defaultMap || !isObj(passed.spec.properties))) {
         errs.add(`Tekton's validating webhook crashes on this PipelineRun: pipeline task ${goQuote(str(pt.name))} passes an object to ${goQuote(name)}, which the run or the spec gives no object default and properties (validateInlineParameters writes into a nil map)`,
           `pipelineSpec.tasks[${i}].${keyPath('params', name)}`, ['pipelineSpec', 'tasks', i, 'params', j]);
       }
