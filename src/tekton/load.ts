@@ -206,7 +206,7 @@ function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Positi
       const text = node.source;
       const offset = node.range?.[0] ?? 0;
       if (key === 'key') {
-        if (text === '<<') return; // a merge (handled below)
+        if (text === '<<') return; // a merge: kubectlValue applies it
         const k = kubectlKey(text);
         if (typeof k !== 'string') return error(`kubectl cannot send the key ${text} (${k.refused}): quote it if you mean the text`, offset);
         if (k === String(node.value)) return;
