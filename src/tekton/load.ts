@@ -194,14 +194,17 @@ function keyText(p: unknown): string | undefined {
 /**
  * Makes a parsed document read as kubectl reads it (YAML 1.1 through Go's yaml.v2, then JSON):
  * plain scalars and keys resolved by ./yaml11.ts, each one YAML 1.2 reads otherwise noted;
- * what kubectl cannot send (NaN, infinities, a null key) reported through `error`. (`<<`
- * merges: see kubectlValue.)
+ * what kubectl cannot send (NaN, infinities, a null key) reported through `error`; and
+ * whether a `<<` key is there (then kubectlValue makes the value).
  */
-function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Position, error: (message: string, offset: number) => void): Yaml11Note[] {
+function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Position, error: (message: string, offset: number) => void): { notes: Yaml11Note[]; merges: boolean } {
   const { visit } = yaml!;
   const notes: Yaml11Note[] = [];
+  // a `<<` key (a merge, or one tagged as text): the yaml package would merge either its own way
+  let merges = false;
   visit(doc, {
     Scalar(key, node) {
+      if (key === 'key' && node.source === '<<') merges = true;
       if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.source !== 'string') return;
       const text = node.source;
       const offset = node.range?.[0] ?? 0;
@@ -221,7 +224,7 @@ function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Positi
       node.value = kubectl;
     },
   });
-  return notes;
+  return { notes, merges };
 }
 
 /**
@@ -280,21 +283,6 @@ function kubectlValue(doc: Yaml.Document.Parsed): unknown {
   return conv(doc.contents);
 }
 
-/** Whether a map of the document holds a `<<` key (a merge, or one tagged as text): the yaml package would merge either its own way. */
-function hasMergeKey(doc: Yaml.Document.Parsed): boolean {
-  let found = false;
-  yaml!.visit(doc, {
-    Pair(_, p) {
-      if (yaml!.isScalar(p.key) && p.key.source === '<<') {
-        found = true;
-        return yaml!.visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
-}
-
 /** A `<<` key (plain, or tagged !!merge) as yaml.v2's isMerge sees it. */
 function isMergeKey(k: unknown): boolean {
   return yaml!.isScalar(k) && k.type === 'PLAIN' && k.source === '<<' && (k.tag === undefined || k.tag === 'tag:yaml.org,2002:merge');
@@ -332,10 +320,10 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       return;
     }
     if (doc.contents === null) return; // an empty document (`---` alone, comments only)
-    const yaml11 = readAsKubectl(doc, at, (message, offset) => out.diagnostics.push({ severity: 'error', message, paths: [], file, pos: at(offset), rule: 'yaml-syntax' }));
+    const { notes: yaml11, merges } = readAsKubectl(doc, at, (message, offset) => out.diagnostics.push({ severity: 'error', message, paths: [], file, pos: at(offset), rule: 'yaml-syntax' }));
     let value: unknown;
     try {
-      value = hasMergeKey(doc) ? kubectlValue(doc) : doc.toJS({ maxAliasCount: MAX_ALIASES });
+      value = merges ? kubectlValue(doc) : doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
       out.diagnostics.push({ severity: 'error', message: `cannot read document: ${yamlMessage((e as Error).message)}`, paths: [], file, pos: at(doc.range[0]), rule: 'yaml-syntax' });
       return;
