@@ -195,7 +195,12 @@ export function checkSchema(value: unknown, schema: Schema): SchemaResult {
         const sub = 'values' in s ? s.values : Object.hasOwn(s.fields, k) ? s.fields[k] : undefined;
         // Most fields are strings or opaque: settle those without a call.
         if (sub === 'any' || (sub === 'string' && typeof x === 'string')) w = x;
-        else if (sub !== undefined) w = walk(x, sub, { up: at, key: k });
+        else if (sub !== undefined) {
+          w = walk(x, sub, { up: at, key: k });
+          // Tekton's defaulting webhook re-encodes the document through Go types whose lists are
+          // all `omitempty`: an empty list is gone by the time its validation runs
+          if (Array.isArray(w) && w.length === 0 && typeof sub === 'object' && 'items' in sub) w = undefined;
+        }
         else if ('fields' in s && s.open) w = x;
         else {
           const here = { up: at, key: k };
