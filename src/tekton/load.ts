@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
-import { kubectlKey, kubectlScalar, REFUSED_CHAR, sameScalar } from './yaml11.js';
+import { kubectlKey, kubectlScalar, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
 import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
@@ -44,6 +44,8 @@ export interface Yaml11Note {
   yaml12: unknown;
   /** Whether the scalar is a map key. */
   key: boolean;
+  /** The whole finding, for what is not one scalar's reading (a line break YAML 1.2 does not know). */
+  message?: string;
 }
 
 export interface LoadResult {
@@ -365,7 +367,13 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return start;
       return literalPos(node, text, node.range[0], node.range[1], node.value, index, start);
     };
-    addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos, text.slice(doc.range[0], doc.range[2]), yaml11);
+    const source = text.slice(doc.range[0], doc.range[2]);
+    for (const m of source.matchAll(YAML11_BREAK)) {
+      const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      yaml11.push({ pos: at(doc.range[0] + m.index), text: m[0], kubectl: 'line break', yaml12: 'character', key: false,
+        message: `kubectl reads U+${code} as a line break (YAML 1.1), YAML 1.2 tools as a character, so the cluster may see other keys and values: remove it, or write it as \\${code === '0085' ? 'N' : code === '2028' ? 'L' : 'P'} in a double-quoted string` });
+    }
+    addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos, source, yaml11);
   });
   return out;
 }

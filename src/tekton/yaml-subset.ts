@@ -45,7 +45,7 @@ function unsupported(): never {
  * undefined when `text` is outside the subset.
  */
 export function parseSubset(text: string): { docs: SubsetDoc[]; starts: number[] } | undefined {
-  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff || REFUSED_CHAR.test(text)) return undefined;
+  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff || REFUSED_CHAR.test(text) || /[\u0085\u2028\u2029]/.test(text)) return undefined;
   try {
     const reader = new Reader(text);
     return { docs: reader.documents(), starts: reader.starts };

@@ -32,6 +32,9 @@ const DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
  */
 export const REFUSED_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/;
 
+/** NEL, LS and PS: line breaks to YAML 1.1 (yaml.v2) wherever they are, characters to YAML 1.2. */
+export const YAML11_BREAK = /[\u0085\u2028\u2029]/g;
+
 /** A decimal integer well inside int64 and exact as a JavaScript number (no leading zero: octal). */
 const SMALL_INT = /^[-+]?[1-9][0-9]{0,14}$/;
 

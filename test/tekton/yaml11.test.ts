@@ -182,3 +182,15 @@ test('property: number-like plain scalars read the same on the fast path and the
     { numRuns: 3000 },
   );
 });
+
+test('NEL, LS and PS in a file are line breaks to kubectl: a note at each, on both paths (the fast reader declines the file)', () => {
+  const text = 'a: "x\u2028y"\n# c\u0085\nb: 1\n';
+  assert.equal(parseSubset(text), undefined);
+  for (const load of [loadText, loadTextWithYaml]) {
+    const notes = load(text, 'l.yaml').docs[0]!.yaml11!;
+    assert.deepEqual(notes.map((n) => [n.pos.line, n.pos.col, n.message]), [
+      [1, 6, 'kubectl reads U+2028 as a line break (YAML 1.1), YAML 1.2 tools as a character, so the cluster may see other keys and values: remove it, or write it as \\L in a double-quoted string'],
+      [2, 4, 'kubectl reads U+0085 as a line break (YAML 1.1), YAML 1.2 tools as a character, so the cluster may see other keys and values: remove it, or write it as \\N in a double-quoted string'],
+    ]);
+  }
+});

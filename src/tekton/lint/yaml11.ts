@@ -12,6 +12,7 @@ function reading(v: unknown): string {
 }
 
 export function yaml11Message(n: Yaml11Note): string {
+  if (n.message !== undefined) return n.message;
   if (n.key) {
     return `kubectl reads the unquoted key ${n.text} as the key ${JSON.stringify(String(n.kubectl))} (YAML 1.1), YAML 1.2 tools as ${JSON.stringify(String(n.yaml12))}: quote it to keep the text`;
   }
