@@ -2,7 +2,7 @@
 // Params reach the program only through env (strings, object keys) and isolated args (arrays,
 // after a `--tektite-array=<name>` marker); nothing is pasted into a script.
 import { Document, visit } from 'yaml';
-import { readsAsText } from '../tekton/yaml11.js';
+import { BREAK_ESCAPE, readsAsText, SPECIAL_CHAR } from '../tekton/yaml11.js';
 import type { ParamSpec, ResultSpec, StepProgram, WorkspaceSpec } from '../sdk/declare.js';
 import { paramEnvNames, resultEnv, workspaceEnv } from '../sdk/declare.js';
 import { ARRAY_MARKER } from '../sdk/names.js';
@@ -231,14 +231,12 @@ export function toYaml(docs: Doc[], source: string): string {
 }
 
 /**
- * Characters Go's yaml.v2 refuses raw (DEL, C1 controls but NEL, U+FFFE, U+FFFF: "control
- * characters are not allowed") or reads as line breaks (NEL, U+2028, U+2029): escaped here,
- * inside double quotes (the yaml package writes them raw).
+ * Characters yaml.v2 refuses raw or reads as line breaks (../tekton/yaml11.ts SPECIAL_CHAR):
+ * escaped here, inside double quotes (the yaml package writes DEL, C1 controls, NEL, U+2028,
+ * U+2029, U+FFFE and U+FFFF raw; it escapes the C0 controls itself).
  */
-const ODD_CHAR = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
-const ODD_CHARS = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
-const NAMED_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
-const escapeOdd = (c: string): string => NAMED_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const SPECIAL_CHARS = new RegExp(SPECIAL_CHAR.source, 'g');
+const escapeSpecial = (c: string): string => BREAK_ESCAPE[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 /**
  * A multi-line string the yaml package would write as a block scalar that yaml.v2 misreads: a
  * line of only blanks (its spaces are lost) or a line starting with a tab (yaml.v2: "found a
@@ -259,10 +257,10 @@ function kubectlSafeYaml(doc: Doc): string {
     Scalar(_, node) {
       const v = node.value;
       if (typeof v !== 'string') return;
-      if (!readsAsText(v) || v === '<<' || ODD_CHAR.test(v) || (v.includes('\n') && BAD_BLOCK.test(v))) node.type = 'QUOTE_DOUBLE';
+      if (!readsAsText(v) || v === '<<' || SPECIAL_CHAR.test(v) || (v.includes('\n') && BAD_BLOCK.test(v))) node.type = 'QUOTE_DOUBLE';
     },
   });
   // (JSON-style double quotes: the yaml package's folding double-quoted writer turns a line of
   // one space into a backslash in long strings)
-  return d.toString({ lineWidth: 0, doubleQuotedAsJSON: true }).replace(ODD_CHARS, escapeOdd);
+  return d.toString({ lineWidth: 0, doubleQuotedAsJSON: true }).replace(SPECIAL_CHARS, escapeSpecial);
 }

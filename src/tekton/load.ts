@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
-import { kubectlKey, kubectlScalar, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
+import { BREAK_ESCAPE, kubectlKey, kubectlScalar, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
 import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
@@ -181,10 +181,8 @@ function literalPos(key: object, text: string, start: number, end: number, value
 
 let yaml: typeof Yaml | undefined;
 
-function lcPos(lc: Yaml.LineCounter, offset: number): Position {
-  const p = lc.linePos(offset);
-  return { line: p.line, col: p.col };
-}
+/** `U+XXXX` digits of a character. */
+const codePoint = (c: string): string => c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
 
 /** A pair's key as the value's key: the text toJS gives it (kubectl's `on:` is the key "true"). */
 function keyText(p: unknown): string | undefined {
@@ -305,15 +303,14 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
     return out;
   }
   if (!Array.isArray(parsed)) parsed = [parsed as unknown as Yaml.Document.Parsed]; // EmptyStream has no docs
-  const refused = REFUSED_CHAR.exec(text);
-  if (refused) {
-    const code = refused[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    out.diagnostics.push({ severity: 'error', message: `kubectl cannot read this file: it holds the control character U+${code} (Go's yaml.v2 allows none); write it as an escape in a double-quoted string`, paths: [], file, pos: lcPos(lc, refused.index), rule: 'yaml-syntax' });
-  }
   const at = (offset: number): Position => {
     const p = lc.linePos(offset);
     return { line: p.line, col: p.col };
   };
+  const refused = REFUSED_CHAR.exec(text);
+  if (refused) {
+    out.diagnostics.push({ severity: 'error', message: `kubectl cannot read this file: it holds the control character U+${codePoint(refused[0])} (Go's yaml.v2 allows none); write it as an escape in a double-quoted string`, paths: [], file, pos: at(refused.index), rule: 'yaml-syntax' });
+  }
   parsed.forEach((doc, index) => {
     if (doc.errors.length) {
       for (const e of doc.errors) {
@@ -369,9 +366,8 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
     };
     const source = text.slice(doc.range[0], doc.range[2]);
     for (const m of source.matchAll(YAML11_BREAK)) {
-      const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
       yaml11.push({ pos: at(doc.range[0] + m.index), text: m[0], kubectl: 'line break', yaml12: 'character', key: false,
-        message: `kubectl reads U+${code} as a line break (YAML 1.1), YAML 1.2 tools as a character, so the cluster may see other keys and values: remove it, or write it as \\${code === '0085' ? 'N' : code === '2028' ? 'L' : 'P'} in a double-quoted string` });
+        message: `kubectl reads U+${codePoint(m[0])} as a line break (YAML 1.1), YAML 1.2 tools as a character, so the cluster may see other keys and values: remove it, or write it as ${BREAK_ESCAPE[m[0]]} in a double-quoted string` });
     }
     addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos, source, yaml11);
   });

@@ -6,7 +6,7 @@
 // falls back to the `yaml` package: whatever this returns equals what `yaml` would give, and what
 // kubectl's YAML 1.1 reading gives (scalars the two read differently send the file to `yaml` too).
 
-import { kubectlScalar, REFUSED_CHAR, sameScalar } from './yaml11.js';
+import { kubectlScalar, sameScalar, SPECIAL_CHAR } from './yaml11.js';
 
 /**
  * Source offsets of one node (where it starts: yaml's `range[0]`). A plain or quoted scalar is
@@ -45,7 +45,8 @@ function unsupported(): never {
  * undefined when `text` is outside the subset.
  */
 export function parseSubset(text: string): { docs: SubsetDoc[]; starts: number[] } | undefined {
-  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff || REFUSED_CHAR.test(text) || /[\u0085\u2028\u2029]/.test(text)) return undefined;
+  // (a character yaml.v2 refuses or takes for a line break: the yaml path reports it)
+  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff || SPECIAL_CHAR.test(text)) return undefined;
   try {
     const reader = new Reader(text);
     return { docs: reader.documents(), starts: reader.starts };

@@ -35,6 +35,12 @@ export const REFUSED_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe
 /** NEL, LS and PS: line breaks to YAML 1.1 (yaml.v2) wherever they are, characters to YAML 1.2. */
 export const YAML11_BREAK = /[\u0085\u2028\u2029]/g;
 
+/** Each of those as a double-quoted YAML escape (`\N`, `\L`, `\P`), which both versions read alike. */
+export const BREAK_ESCAPE: Readonly<Record<string, string>> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+
+/** A character yaml.v2 refuses or reads as a line break: REFUSED_CHAR and YAML11_BREAK together. */
+export const SPECIAL_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+
 /** A decimal integer well inside int64 and exact as a JavaScript number (no leading zero: octal). */
 const SMALL_INT = /^[-+]?[1-9][0-9]{0,14}$/;
 
