@@ -3,14 +3,10 @@
 // in the declaration, or left over from an earlier version).
 import type { PathSegment } from '../load.js';
 import { isObj, type Obj, list, str } from '../plain-object.js';
-import type { Finding } from './finding.js';
+import { strings, type Finding } from './finding.js';
 
-/**
- * A param reference: `params.x…` (the dotted run) or `params["x.y"]`, `params['x.y']`,
- * `params[\"x.y\"]` (inside a double-quoted YAML string). Whatever precedes it (`$(`,
- * `$(inputs.`) is not looked at.
- */
-const REFERENCE = /params(?:\.([A-Za-z0-9_.-]+)|\[\\?(["'])([^"'\\\]]*)\\?\2\])/g;
+/** A param reference in a string: `params.x…` (the dotted run) or `params["x.y"]`, `params['x.y']`. */
+const REFERENCE = /params(?:\.([A-Za-z0-9_.-]+)|\[(["'])([^"'\]]*)\2\])/g;
 
 /** Takes out of `unused` each param `text` refers to (for a dotted run every prefix: `a.b` may be object `a`'s key). */
 function dropReferencedIn(text: string, unused: Set<string>): void {
@@ -23,20 +19,6 @@ function dropReferencedIn(text: string, unused: Set<string>): void {
     for (let i = run.indexOf('.'); i !== -1; i = run.indexOf('.', i + 1)) unused.delete(run.slice(0, i));
     unused.delete(run);
     if (!unused.size) return;
-  }
-}
-
-/** Takes out of `unused` what the strings of `value` refer to, and stops as soon as none is left (most specs use all their params, most of them in the first step). */
-function dropReferenced(value: unknown, unused: Set<string>): void {
-  if (typeof value === 'string') {
-    if (value.indexOf('params') !== -1) dropReferencedIn(value, unused);
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && unused.size; i++) dropReferenced(value[i], unused);
-  } else if (value !== null && typeof value === 'object') {
-    for (const k in value) {
-      if (!unused.size) return;
-      dropReferenced((value as Record<string, unknown>)[k], unused);
-    }
   }
 }
 
@@ -60,12 +42,7 @@ export function unusedParams(spec: Obj, path: string, raw: PathSegment[], source
     // description counts as a use, so findings can only be fewer.
     for (const name of unused) if (mentioned(source, name)) unused.delete(name);
   } else {
-    // steps first: where most references are
-    dropReferenced(spec.steps, unused);
-    for (const k in spec) {
-      if (!unused.size) break;
-      if (k !== 'params' && k !== 'steps') dropReferenced(spec[k], unused);
-    }
+    for (const { text } of strings({ ...spec, params: undefined }, '', [], 'params')) dropReferencedIn(text, unused);
   }
   if (!unused.size) return [];
   const out: Finding[] = [];
