@@ -74,21 +74,22 @@ function resolve(s: string): Resolved {
   if (SMALL_INT.test(s)) return { kind: 'int', value: Number(s), text: s[0] === '+' ? s.slice(1) : s, type: 'int' };
   const plain = s.includes('_') ? s.replaceAll('_', '') : s;
   const m = GO_INT.exec(plain);
-  let tooBig = false;
   if (m) {
     const [, sign, bin, oct, hex, leadingZero, dec] = m;
     const magnitude = BigInt(bin !== undefined ? `0b${bin}` : oct !== undefined ? `0o${oct}` : hex !== undefined ? `0x${hex}` : leadingZero !== undefined ? `0o${leadingZero}` : dec!);
     const v = sign === '-' ? -magnitude : magnitude;
+    const text = v.toString();
     // ParseInt(plain, 0, 64), then ParseUint (which takes no sign)
-    if (v >= INT64_MIN && v <= INT64_MAX) return { kind: 'int', value: Number(v), text: v.toString(), type: 'int' };
-    if (sign === '' && v <= UINT64_MAX) return { kind: 'int', value: Number(v), text: v.toString(), type: 'uint64' };
-    // ParseUint failed with ErrRange: after the float attempt, sigs.k8s.io's copy makes a big.Int
-    tooBig = sign === '';
-    if (!tooBig && !YAML_FLOAT.test(plain)) return { kind: 'value', value: s };
-    if (tooBig && !YAML_FLOAT.test(plain)) return { kind: 'int', value: Number(v), text: v.toString(), type: 'big' };
-    const f = Number(plain);
-    if (Number.isFinite(f)) return { kind: 'float', value: f };
-    return tooBig ? { kind: 'int', value: Number(v), text: v.toString(), type: 'big' } : { kind: 'value', value: s };
+    if (v >= INT64_MIN && v <= INT64_MAX) return { kind: 'int', value: Number(v), text, type: 'int' };
+    const unsigned = sign === '';
+    if (unsigned && v <= UINT64_MAX) return { kind: 'int', value: Number(v), text, type: 'uint64' };
+    // both failed: a float if Go's ParseFloat takes it, else (ParseUint's ErrRange) sigs.k8s.io's
+    // copy makes a big.Int, or (a sign) it stays text
+    if (YAML_FLOAT.test(plain)) {
+      const f = Number(plain);
+      if (Number.isFinite(f)) return { kind: 'float', value: f };
+    }
+    return unsigned ? { kind: 'int', value: Number(v), text, type: 'big' } : { kind: 'value', value: s };
   }
   if (YAML_FLOAT.test(plain)) {
     // Go's ParseFloat fails with ErrRange beyond float64, and yaml.v2 then keeps the text
