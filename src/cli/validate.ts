@@ -1,5 +1,5 @@
 // `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
-import { formatDiagnostic, type Diagnostic } from '../tekton/diagnostics.js';
+import { formatDiagnostic, messageWithPaths, type Diagnostic } from '../tekton/diagnostics.js';
 import { InputError, readInput } from '../tekton/files.js';
 import { loadText } from '../tekton/load.js';
 import { isObj } from '../tekton/plain-object.js';
@@ -198,7 +198,7 @@ function githubAnnotation(d: Diagnostic): string {
     ...(d.file ? [`file=${prop(d.file)}`, `line=${d.pos?.line ?? 1}`, `col=${d.pos?.col ?? 1}`] : []),
     `title=${prop(d.rule ? `tektite ${d.rule}` : 'Tekton validation')}`,
   ];
-  const text = `${d.message}${d.paths.length ? `: ${d.paths.join(', ')}` : ''}${d.details ? `\n${d.details}` : ''}`;
+  const text = `${messageWithPaths(d)}${d.details ? `\n${d.details}` : ''}`;
   return `::${level} ${props.join(',')}::${data(text)}`;
 }
 

@@ -17,16 +17,26 @@ export interface Diagnostic {
   details?: string;
   /** Identifier of a tektite lint rule; absent for Tekton's own rules. */
   rule?: string;
+  /**
+   * Printed path first, as the Kubernetes API server prints its field errors
+   * (`spec.x: Invalid value: …`), instead of Tekton's webhook form (`message: paths`).
+   */
+  pathFirst?: boolean;
   file?: string;
   pos?: Position;
+}
+
+/** The message with its paths: `message: path1, path2` (Tekton's webhook), or `path: message` (the API server). */
+export function messageWithPaths(d: Diagnostic): string {
+  if (d.pathFirst && d.paths.length === 1) return `${d.paths[0]}: ${d.message}`;
+  return d.paths.length ? `${d.message}: ${d.paths.join(', ')}` : d.message;
 }
 
 /** `file:line:col: message: path1, path2` — the form every command prints. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.file ? `${d.file}:${d.pos ? `${d.pos.line}:${d.pos.col}` : '1:1'}: ` : '';
   const sev = d.severity === 'error' ? '' : `${d.severity}: `;
-  const paths = d.paths.length ? `: ${d.paths.join(', ')}` : '';
   const rule = d.rule ? ` [${d.rule}]` : '';
   const details = d.details ? `\n  ${d.details.replace(/\n/g, '\n  ')}` : '';
-  return `${where}${sev}${d.message}${paths}${rule}${details}`;
+  return `${where}${sev}${messageWithPaths(d)}${rule}${details}`;
 }

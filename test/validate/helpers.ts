@@ -1,7 +1,7 @@
 // Validating YAML text in tests: Tekton-rule errors as `message: paths` strings.
 import { loadText } from '../../src/tekton/load.js';
 import { validateDocs, type ValidateOptions } from '../../src/tekton/validate/index.js';
-import type { Diagnostic } from '../../src/tekton/diagnostics.js';
+import { messageWithPaths, type Diagnostic } from '../../src/tekton/diagnostics.js';
 
 export function diagnose(yaml: string, opts: ValidateOptions = {}): Diagnostic[] {
   const r = loadText(yaml, 't.yaml');
@@ -14,7 +14,7 @@ export function diagnose(yaml: string, opts: ValidateOptions = {}): Diagnostic[]
 export function tektonErrors(yaml: string, opts: ValidateOptions = {}): string[] {
   return diagnose(yaml, opts)
     .filter((d) => d.severity === 'error' && !d.rule)
-    .map((d) => (d.paths.length ? `${d.message}: ${d.paths.join(', ')}` : d.message))
+    .map(messageWithPaths)
     .sort();
 }
 

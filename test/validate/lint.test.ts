@@ -148,7 +148,7 @@ test('yaml11-scalar: an unquoted scalar kubectl (YAML 1.1) reads as a boolean or
   ]);
   assert.ok(findings(doc, 'yaml11-scalar', { strict: true }).every((x) => x.severity === 'error'));
   // what kubectl sends is what Tekton checks: a boolean is no env value; readOnly: yes is fine
-  assert.deepEqual(tektonErrors(doc), ['must be of type string: "boolean": spec.steps[0].env[0].value']);
+  assert.deepEqual(tektonErrors(doc), ['spec.steps[0].env[0].value: Invalid value: "boolean": spec.steps[0].env[0].value in body must be of type string: "boolean"']);
 });
 
 test('unused-param: a declared param nothing refers to (Task, StepAction, Pipeline), any reference form counts', () => {

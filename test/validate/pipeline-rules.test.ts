@@ -757,10 +757,13 @@ workspaces:
     name: 'PipelineRun: wrongly typed params, ref params, timeouts, status, workspaces',
     doc: run('pipelineRef: {name: p, resolver: git, params: [{name: 1}]}\nparams: [{name: 3}, {name: [1]}]\ntimeouts: {pipeline: 5, tasks: {a: 1}}\nstatus: 7\nworkspaces: {name: a}'),
     want: [
-      'must be of type array: "object": spec.workspaces',
-      'must be of type string: "array": spec.params[1].name',
-      'must be of type string: "integer": spec.params[0].name, spec.pipelineRef.params[0].name, spec.status, spec.timeouts.pipeline',
-      'must be of type string: "object": spec.timeouts.tasks',
+      'spec.params[0].name: Invalid value: "integer": spec.params[0].name in body must be of type string: "integer"',
+      'spec.params[1].name: Invalid value: "array": spec.params[1].name in body must be of type string: "array"',
+      'spec.pipelineRef.params[0].name: Invalid value: "integer": spec.pipelineRef.params[0].name in body must be of type string: "integer"',
+      'spec.status: Invalid value: "integer": spec.status in body must be of type string: "integer"',
+      'spec.timeouts.pipeline: Invalid value: "integer": spec.timeouts.pipeline in body must be of type string: "integer"',
+      'spec.timeouts.tasks: Invalid value: "object": spec.timeouts.tasks in body must be of type string: "object"',
+      'spec.workspaces: Invalid value: "object": spec.workspaces in body must be of type array: "object"',
     ],
   },
   {

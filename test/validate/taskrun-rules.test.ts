@@ -83,7 +83,7 @@ const cases: { name: string; doc: string; want: string[]; opts?: ValidateOptions
     name: 'debug breakpoints of the wrong types are rejected by the schema',
     doc: taskRun('taskRef:\n  name: t\ndebug:\n  breakpoints:\n    onFailure: true\n    beforeSteps: [1]'),
     opts: { flags: { apiFields: 'alpha' } },
-    want: ['must be of type string: "boolean": spec.debug.breakpoints.onFailure', 'must be of type string: "integer": spec.debug.breakpoints.beforeSteps[0]'],
+    want: ['spec.debug.breakpoints.beforeSteps[0]: Invalid value: "integer": spec.debug.breakpoints.beforeSteps[0] in body must be of type string: "integer"', 'spec.debug.breakpoints.onFailure: Invalid value: "boolean": spec.debug.breakpoints.onFailure in body must be of type string: "boolean"'],
   },
   { name: 'stepSpecs gate with stable API fields', doc: taskRun('taskRef:\n  name: t\nstepSpecs:\n  - name: a'), opts: { flags: { apiFields: 'stable' } }, want: ['stepSpecs requires "enable-api-fields" feature gate to be "alpha" or "beta" but it is "stable"'] },
   // workspace bindings (§6.2)
@@ -161,7 +161,7 @@ const cases: { name: string; doc: string; want: string[]; opts?: ValidateOptions
   {
     name: 'wrong value types are rejected before the webhook runs',
     doc: 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  steps:\n    - image: 3\n      args: a\n',
-    want: ['must be of type array: "string": spec.steps[0].args', 'must be of type string: "integer": spec.steps[0].image'],
+    want: ['spec.steps[0].args: Invalid value: "string": spec.steps[0].args in body must be of type array: "string"', 'spec.steps[0].image: Invalid value: "integer": spec.steps[0].image in body must be of type string: "integer"'],
   },
 ];
 

@@ -152,7 +152,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     out.push({ d: { severity: lintSeverity, message: e.message, paths: e.paths, rule: 'unknown-field', details: 'The Tekton CRD does not declare this field: the API server drops it (or rejects the document with strict field validation).' }, raw: e.anchor, atKey: true });
   }
   if (!shaped.errors.empty) {
-    out.push(...fromFieldErrors(shaped.errors));
+    for (const e of fromFieldErrors(shaped.errors)) out.push({ ...e, d: { ...e.d, pathFirst: true } });
     return out; // the API server rejects the document before Tekton's webhook sees it
   }
   const pruned = isObj(shaped.value) ? shaped.value : {};

@@ -156,17 +156,24 @@ const pathOf = (at: At | undefined): string =>
 export function checkSchema(value: unknown, schema: Schema): SchemaResult {
   const errors = new FieldErrors();
   const unknown = new FieldErrors();
+  // One error per field, each at its own place, in the API server's words (field.TypeInvalid
+  // around kube-openapi's InvalidType): `Invalid value: "integer": spec.x in body must be of type
+  // string: "integer"`, printed after the path (see apiServerError).
+  const typeError = (at: At | undefined, want: string, got: string): void => {
+    const path = pathOf(at);
+    errors.add(`Invalid value: "${got}": ${path} in body must be of type ${want}: "${got}"`, path, rawOf(at));
+  };
   const walk = (v: unknown, s: Schema, at: At | undefined): unknown => {
     if (s === 'any') return v;
     const t = jsonType(v);
     if (typeof s === 'string') {
       if (t === s || (s === 'integer' && t === 'integer')) return v;
-      errors.add(`must be of type ${s}: "${t}"`, pathOf(at), rawOf(at));
+      typeError(at, s, t);
       return undefined;
     }
     if ('items' in s) {
       if (t !== 'array') {
-        errors.add(`must be of type array: "${t}"`, pathOf(at), rawOf(at));
+        typeError(at, 'array', t);
         return undefined;
       }
       const items = v as unknown[];
@@ -181,7 +188,7 @@ export function checkSchema(value: unknown, schema: Schema): SchemaResult {
       return out ?? items;
     }
     if (t !== 'object') {
-      errors.add(`must be of type object: "${t}"`, pathOf(at), rawOf(at));
+      typeError(at, 'object', t);
       return undefined;
     }
     const fields = v as Record<string, unknown>;
