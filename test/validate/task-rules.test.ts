@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnose, task, tektonErrors } from './helpers.js';
 import type { ValidateOptions } from '../../src/tekton/validate/index.js';
+import { formatDiagnostic } from '../../src/tekton/diagnostics.js';
 
 const STEP = 'steps:\n  - image: alpine:3.20\n    script: echo ok';
 
@@ -382,6 +383,16 @@ test('errors point at the node they are about', () => {
   assert.deepEqual(image.pos, { line: 9, col: 7 }, 'missing image: the step that lacks it');
   const ref = ds.find((d) => d.message.startsWith('non-existent'))!;
   assert.deepEqual(ref.pos, { line: 10, col: 15 }, 'the script');
+});
+
+test('the API server\'s type errors: one per field, each at its own node, printed path first', () => {
+  const doc = task('params:\n  - name: 3\nsteps:\n  - name: s\n    image: alpine:3.20\n    timeout: 5\n    env: foo');
+  const ds = diagnose(doc).filter((d) => d.severity === 'error');
+  assert.deepEqual(ds.map((d) => [d.pos!.line, d.pos!.col, formatDiagnostic(d)]), [
+    [7, 13, 't.yaml:7:13: spec.params[0].name: Invalid value: "integer": spec.params[0].name in body must be of type string: "integer"'],
+    [11, 16, 't.yaml:11:16: spec.steps[0].timeout: Invalid value: "integer": spec.steps[0].timeout in body must be of type string: "integer"'],
+    [12, 12, 't.yaml:12:12: spec.steps[0].env: Invalid value: "string": spec.steps[0].env in body must be of type array: "string"'],
+  ]);
 });
 
 test('v1beta1 findings point at the original (unconverted) nodes', () => {
