@@ -96,7 +96,21 @@ function resolve(s: string): Resolved {
     const f = Number(plain);
     return Number.isFinite(f) ? { kind: 'float', value: f } : { kind: 'value', value: s };
   }
-  return { kind: 'value', value: s };
+  return binaryFallback(plain) ?? { kind: 'value', value: s };
+}
+
+/** yaml.v2's last try, `0b` or `-0b` then what ParseInt(rest, 2, 64) takes: a sign too (`0b-101` is -5). */
+const BINARY_FALLBACK = /^(-?)0b([-+]?[01]+)$/;
+
+function binaryFallback(plain: string): Resolved | undefined {
+  const m = BINARY_FALLBACK.exec(plain);
+  if (!m) return undefined;
+  const [, minus, rest] = m;
+  const magnitude = BigInt(`0b${rest!.replace(/^[-+]/, '')}`);
+  let v = rest![0] === '-' ? -magnitude : magnitude;
+  if (v < INT64_MIN || v > INT64_MAX) return undefined; // ParseInt's ErrRange (ParseUint takes no sign)
+  if (minus) v = v === INT64_MIN ? v : -v; // (Go's -int(v) wraps at the minimum)
+  return { kind: 'int', value: Number(v), text: v.toString(), type: 'int' };
 }
 
 /**

@@ -18,6 +18,8 @@ test("kubectlScalar follows yaml.v2's resolve: words, Go's base-0 integers witho
     ['0755', 0o755], ['-012', -10], ['0', 0], ['-0', 0], ['00', 0], ['0x1F', 31], ['0X1f', 31], ['-0x10', -16], ['+0x10', 16],
     ['0o17', 15], ['0O17', 15], ['0b101', 5], ['0B11', 3], ['-0b11', -3], ['1_000', 1000], ['_1', '_1'], ['1__0_', 10], ['0x_1F', 31],
     ['+12', 12], ['12', 12], ['-_1', -1], ['+_5', 5], ['-1234567890123456789', -1234567890123456789],
+    // yaml.v2's last try after ParseInt, ParseUint and ParseFloat: `0b`/`-0b`, then ParseInt(rest, 2), which takes a sign
+    ['0b-101', -5], ['0b+11', 3], ['-0b-101', 5], ['-0b+1', -1], ['0B-1', '0B-1'], ['0b-', '0b-'], ['0b-2', '0b-2'], ['+0b-1', '+0b-1'],
     // not integers: floats when yamlStyleFloat matches (08 and 09 are not octal: ParseInt fails, ParseFloat takes them)
     ['08', 8], ['0789', 789], ['1.5', 1.5], ['1.', 1], ['.5', 0.5], ['+.5', 0.5], ['1e3', 1000], ['1_000.5', 1000.5], ['-1.5E-2', -0.015],
     ['.inf', Infinity], ['-.Inf', -Infinity], ['+.INF', Infinity],
@@ -167,7 +169,7 @@ test('property: number-like plain scalars read the same on the fast path and the
   // a sign, a base prefix or leading 0, digits and underscores, a fraction or exponent
   const scalar = fc.tuple(
     fc.constantFrom('', '+', '-'),
-    fc.constantFrom('', '0', '00', '0x', '0X', '0o', '0O', '0b', '0B', '.', '_'),
+    fc.constantFrom('', '0', '00', '0x', '0X', '0o', '0O', '0b', '0B', '0b-', '0b+', '.', '_'),
     fc.stringMatching(/^[0-9_]{0,20}$/),
     fc.constantFrom('', '.', '.5', 'e3', 'E+2', '_', '0', 'f'),
   ).map((parts) => parts.join('')).filter((x) => x !== '' && x !== '-' && x !== '+');
