@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
-import { BREAK_ESCAPE, kubectlKey, kubectlScalar, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
+import { BREAK_ESCAPE, DQ_ESCAPE_DIFFERS, doubleQuotedV2, kubectlKey, kubectlScalar, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
 import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
@@ -197,7 +197,7 @@ function keyText(p: unknown): string | undefined {
  * what kubectl cannot send (NaN, infinities, a null key) reported through `error`; and
  * whether a `<<` key is there (then kubectlValue makes the value).
  */
-function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Position, error: (message: string, offset: number) => void): { notes: Yaml11Note[]; merges: boolean } {
+function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset: number) => Position, error: (message: string, offset: number) => void): { notes: Yaml11Note[]; merges: boolean } {
   const { visit } = yaml!;
   const notes: Yaml11Note[] = [];
   // a `<<` key (a merge, or one tagged as text): the yaml package would merge either its own way
@@ -205,6 +205,15 @@ function readAsKubectl(doc: Yaml.Document.Parsed, at: (offset: number) => Positi
   visit(doc, {
     Scalar(key, node) {
       if (key === 'key' && node.source === '<<') merges = true;
+      if (node.type === 'QUOTE_DOUBLE' && node.range) {
+        // escapes yaml.v2 reads otherwise (`\'` is a quote there, `\/` no escape): its reading, or its error
+        const raw = fileText.slice(node.range[0], node.range[1]);
+        if (!DQ_ESCAPE_DIFFERS.test(raw)) return;
+        const v = doubleQuotedV2(raw);
+        if ('value' in v) node.value = v.value;
+        else error(`kubectl cannot read this file: ${v.error}`, node.range[0] + v.at);
+        return;
+      }
       if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.source !== 'string') return;
       const text = node.source;
       const offset = node.range?.[0] ?? 0;
@@ -312,14 +321,16 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
     out.diagnostics.push({ severity: 'error', message: `kubectl cannot read this file: it holds the control character U+${codePoint(refused[0])} (Go's yaml.v2 allows none); write it as an escape in a double-quoted string`, paths: [], file, pos: at(refused.index), rule: 'yaml-syntax' });
   }
   parsed.forEach((doc, index) => {
-    if (doc.errors.length) {
-      for (const e of doc.errors) {
+    // (`\'` in a double-quoted scalar is an error to YAML 1.2 and a quote to yaml.v2: readAsKubectl reads it)
+    const errors = doc.errors.filter((e) => !(e.code === 'BAD_DQ_ESCAPE' && text.startsWith("\\'", e.pos[0])));
+    if (errors.length) {
+      for (const e of errors) {
         out.diagnostics.push({ severity: 'error', message: yamlMessage(e.message), paths: [], file, pos: at(e.pos[0]), rule: 'yaml-syntax' });
       }
       return;
     }
     if (doc.contents === null) return; // an empty document (`---` alone, comments only)
-    const { notes: yaml11, merges } = readAsKubectl(doc, at, (message, offset) => out.diagnostics.push({ severity: 'error', message, paths: [], file, pos: at(offset), rule: 'yaml-syntax' }));
+    const { notes: yaml11, merges } = readAsKubectl(doc, text, at, (message, offset) => out.diagnostics.push({ severity: 'error', message, paths: [], file, pos: at(offset), rule: 'yaml-syntax' }));
     let value: unknown;
     try {
       value = merges ? kubectlValue(doc) : doc.toJS({ maxAliasCount: MAX_ALIASES });

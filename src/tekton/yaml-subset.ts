@@ -6,7 +6,7 @@
 // falls back to the `yaml` package: whatever this returns equals what `yaml` would give, and what
 // kubectl's YAML 1.1 reading gives (scalars the two read differently send the file to `yaml` too).
 
-import { kubectlScalar, sameScalar, SPECIAL_CHAR } from './yaml11.js';
+import { doubleQuotedV2, kubectlScalar, sameScalar, SPECIAL_CHAR } from './yaml11.js';
 
 /**
  * Source offsets of one node (where it starts: yaml's `range[0]`). A plain or quoted scalar is
@@ -124,12 +124,6 @@ const MAX_DEPTH = 200;
 /** Characters that cannot start a plain scalar (`-`, `?`, `:` can when a non-space follows). */
 const INDICATORS = new Set([...',[]{}#&*!|>\'"%@`']);
 const FLOW_INDICATORS = new Set([...',[]{}']);
-
-const ESCAPES: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
-  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
-};
-const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
   // `__proto__` must become an own key, as yaml defines it, not set the prototype. (yaml also
@@ -542,24 +536,10 @@ function quoted(line: string, c: number): { value: string; end: number } {
   const body = line.slice(c + 1, end - 1);
   if (line[c] === "'") return { value: body.replaceAll("''", "'"), end };
   if (!body.includes('\\')) return { value: body, end };
-  let value = '';
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (ch !== '\\') {
-      value += ch;
-      continue;
-    }
-    const e = body[++i]!;
-    const hex = HEX_LENGTH[e];
-    if (hex) {
-      const digits = body.slice(i + 1, i + 1 + hex);
-      if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== hex) unsupported();
-      value += String.fromCodePoint(parseInt(digits, 16));
-      i += hex;
-    } else if (e in ESCAPES) value += ESCAPES[e];
-    else unsupported();
-  }
-  return { value, end };
+  // escapes as kubectl's yaml.v2 reads them; one it refuses sends the file to the yaml path, which reports it
+  const v = doubleQuotedV2(line.slice(c, end));
+  if (!('value' in v)) unsupported();
+  return { value: v.value, end };
 }
 
 /**

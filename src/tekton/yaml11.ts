@@ -171,3 +171,76 @@ function formatG32(v: number): string {
 export function sameScalar(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
 }
+
+/** Go's yaml.v2 escapes in double-quoted scalars: YAML 1.2's less `\/`, plus `\'` (yaml_parser_scan_flow_scalar). */
+const DQ_ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ',
+  '"': '"', "'": "'", '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+const DQ_HEX: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
+
+/**
+ * An escape yaml.v2 and the yaml package read differently (`\'`, `\/`, an escaped line break
+ * before an empty line) or that yaml.v2 may refuse (`\u`, `\U`: surrogates).
+ */
+export const DQ_ESCAPE_DIFFERS = /\\['/uU\n\r]/;
+
+/**
+ * The value yaml.v2 gives the double-quoted scalar `raw` (its source, quotes included): escapes
+ * as DQ_ESCAPES, line breaks folded (one break a space, each further one a newline, an escaped
+ * break nothing, the blanks around them dropped). Or what it refuses, and where in `raw`.
+ */
+export function doubleQuotedV2(raw: string): { value: string } | { error: string; at: number } {
+  const end = raw.length - 1; // the closing quote
+  const blank = (c: string | undefined) => c === ' ' || c === '\t';
+  const lineBreak = (c: string | undefined) => c === '\n' || c === '\r';
+  const skipBreak = (i: number) => i + (raw[i] === '\r' && raw[i + 1] === '\n' ? 2 : 1);
+  let value = '';
+  let i = 1;
+  for (;;) {
+    let leadingBlanks = false;
+    while (i < end && !blank(raw[i]) && !lineBreak(raw[i])) {
+      if (raw[i] !== '\\') {
+        value += raw[i++];
+        continue;
+      }
+      const e = raw[i + 1]!;
+      if (lineBreak(e)) {
+        i = skipBreak(i + 1);
+        leadingBlanks = true;
+        break;
+      }
+      const hex = DQ_HEX[e];
+      if (hex === undefined) {
+        if (!Object.hasOwn(DQ_ESCAPES, e)) return { error: `\\${e} is no escape to Go's yaml.v2 ("found unknown escape character")${e === '/' ? ', though YAML 1.2 tools read it as /: write / alone' : ''}`, at: i };
+        value += DQ_ESCAPES[e];
+        i += 2;
+        continue;
+      }
+      const digits = raw.slice(i + 2, i + 2 + hex);
+      if (!/^[0-9a-fA-F]*$/.test(digits) || digits.length !== hex) return { error: `\\${e}${digits} needs ${hex} hexadecimal digits ("did not find expected hexdecimal number")`, at: i };
+      const code = parseInt(digits, 16);
+      if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return { error: `\\${e}${digits} is no Unicode character to Go's yaml.v2 ("found invalid Unicode character escape code")`, at: i };
+      value += String.fromCodePoint(code);
+      i += 2 + hex;
+    }
+    if (i >= end) return { value };
+    let spaces = '';
+    let leadingBreak = false;
+    let trailingBreaks = '';
+    while (i < end && (blank(raw[i]) || lineBreak(raw[i]))) {
+      if (blank(raw[i])) {
+        if (!leadingBlanks) spaces += raw[i];
+        i++;
+      } else {
+        i = skipBreak(i);
+        if (!leadingBlanks) {
+          spaces = '';
+          leadingBreak = true;
+          leadingBlanks = true;
+        } else trailingBreaks += '\n';
+      }
+    }
+    value += leadingBlanks ? (leadingBreak && trailingBreaks === '' ? ' ' : trailingBreaks) : spaces;
+  }
+}

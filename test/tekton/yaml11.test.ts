@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadText, loadTextWithYaml } from '../../src/tekton/load.js';
-import { kubectlScalar } from '../../src/tekton/yaml11.js';
+import { doubleQuotedV2, kubectlScalar } from '../../src/tekton/yaml11.js';
+import { parse as parseYaml12 } from 'yaml';
 import { parseSubset } from '../../src/tekton/yaml-subset.js';
 import fc from 'fast-check';
 
@@ -196,3 +197,29 @@ test('NEL, LS and PS in a file are line breaks to kubectl: a note at each, on bo
     ]);
   }
 });
+
+test("double-quoted scalars as yaml.v2 reads them: \\' is a quote, \\/ no escape, surrogates refused; the rest as YAML 1.2", () => {
+  // where both readers agree, the yaml package (YAML 1.2) is the reference
+  const alike = ['"plain"', '"a\\tb\\n\\\\c"', '"\\x41\\u00e9\\U0001F600"', '"\\0\\a\\b\\v\\f\\r\\e\\ \\"\\N\\_\\L\\P"', '"tab\\\tx"',
+    '"a\n  b"', '"a\n\n  b"', '"a\n\n\n b "', '"a  \n  b"', '"a \\\n  b"', '"a\\\n  b"', '" lead\n trail "', '"x\r\n  y"'];
+  for (const raw of alike) assert.deepEqual(doubleQuotedV2(raw), { value: parseYaml12(raw) }, JSON.stringify(raw));
+  assert.deepEqual(doubleQuotedV2('"it\\\'s"'), { value: "it's" });
+  assert.deepEqual(doubleQuotedV2('"multi \\\'\n  line"'), { value: "multi ' line" });
+  // an escaped line break, then an empty line: a newline to yaml.v2 (and to the YAML 1.2 spec), a space to the yaml package
+  assert.deepEqual(doubleQuotedV2('"a\\\n\n  b"'), { value: 'a\nb' });
+  assert.deepEqual(doubleQuotedV2('"https:\\/\\/x"'), { error: '\\/ is no escape to Go\'s yaml.v2 ("found unknown escape character"), though YAML 1.2 tools read it as /: write / alone', at: 7 });
+  assert.deepEqual(doubleQuotedV2('"p\\ud800q"'), { error: '\\ud800 is no Unicode character to Go\'s yaml.v2 ("found invalid Unicode character escape code")', at: 2 });
+  assert.deepEqual(doubleQuotedV2('"\\U00110000"'), { error: '\\U00110000 is no Unicode character to Go\'s yaml.v2 ("found invalid Unicode character escape code")', at: 1 });
+});
+
+test("double-quoted escapes yaml.v2 reads otherwise: the same value or error on both of the loader's paths", () => {
+  for (const load of [loadText, loadTextWithYaml]) {
+    const ok = load('a: "it\\\'s"\nb: ["x\\\'y", "\\\\\'"]\n', 'q.yaml');
+    assert.deepEqual(ok.diagnostics.filter((d) => d.severity !== 'note'), [], load.name);
+    assert.deepEqual(ok.docs[0]!.value, { a: "it's", b: ["x'y", "\\'"] }, load.name);
+    const bad = load('a: ok\nurl: "https:\\/\\/example.com"\n', 'q.yaml');
+    assert.deepEqual(bad.diagnostics.filter((d) => d.severity !== 'note').map((d) => [d.pos!.line, d.pos!.col, d.severity, d.rule]), [[2, 13, 'error', 'yaml-syntax']], load.name);
+    assert.match(bad.diagnostics[0]!.message, /^kubectl cannot read this file: \\\/ is no escape to Go's yaml\.v2/);
+  }
+});
+
