@@ -320,7 +320,18 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
   if (refused) {
     out.diagnostics.push({ severity: 'error', message: `kubectl cannot read this file: it holds the control character U+${codePoint(refused[0])} (Go's yaml.v2 allows none); write it as an escape in a double-quoted string`, paths: [], file, pos: at(refused.index), rule: 'yaml-syntax' });
   }
+  // NEL, LS and PS anywhere (comments and the space between documents too: to yaml.v2 a comment
+  // ends there, and what follows is read), each noted on the document it stands in or before
+  const breaks = [...text.matchAll(YAML11_BREAK)];
+  let nextBreak = 0;
+  let lineBreaks: Yaml11Note[] = [];
   parsed.forEach((doc, index) => {
+    const upTo = index === parsed.length - 1 ? text.length : doc.range[2];
+    for (; nextBreak < breaks.length && breaks[nextBreak]!.index < upTo; nextBreak++) {
+      const m = breaks[nextBreak]!;
+      lineBreaks.push({ pos: at(m.index), text: m[0], kubectl: 'line break', yaml12: 'character', key: false,
+        message: `kubectl reads U+${codePoint(m[0])} as a line break (YAML 1.1), YAML 1.2 tools as a character, so the cluster may see other keys and values: remove it, or write it as ${BREAK_ESCAPE[m[0]]} in a double-quoted string` });
+    }
     // (`\'` in a double-quoted scalar is an error to YAML 1.2 and a quote to yaml.v2: readAsKubectl reads it)
     const errors = doc.errors.filter((e) => !(e.code === 'BAD_DQ_ESCAPE' && text.startsWith("\\'", e.pos[0])));
     if (errors.length) {
@@ -376,12 +387,13 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       return literalPos(node, text, node.range[0], node.range[1], node.value, index, start);
     };
     const source = text.slice(doc.range[0], doc.range[2]);
-    for (const m of source.matchAll(YAML11_BREAK)) {
-      yaml11.push({ pos: at(doc.range[0] + m.index), text: m[0], kubectl: 'line break', yaml12: 'character', key: false,
-        message: `kubectl reads U+${codePoint(m[0])} as a line break (YAML 1.1), YAML 1.2 tools as a character, so the cluster may see other keys and values: remove it, or write it as ${BREAK_ESCAPE[m[0]]} in a double-quoted string` });
-    }
+    yaml11.push(...lineBreaks);
+    lineBreaks = [];
     addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos, source, yaml11);
   });
+  // (after the last document, or in documents not added: noted on the last one added)
+  const last = out.docs[out.docs.length - 1];
+  if (last && lineBreaks.length) last.yaml11 = [...(last.yaml11 ?? []), ...lineBreaks];
   return out;
 }
 

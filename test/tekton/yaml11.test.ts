@@ -223,3 +223,13 @@ test("double-quoted escapes yaml.v2 reads otherwise: the same value or error on 
   }
 });
 
+
+test('NEL, LS and PS outside a document (a leading comment, a comment-only document, the end) are noted too', () => {
+  const text = '# header\u0085x: 1\na: 1\n---\n# only a comment\u2028y: 2\n---\nb: 2\n# trailing\u2029\n';
+  const r = loadText(text, 'l.yaml');
+  assert.deepEqual(r.docs.map((d) => (d.yaml11 ?? []).map((n) => [n.pos.line, n.pos.col, n.text])), [
+    [[1, 9, '\u0085']],
+    [[4, 17, '\u2028']],
+    [[7, 11, '\u2029']],
+  ]);
+});
