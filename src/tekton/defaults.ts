@@ -77,14 +77,26 @@ export function defaultParamSpec(p: unknown): unknown {
     else if (!hasValue(out.default)) out.type = 'string';
     else out.type = decodeParamValue(out.default).type;
   }
-  if (hasValue(out.properties)) out.properties = defaultProperties(out.properties);
+  setProperties(out);
   return out;
+}
+
+/**
+ * `properties` defaulted; an empty map is then dropped, as the defaulting webhook's re-encode
+ * drops it (`map[string]PropertySpec` with omitempty): after the type was set from it, so
+ * `properties: {}` makes an object param that has no properties.
+ */
+function setProperties(out: Obj): void {
+  if (!hasValue(out.properties)) return;
+  const props = defaultProperties(out.properties);
+  if (isObj(props) && Object.keys(props).length === 0) delete out.properties;
+  else out.properties = props;
 }
 
 function defaultResult(r: unknown): unknown {
   if (!isObj(r)) return r;
   const out: Obj = { ...r };
   if (!out.type) out.type = hasValue(out.properties) ? 'object' : 'string';
-  if (hasValue(out.properties)) out.properties = defaultProperties(out.properties);
+  setProperties(out);
   return out;
 }

@@ -177,6 +177,12 @@ const cases: Case[] = [
     want: ['The value type specified for these keys [k] is invalid: spec.params.o.properties'],
   },
   { name: 'object param without properties', doc: task(`params:\n  - name: o\n    type: object\n${STEP}`), want: ['missing field(s): spec.o.properties'] },
+  {
+    // the defaulting webhook sets the type from a non-nil map, then its omitempty re-encode drops the empty map
+    name: 'object param with empty properties ({} is dropped as Go drops an empty map; with no type it still makes an object)',
+    doc: task(`params:\n  - name: o\n    type: object\n    properties: {}\n  - name: p\n    properties: {}\n${STEP}`),
+    want: ['missing field(s): spec.o.properties, spec.p.properties'],
+  },
   { name: 'duplicate param (case-sensitive)', doc: task(`params:\n  - name: p\n  - name: p\n  - name: P\n${STEP}`), want: ['parameter appears more than once: spec.params[p]'] },
   {
     // knative's ViaKey then ViaField: flattening splits `[a.b]` at the dot, so it is no index
@@ -308,6 +314,7 @@ const cases: Case[] = [
   },
   { name: 'result type', doc: task(`results:\n  - name: r\n    type: number\n${STEP}`), want: ['invalid value: number: spec.results[0].type'] },
   { name: 'object result without properties', doc: task(`results:\n  - name: r\n    type: object\n${STEP}`), want: ['missing field(s): spec.results[0].r.properties'] },
+  { name: 'object result with empty properties', doc: task(`results:\n  - name: r\n    type: object\n    properties: {}\n${STEP}`), want: ['missing field(s): spec.results[0].r.properties'] },
   {
     name: 'object result property type',
     doc: task(`results:\n  - name: r\n    properties:\n      k: {type: array}\n${STEP}`),
