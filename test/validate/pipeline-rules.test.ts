@@ -798,6 +798,8 @@ test('a PipelineRun pipelineRef and a Pipeline taskRef get the resolver gates wi
   const overrides = run('pipelineRef: {name: p}\ntaskRunSpecs:\n  - pipelineTaskName: a\n    stepSpecs: [{name: s}]\n    sidecarSpecs: [{name: c}]\n    computeResources: {limits: {cpu: "1"}}');
   assert.deepEqual(tektonErrors(overrides, stable), [gate('computeResources'), gate('sidecarSpecs'), gate('stepSpecs')]);
   assert.deepEqual(tektonErrors(overrides), []);
+  // empty override lists are gone after the defaulting webhook's omitempty re-encode: no gate
+  assert.deepEqual(tektonErrors(run('pipelineRef: {name: p}\ntaskRunSpecs:\n  - {pipelineTaskName: a, stepSpecs: [], sidecarSpecs: []}'), stable), []);
 });
 
 for (const c of cases) {

@@ -95,8 +95,12 @@ const pipelineTask = (v: ApiVersion) => obj({
 
 const pipelineSpec = (v: ApiVersion) => obj({ tasks: list(pipelineTask(v)), finally: list(pipelineTask(v)) }, true);
 
-/** A PipelineRun's spec: the fields its rules read are typed; the rest (taskRunSpecs, …) stays open. */
+/** A PipelineRun's spec: the fields its rules read are typed; the rest stays open. */
 const pipelineRunSpec = (v: ApiVersion) => obj({
+  // (typed so that empty lists there are dropped as elsewhere; the rest of each entry stays open)
+  taskRunSpecs: list(obj(v === 'v1'
+    ? { pipelineTaskName: str, stepSpecs: stepSpecs(v), sidecarSpecs: stepSpecs(v) }
+    : { pipelineTaskName: str, stepOverrides: stepSpecs(v), sidecarOverrides: stepSpecs(v) }, true)),
   pipelineSpec: pipelineSpec(v),
   pipelineRef: obj({ name: str, apiVersion: str, resolver: str, params: list(param), ...(v === 'v1beta1' ? { bundle: str } : {}) }),
   params: list(param), status: str, workspaces: list(workspaceBinding),
