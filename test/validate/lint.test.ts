@@ -215,6 +215,23 @@ test('undeclared-volume: a volumeMount naming no volume (steps, sidecars, stepTe
     ['spec.steps[0].volumeMounts[1].name', 13],
     ['spec.sidecars[0].volumeMounts[0].name', 18],
   ]);
-  assert.equal(f[1]!.message, 'volumeMount "missing" names no volume of the Task: Kubernetes refuses the pod (volumeMounts[1].name: Not found), so every run fails');
+  assert.equal(f[1]!.message, 'volumeMount "missing" names no volume of the Task: Kubernetes refuses the pod (volumeMounts[1].name: Not found) unless each run\'s podTemplate adds a volume "missing"');
   assert.equal(f[1]!.details, "The Task's volumes: cache.");
+});
+
+test("undeclared-volume: a run's own podTemplate volumes count (TaskRun; PipelineRun taskRunTemplate and taskRunSpecs, v1 and v1beta1)", () => {
+  const step = 'steps: [{name: s, image: alpine:3.20, script: docker ps, volumeMounts: [{name: sock, mountPath: /run/docker.sock}, {name: other, mountPath: /o}]}]';
+  const head = (v: string, kind: string) => `apiVersion: tekton.dev/${v}\nkind: ${kind}\nmetadata:\n  name: r\nspec:\n`;
+  const sock = '{volumes: [{name: sock, hostPath: {path: /var/run/docker.sock}}]}';
+  const taskRun = `${head('v1', 'TaskRun')}  podTemplate: ${sock}\n  taskSpec: {${step}}\n`;
+  const messages = (doc: string) => findings(doc, 'undeclared-volume').map((x) => x.message);
+  const other = 'volumeMount "other" names no volume of the Task or of the run\'s podTemplate: Kubernetes refuses the pod (volumeMounts[1].name: Not found), so the run fails';
+  assert.deepEqual(messages(taskRun), [other]);
+  const pipelineSpec = `  pipelineSpec:\n    tasks:\n      - {name: a, taskSpec: {${step}}}\n      - {name: b, taskSpec: {${step}}}\n`;
+  // the run-wide template serves both tasks; a taskRunSpecs entry only its own
+  assert.deepEqual(messages(`${head('v1', 'PipelineRun')}  taskRunTemplate: {podTemplate: ${sock}}\n${pipelineSpec}`), [other, other]);
+  const perTask = findings(`${head('v1', 'PipelineRun')}  taskRunSpecs: [{pipelineTaskName: b, podTemplate: ${sock}}]\n${pipelineSpec}`, 'undeclared-volume');
+  assert.deepEqual(perTask.map((x) => x.paths[0]), ['spec.pipelineSpec.tasks[0].taskSpec.steps[0].volumeMounts[0].name', 'spec.pipelineSpec.tasks[0].taskSpec.steps[0].volumeMounts[1].name', 'spec.pipelineSpec.tasks[1].taskSpec.steps[0].volumeMounts[1].name']);
+  assert.deepEqual(messages(`${head('v1beta1', 'PipelineRun')}  podTemplate: ${sock}\n${pipelineSpec}`), [other, other]);
+  assert.deepEqual(messages(`${head('v1beta1', 'PipelineRun')}  taskRunSpecs: [{pipelineTaskName: a, taskPodTemplate: ${sock}}]\n${pipelineSpec}`).length, 3);
 });

@@ -28,6 +28,12 @@ export interface SpecSite {
   params: ReadonlySet<string> | undefined;
   /** Workspaces the spec may use: declared plus propagated bindings. */
   workspaces: ReadonlySet<string>;
+  /**
+   * Volumes the run's own podTemplate adds to the pod (a TaskRun's; a PipelineRun's
+   * taskRunTemplate and its taskRunSpecs entry for the task). `undefined` for a Task or a
+   * Pipeline: each run may add any.
+   */
+  podVolumes?: ReadonlySet<string>;
 }
 
 /** A container-like thing with a script/image: steps, sidecars, a StepAction's spec. */

@@ -38,9 +38,10 @@ const names = (list: unknown): string[] => (Array.isArray(list) ? list.map((x) =
 export function specSites(kind: string, doc: Obj): SpecSite[] {
   const spec = isObj(doc.spec) ? doc.spec : undefined;
   if (!spec) return [];
-  const site = (ts: TaskSpec, path: string, raw: (string | number)[], params: Set<string> | undefined, workspaces: string[]): SpecSite => ({
-    spec: ts, path, raw, params, workspaces: new Set([...names(ts.workspaces), ...workspaces]),
+  const site = (ts: TaskSpec, path: string, raw: (string | number)[], params: Set<string> | undefined, workspaces: string[], podVolumes?: string[]): SpecSite => ({
+    spec: ts, path, raw, params, workspaces: new Set([...names(ts.workspaces), ...workspaces]), ...(podVolumes ? { podVolumes: new Set(podVolumes) } : {}),
   });
+  const podVolumes = (holder: unknown): string[] => (isObj(holder) && isObj(holder.podTemplate) ? names(holder.podTemplate.volumes) : []);
   if (kind === 'Task') {
     const ts = spec as unknown as TaskSpec;
     return [site(ts, 'spec', ['spec'], new Set(names(ts.params)), [])];
@@ -49,17 +50,24 @@ export function specSites(kind: string, doc: Obj): SpecSite[] {
     const tr = spec as unknown as TaskRunSpec;
     if (!isObj(tr.taskSpec)) return [];
     const ts = tr.taskSpec;
-    return [site(ts, 'spec.taskSpec', ['spec', 'taskSpec'], new Set([...names(ts.params), ...names(tr.params)]), names(tr.workspaces))];
+    return [site(ts, 'spec.taskSpec', ['spec', 'taskSpec'], new Set([...names(ts.params), ...names(tr.params)]), names(tr.workspaces), podVolumes(tr))];
   }
-  // `fromRun`: a PipelineRun's workspaces, which Tekton propagates into its inline specs.
-  const pipelineSite = (ps: unknown, path: string, raw: (string | number)[], fromRun: string[]): SpecSite[] =>
+  // `fromRun`: a PipelineRun's workspaces, which Tekton propagates into its inline specs;
+  // `runVolumes`: what a PipelineRun's pod templates add to the pod of the named task.
+  const pipelineSite = (ps: unknown, path: string, raw: (string | number)[], fromRun: string[], runVolumes?: (task: unknown) => string[]): SpecSite[] =>
     embeddedTaskSpecs(ps).map(({ spec: ts, field, index }) => {
       const pt = (ps as Obj)[field] as Obj[];
       const bound = [...names(pt[index]?.workspaces), ...names((ps as Obj).workspaces), ...fromRun];
-      return site(ts, `${path}.${field}[${index}].taskSpec`, [...raw, field, index, 'taskSpec'], undefined, bound);
+      return site(ts, `${path}.${field}[${index}].taskSpec`, [...raw, field, index, 'taskSpec'], undefined, bound, runVolumes?.(pt[index]?.name));
     });
   if (kind === 'Pipeline') return pipelineSite(spec, 'spec', ['spec'], []);
-  if (kind === 'PipelineRun' && isObj(spec.pipelineSpec)) return pipelineSite(spec.pipelineSpec, 'spec.pipelineSpec', ['spec', 'pipelineSpec'], names(spec.workspaces));
+  if (kind === 'PipelineRun' && isObj(spec.pipelineSpec)) {
+    const runVolumes = (task: unknown): string[] => [
+      ...podVolumes(spec.taskRunTemplate),
+      ...(Array.isArray(spec.taskRunSpecs) ? spec.taskRunSpecs : []).flatMap((s) => (isObj(s) && s.pipelineTaskName === task ? podVolumes(s) : [])),
+    ];
+    return pipelineSite(spec.pipelineSpec, 'spec.pipelineSpec', ['spec', 'pipelineSpec'], names(spec.workspaces), runVolumes);
+  }
   return [];
 }
 
