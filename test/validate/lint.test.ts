@@ -161,6 +161,7 @@ test('unused-param: a declared param nothing refers to (Task, StepAction, Pipeli
     '    type: object',
     '    properties: {k: {}}',
     '  - name: dotted.name',
+    '  - name: sq.name',
     '  - name: legacy',
     '  - name: in-volume',
     '  - name: forgotten',
@@ -171,6 +172,7 @@ test('unused-param: a declared param nothing refers to (Task, StepAction, Pipeli
     '      - {name: A, value: $(params.used-in-env)}',
     '      - {name: K, value: $(params.obj.k)}',
     '      - {name: D, value: \'$(params["dotted.name"])\'}',
+    '      - {name: S, value: \'$(params[\'\'sq.name\'\'])\'}',
     '      - {name: L, value: $(inputs.params.legacy)}',
     '    args: ["$(params.used-in-args[*])"]',
     '    script: echo "$A"',
@@ -180,11 +182,11 @@ test('unused-param: a declared param nothing refers to (Task, StepAction, Pipeli
   ].join('\n'));
   const f = findings(doc, 'unused-param');
   assert.deepEqual(f.map((x) => [x.message, x.paths, x.pos]), [
-    ['param "forgotten" is declared but nothing refers to it: the value a run passes changes nothing', ['spec.params[6]'], { line: 16, col: 13 }],
+    ['param "forgotten" is declared but nothing refers to it: the value a run passes changes nothing', ['spec.params[7]'], { line: 17, col: 13 }],
   ]);
   // a value built in memory has no text: its strings are walked instead, with the same result
   const inMemory = validateResource(loadText(doc, 't.yaml').docs[0]!.value).filter((d) => d.rule === 'unused-param');
-  assert.deepEqual(inMemory.map((x) => x.paths), [['spec.params[6]']]);
+  assert.deepEqual(inMemory.map((x) => x.paths), [['spec.params[7]']]);
   const pipelineDoc = 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata: {name: p}\nspec:\n  params: [{name: url}, {name: inner}, {name: idle}]\n  tasks:\n    - name: a\n      taskRef: {name: t}\n      params: [{name: u, value: $(params.url)}]\n    - name: b\n      taskSpec:\n        steps: [{image: "alpine:3.20", env: [{name: I, value: $(params.inner)}]}]\n';
   assert.deepEqual(findings(pipelineDoc, 'unused-param').map((x) => x.paths[0]), ['spec.params[2]']);
   const action = 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata: {name: s}\nspec:\n  image: alpine:3.20\n  params: [{name: used}, {name: spare}]\n  env: [{name: U, value: $(params.used)}]\n  script: echo "$U"\n';

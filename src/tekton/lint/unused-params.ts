@@ -64,7 +64,7 @@ export function unusedParams(spec: Obj, path: string, raw: PathSegment[], source
 /**
  * Whether `source` mentions param `name`: `params.name` not followed by another name character
  * (a `.` may follow: an object's key), or `params["name"]`, `params['name']`, `params[\"name\"]`
- * (inside a double-quoted YAML string).
+ * (inside a double-quoted YAML string), `params[''name'']` (inside a single-quoted one).
  */
 function mentioned(source: string, name: string): boolean {
   const dotted = `params.${name}`;
@@ -73,5 +73,6 @@ function mentioned(source: string, name: string): boolean {
     // [A-Za-z0-9_-] would continue the name
     if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45)) return true;
   }
-  return source.includes(`params["${name}"]`) || source.includes(`params['${name}']`) || source.includes(`params[\\"${name}\\"]`);
+  return source.includes(`params["${name}"]`) || source.includes(`params['${name}']`) || source.includes(`params[\\"${name}\\"]`) ||
+    source.includes(`params[''${name}'']`);
 }
