@@ -100,7 +100,7 @@ export default async function run(argv: string[]): Promise<number> {
   if (invalid.length) return fail(`invalid input (Tekton's admission webhook would refuse it):\n${invalid.map(formatDiagnostic).join('\n')}`);
   // The run uses kubectl's reading of these scalars (as a cluster would): say so, since it is
   // rarely what the author meant.
-  for (const d of found.filter((x) => x.rule === 'yaml11-scalar')) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  for (const d of found.filter((x) => x.rule === 'yaml11-scalar' || x.rule === 'duplicate-key')) process.stderr.write(`${formatDiagnostic(d)}\n`);
 
   const all = [...main.docs, ...extra.docs];
   const tasks = new Map<string, LoadedDoc>();

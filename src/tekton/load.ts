@@ -46,6 +46,8 @@ export interface Yaml11Note {
   key: boolean;
   /** The whole finding, for what is not one scalar's reading (a line break YAML 1.2 does not know). */
   message?: string;
+  /** The lint rule it belongs to, when not `yaml11-scalar` (`duplicate-key`). */
+  rule?: string;
 }
 
 export interface LoadResult {
@@ -57,6 +59,9 @@ export interface LoadResult {
 }
 
 const MAX_ALIASES = 1000;
+
+/** An anchor or alias name yaml.v2 reads (its scanner's is_alpha). */
+const ANCHOR_NAME = /^[A-Za-z0-9_-]+$/;
 
 export function isTektonKind(doc: Pick<LoadedDoc, 'apiVersion' | 'kind'>): doc is LoadedDoc & { kind: TektonKind } {
   return doc.apiVersion.startsWith(`${TEKTON_GROUP}/`) && (KINDS as readonly string[]).includes(doc.kind);
@@ -202,8 +207,56 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
   const notes: Yaml11Note[] = [];
   // a `<<` key (a merge, or one tagged as text): the yaml package would merge either its own way
   let merges = false;
+  // pairs a later one with the same key overrides: what kubectl never sends is not checked
+  const dropped = new Set<unknown>();
+  // yaml.v2 takes only letters, digits, `_` and `-` in anchor and alias names (YAML 1.2 takes more)
+  const anchorName = (name: string, offset: number, what: string): void => {
+    if (!ANCHOR_NAME.test(name)) error(`kubectl cannot read this file: Go's yaml.v2 takes only letters, digits, _ and - in an ${what} name, not ${JSON.stringify(name)} ("did not find expected alphabetic or numeric character")`, offset);
+  };
+  const anchored = (node: Yaml.Scalar | Yaml.YAMLMap | Yaml.YAMLSeq): void => {
+    if (node.anchor === undefined) return;
+    const start = node.range?.[0] ?? 0;
+    const where = fileText.lastIndexOf(`&${node.anchor}`, start);
+    anchorName(node.anchor, where === -1 ? start : where, 'anchor');
+  };
   visit(doc, {
-    Scalar(key, node) {
+    Alias(_, alias) {
+      anchorName(alias.source, alias.range?.[0] ?? 0, 'alias');
+    },
+    Seq(_, seq) {
+      anchored(seq);
+    },
+    Map(_, map) {
+      anchored(map);
+      // a key twice (as kubectl makes keys: `on` and `true` are one): yaml.v2 keeps the last value
+      // (YAML 1.2 tools refuse the file); noted at each later one
+      const seen = new Map<string, { offset: number; pair: unknown }>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (isMergeKey(k)) {
+          // a merge overrides the keys written before it (yaml.v2 merges in order)
+          for (const source of mergeSources(doc, pair.value)) {
+            for (const p of source.items) {
+              const merged = jsonKey(p.key);
+              const before = merged === undefined ? undefined : seen.get(merged);
+              if (before) dropped.add(before.pair);
+            }
+          }
+          continue;
+        }
+        if (!yaml!.isScalar(k) || !k.range) continue;
+        const text = jsonKey(k);
+        if (text === undefined) continue; // refused: the Scalar visit reports it
+        const before = seen.get(text);
+        seen.set(text, { offset: k.range[0], pair });
+        if (before === undefined) continue;
+        dropped.add(before.pair);
+        notes.push({ pos: at(k.range[0]), text, kubectl: 'last', yaml12: 'error', key: true, rule: 'duplicate-key',
+          message: `key ${JSON.stringify(text)} is already in this map (line ${at(before.offset).line}): kubectl keeps this value and silently drops the earlier one (YAML 1.2 tools refuse the file); remove one` });
+      }
+    },
+    Scalar(key, node, path) {
+      anchored(node);
       if (key === 'key' && node.source === '<<') merges = true;
       if (node.type === 'QUOTE_DOUBLE' && node.range) {
         // escapes yaml.v2 reads otherwise (`\'` is a quote there, `\/` no escape): its reading, or its error
@@ -215,6 +268,8 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
         return;
       }
       if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.source !== 'string') return;
+      // (keys are read all the same: the dropped pair's key must become the key that overrides it)
+      if (dropped.size && key !== 'key' && path.some((p) => dropped.has(p))) return;
       const text = node.source;
       const offset = node.range?.[0] ?? 0;
       if (key === 'key') {
@@ -292,6 +347,22 @@ function kubectlValue(doc: Yaml.Document.Parsed): unknown {
   return conv(doc.contents);
 }
 
+/** The JSON key kubectl makes of a scalar key, or undefined (refused, or not a scalar). */
+function jsonKey(k: unknown): string | undefined {
+  if (!yaml!.isScalar(k)) return undefined;
+  const text = k.type === 'PLAIN' && k.tag === undefined && typeof k.source === 'string' ? kubectlKey(k.source) : String(k.value);
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** The maps a `<<` value merges: a map, or each map of a list, aliases resolved. */
+function mergeSources(doc: Yaml.Document.Parsed, value: unknown): Yaml.YAMLMap[] {
+  const { isAlias, isMap, isSeq } = yaml!;
+  const resolve = (n: unknown): unknown => (isAlias(n) ? n.resolve(doc) : n);
+  const v = resolve(value);
+  const all = isSeq(v) ? v.items.map(resolve) : [v];
+  return all.filter((m): m is Yaml.YAMLMap => isMap(m));
+}
+
 /** A `<<` key (plain, or tagged !!merge) as yaml.v2's isMerge sees it. */
 function isMergeKey(k: unknown): boolean {
   return yaml!.isScalar(k) && k.type === 'PLAIN' && k.source === '<<' && (k.tag === undefined || k.tag === 'tag:yaml.org,2002:merge');
@@ -305,8 +376,9 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
   const lc = new LineCounter();
   let parsed: Yaml.Document.Parsed[];
   try {
-    // (merge: true so that `<<` keys may repeat and take the merge tag; kubectlValue applies the merges, as yaml.v2 does)
-    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true }) as Yaml.Document.Parsed[];
+    // (merge: true so that `<<` keys may repeat and take the merge tag; kubectlValue applies the merges, as yaml.v2 does;
+    // uniqueKeys: false, as yaml.v2 takes a key twice, the last value winning: readAsKubectl notes it)
+    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true }) as Yaml.Document.Parsed[];
   } catch (e) {
     out.diagnostics.push({ severity: 'error', message: `cannot parse YAML: ${yamlMessage((e as Error).message)}`, paths: [], file, pos: { line: 1, col: 1 } });
     return out;
@@ -356,7 +428,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       for (let n = 0; n < path.length; n++) {
         const seg = path[n];
         if (isMap(node)) {
-          const pair = node.items.find((p) => keyText(p) === seg);
+          const pair = node.items.findLast((p) => keyText(p) === seg);
           if (!pair) return best;
           const keyNode = pair.key as { range?: [number, number, number] } | null;
           if (wantKey && n === path.length - 1 && keyNode?.range) return at(keyNode.range[0]);
@@ -379,7 +451,7 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       const start = nodeAt(path, false);
       let node: unknown = root;
       for (const seg of path) {
-        if (isMap(node)) node = node.items.find((p) => keyText(p) === seg)?.value;
+        if (isMap(node)) node = node.items.findLast((p) => keyText(p) === seg)?.value;
         else if (node && typeof node === 'object' && 'items' in node && typeof seg === 'number') node = (node as { items: unknown[] }).items[seg];
         else return start;
       }

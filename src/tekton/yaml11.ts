@@ -99,17 +99,19 @@ function resolve(s: string): Resolved {
   return binaryFallback(plain) ?? { kind: 'value', value: s };
 }
 
-/** yaml.v2's last try, `0b` or `-0b` then what ParseInt(rest, 2, 64) takes: a sign too (`0b-101` is -5). */
-const BINARY_FALLBACK = /^(-?)0b([-+]?[01]+)$/;
+/**
+ * yaml.v2's last try (sigs.k8s.io/yaml's copy): `0b`, then what ParseInt(rest, 2, 64) takes,
+ * which allows a sign (`0b-101` is -5). (Its `-0b` branch parses "-" + rest, which only ever
+ * takes what ParseInt(plain, 0, 64) took before.)
+ */
+const BINARY_FALLBACK = /^0b([-+])([01]+)$/;
 
 function binaryFallback(plain: string): Resolved | undefined {
   const m = BINARY_FALLBACK.exec(plain);
   if (!m) return undefined;
-  const [, minus, rest] = m;
-  const magnitude = BigInt(`0b${rest!.replace(/^[-+]/, '')}`);
-  let v = rest![0] === '-' ? -magnitude : magnitude;
+  const magnitude = BigInt(`0b${m[2]!}`);
+  const v = m[1] === '-' ? -magnitude : magnitude;
   if (v < INT64_MIN || v > INT64_MAX) return undefined; // ParseInt's ErrRange (ParseUint takes no sign)
-  if (minus) v = v === INT64_MIN ? v : -v; // (Go's -int(v) wraps at the minimum)
   return { kind: 'int', value: Number(v), text: v.toString(), type: 'int' };
 }
 

@@ -19,8 +19,9 @@ test("kubectlScalar follows yaml.v2's resolve: words, Go's base-0 integers witho
     ['0755', 0o755], ['-012', -10], ['0', 0], ['-0', 0], ['00', 0], ['0x1F', 31], ['0X1f', 31], ['-0x10', -16], ['+0x10', 16],
     ['0o17', 15], ['0O17', 15], ['0b101', 5], ['0B11', 3], ['-0b11', -3], ['1_000', 1000], ['_1', '_1'], ['1__0_', 10], ['0x_1F', 31],
     ['+12', 12], ['12', 12], ['-_1', -1], ['+_5', 5], ['-1234567890123456789', -1234567890123456789],
-    // yaml.v2's last try after ParseInt, ParseUint and ParseFloat: `0b`/`-0b`, then ParseInt(rest, 2), which takes a sign
-    ['0b-101', -5], ['0b+11', 3], ['-0b-101', 5], ['-0b+1', -1], ['0B-1', '0B-1'], ['0b-', '0b-'], ['0b-2', '0b-2'], ['+0b-1', '+0b-1'],
+    // yaml.v2's last try after ParseInt, ParseUint and ParseFloat: `0b`, then ParseInt(rest, 2), which takes a sign
+    // (its `-0b` branch parses "-" + rest: nothing ParseInt(s, 0) did not take already)
+    ['0b-101', -5], ['0b+11', 3], ['-0b-101', '-0b-101'], ['-0b+1', '-0b+1'], ['-0b-0', '-0b-0'], ['0B-1', '0B-1'], ['0b-', '0b-'], ['0b-2', '0b-2'], ['+0b-1', '+0b-1'],
     // not integers: floats when yamlStyleFloat matches (08 and 09 are not octal: ParseInt fails, ParseFloat takes them)
     ['08', 8], ['0789', 789], ['1.5', 1.5], ['1.', 1], ['.5', 0.5], ['+.5', 0.5], ['1e3', 1000], ['1_000.5', 1000.5], ['-1.5E-2', -0.015],
     ['.inf', Infinity], ['-.Inf', -Infinity], ['+.INF', Infinity],
@@ -91,7 +92,9 @@ test("a key kubectl reads as a boolean or number becomes that value's text, and 
     const doc = load(text, 'c.yaml').docs[0]!;
     // `on` and `y` both become the key "true"; the later one wins, as in yaml.v2
     assert.deepEqual((doc.value as { data: unknown }).data, { true: 1, no: 'quoted' });
-    assert.deepEqual(doc.yaml11!.map((n) => [n.pos.line, n.text, n.key]), [[6, 'on', true], [7, 'y', true]]);
+    assert.deepEqual(doc.yaml11!.filter((n) => !n.rule).map((n) => [n.pos.line, n.text, n.key]), [[6, 'on', true], [7, 'y', true]]);
+    // and, as kubectl sees one key twice, a duplicate-key note at the later one
+    assert.deepEqual(doc.yaml11!.filter((n) => n.rule === 'duplicate-key').map((n) => [n.pos.line, n.text]), [[7, 'true']]);
     assert.deepEqual(doc.keyPos(['data', 'no']), { line: 8, col: 3 });
   }
 });
@@ -233,3 +236,23 @@ test('NEL, LS and PS outside a document (a leading comment, a comment-only docum
     [[7, 11, '\u2029']],
   ]);
 });
+
+test('anchor and alias names: yaml.v2 takes letters, digits, _ and - only; any other is an error kubectl stops at, where it stands', () => {
+  const bad = loadText('base: &my.anchor {a: 1}\nx: *my.anchor\nl: &ok_1-A [1]\nm: *ok_1-A\n', 'a.yaml');
+  assert.deepEqual(bad.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.pos!.line, d.pos!.col, d.rule, d.message]), [
+    [1, 7, 'yaml-syntax', 'kubectl cannot read this file: Go\'s yaml.v2 takes only letters, digits, _ and - in an anchor name, not "my.anchor" ("did not find expected alphabetic or numeric character")'],
+    [2, 4, 'yaml-syntax', 'kubectl cannot read this file: Go\'s yaml.v2 takes only letters, digits, _ and - in an alias name, not "my.anchor" ("did not find expected alphabetic or numeric character")'],
+  ]);
+  const good = loadText('base: &b_1 {a: 1}\nx: *b_1\n', 'a.yaml');
+  assert.deepEqual(good.diagnostics.filter((d) => d.severity === 'error'), []);
+});
+
+test('merges override the keys written before them (yaml.v2 merges in order): what they override is never checked', () => {
+  // `.nan` before the merge is overridden: kubectl never sends it, so it is no error
+  const r = loadText('base: &b {d: 1}\nm:\n  d: .nan\n  <<: *b\n', 'm.yaml');
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(r.docs[0]!.value, { base: { d: 1 }, m: { d: 1 } });
+  // after the merge it stands, and is the error kubectl stops at
+  assert.equal(loadText('base: &b {d: 1}\nm:\n  <<: *b\n  d: .nan\n', 'm.yaml').diagnostics.filter((d) => d.severity === 'error').length, 1);
+});
+

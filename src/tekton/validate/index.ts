@@ -76,7 +76,7 @@ export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLo
     return { ...d, file: doc.file, pos: safePos(at) };
   });
   for (const n of doc.yaml11 ?? []) {
-    placed.push({ severity: opts.strict ? 'error' : 'warning', message: yaml11Message(n), paths: [], rule: 'yaml11-scalar', file: doc.file, pos: n.pos });
+    placed.push({ severity: opts.strict ? 'error' : 'warning', message: yaml11Message(n), paths: [], rule: n.rule ?? 'yaml11-scalar', file: doc.file, pos: n.pos });
   }
   return placed.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
 }
