@@ -1,0 +1,127 @@
+// Differential test of YAML reading against kubectl's own reader: generated YAML texts go
+// through tektite's loader (both of its paths) and through sigs.k8s.io/yaml's YAMLToJSON (Go's
+// yaml.v2, what kubectl and tkn use: ./kubectl-yaml/main.go, built here with Debian's Go), and
+// must give the same JSON, or both refuse the text. `.ci/run` installs golang-go and
+// golang-k8s-sigs-yaml-dev. TEKTITE_YAML_SEED and TEKTITE_YAML_RUNS explore further.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { loadText, loadTextWithYaml, type LoadResult } from '../../src/tekton/load.js';
+import { repoRoot } from '../helpers/paths.js';
+
+/** Builds the Go reader once; a clear failure when Go or the library is missing. */
+function buildKubectlReader(dir: string): string {
+  const out = join(dir, 'kubectl-yaml');
+  const r = spawnSync('go', ['build', '-o', out, 'main.go'], {
+    cwd: join(repoRoot, 'test', 'tekton', 'kubectl-yaml'),
+    env: { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOCACHE: join(dir, 'gocache'), GOFLAGS: '' },
+    encoding: 'utf8',
+  });
+  if (r.error || r.status !== 0) {
+    throw new Error(`cannot build kubectl's YAML reader (install golang-go and golang-k8s-sigs-yaml-dev, as .ci/run does): ${r.error?.message ?? r.stderr}`);
+  }
+  return out;
+}
+
+type GoResult = { json?: string; error?: string };
+
+function kubectlRead(bin: string, texts: string[]): GoResult[] {
+  const r = spawnSync(bin, [], { input: JSON.stringify(texts), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`kubectl-yaml failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as GoResult[];
+}
+
+/** JSON with sorted keys (Go's encoder sorts them; the loader keeps the file's order). */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** What tektite makes of a one-document text: the JSON kubectl would send, or that it refuses it. */
+function tektiteRead(load: (text: string, file: string) => LoadResult, text: string): { json?: string; error?: string } {
+  const r = load(text, 'k.yaml');
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) return { error: errors.map((d) => d.message).join('; ') };
+  if (r.docs.length === 0) return { json: 'null' };
+  return { json: canonical(r.docs[0]!.value) };
+}
+
+// ---- the generator: scalars in every style, with the spellings YAML 1.1 and 1.2 read apart ----
+
+const word = fc.stringMatching(/^[a-z][a-z0-9.-]{0,6}$/);
+const yaml11Words = fc.constantFrom('yes', 'No', 'ON', 'off', 'y', 'N', 'true', 'False', 'null', '~', 'NULL', 'Yes', 'oN', 'tRUE');
+const floatWords = fc.constantFrom('.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.5', '-.5', '1.', '1e3', '1E+2', '6.02e23', '0.1');
+// (at most 15 digits: beyond 2^53 a JavaScript number cannot keep what Go keeps, a documented difference)
+const numberLike = fc.tuple(
+  fc.constantFrom('', '', '+', '-'),
+  fc.constantFrom('', '', '0', '0x', '0X', '0o', '0O', '0b', '0B', '0b-', '0b+', '.', '_'),
+  fc.stringMatching(/^[0-9a-f_]{0,10}$/),
+  fc.constantFrom('', '', '.5', '.', 'e3', 'E-2', '_', ':30', '-01-02'),
+).map((p) => p.join(''))
+  // (`:30` alone in a flow sequence is an error to yaml.v2 and text to YAML 1.2: a documented difference)
+  .filter((s) => s !== '' && !s.startsWith(':') && s.replace(/[^0-9]/g, '').length <= 15);
+const plain = fc.oneof(word, yaml11Words, floatWords, numberLike);
+
+const dqPiece = fc.oneof(
+  { weight: 4, arbitrary: fc.stringMatching(/^[a-z ]{1,3}$/) },
+  { weight: 3, arbitrary: fc.constantFrom('\\n', '\\t', '\\"', '\\\\', '\\/', "\\'", '\\x41', '\\u00e9', '\\U0001F600', '\\ud800', '\\N', '\\_', '\\L', '\\P', '\\0', '\\e', '\\ ', '\\q', "'", '#', ': ', '\\\n  ', '\n  ', '\n\n  ') },
+);
+const doubleQuoted = fc.array(dqPiece, { maxLength: 5 }).map((p) => `"${p.join('')}"`);
+const singleQuoted = fc.array(fc.oneof(fc.stringMatching(/^[a-z ]{1,3}$/), fc.constantFrom("''", '\\', '"', '\\n', '\n  ', '\n\n  ')), { maxLength: 4 }).map((p) => `'${p.join('')}'`);
+const scalar = fc.oneof({ weight: 5, arbitrary: plain }, { weight: 3, arbitrary: doubleQuoted }, { weight: 2, arbitrary: singleQuoted });
+// (a lone `-` in a flow collection is the text "-" to yaml.v2 and an error to YAML 1.2: a documented difference)
+const flowSeq = fc.array(scalar.filter((s) => !s.includes('\n') && s !== '-'), { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`);
+// (no line of spaces only: yaml.v2 and YAML 1.2 take a more-indented first one apart, a documented difference)
+const block = fc.tuple(fc.constantFrom('|', '|-', '|+', '>', '>-'), fc.array(fc.stringMatching(/^(?:[a-z$(){}.#:-][a-z $(){}.#:-]{0,7})?$/), { minLength: 1, maxLength: 3 }))
+  .map(([h, lines]) => `${h}\n${lines.map((l) => `    ${l}`).join('\n')}`);
+const value = fc.oneof({ weight: 6, arbitrary: scalar }, { weight: 1, arbitrary: flowSeq }, { weight: 1, arbitrary: block });
+const key = fc.oneof({ weight: 4, arbitrary: word }, { weight: 1, arbitrary: yaml11Words }, { weight: 1, arbitrary: numberLike }, { weight: 1, arbitrary: doubleQuoted.filter((s) => !s.includes('\n')) });
+/** An anchor name from a word: mostly one yaml.v2 takes (letters, digits, _ and -), now and then with a `.` it refuses. */
+const name = (w: string): string => (w.length % 4 === 0 ? w : w.replace(/\./g, '_'));
+const comment = fc.constantFrom('', '', '', ' # note', ' #: x');
+const entry = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(key, value, comment).map(([k, v, c]) => `${k}: ${v}${v.includes('\n') ? '' : c}`) },
+  // a block sequence under a key
+  { weight: 1, arbitrary: fc.tuple(key, fc.array(scalar.filter((x) => !x.includes('\n')), { minLength: 1, maxLength: 3 })).map(([k, xs]) => `${k}:\n${xs.map((x) => `  - ${x}`).join('\n')}`) },
+  // `<<` merges of an anchored map (yaml.v2 merges in order; keys written after the merge win)
+  { weight: 1, arbitrary: fc.tuple(word, fc.array(fc.tuple(word, scalar.filter((x) => !x.includes('\n') && x !== '-')), { minLength: 1, maxLength: 2 }), fc.array(fc.tuple(word, plain), { maxLength: 2 }), fc.boolean())
+    .map(([k, base, own, before]) => {
+      const anchor = `${k}-base: &${name(k)} {${base.map(([bk, bv]) => `${bk}: ${bv}`).join(', ')}}`;
+      const ownLines = own.map(([ok, ov]) => `  ${ok}: ${ov}`);
+      return `${anchor}\n${k}:\n${[...(before ? ownLines : []), `  <<: *${name(k)}`, ...(before ? [] : ownLines)].join('\n')}`;
+    }) },
+);
+const doc = fc.array(entry, { minLength: 1, maxLength: 4 }).map((es) => `${es.join('\n')}\n`);
+/** A document as a Tekton file has it: the generated entries under a step's fields. */
+const nested = doc.map((d) => `spec:\n  steps:\n    - name: s\n${d.split('\n').filter(Boolean).map((l) => `      ${l.replace(/\n/g, '\n      ')}`).join('\n')}\n`);
+
+test("YAML read as kubectl reads it: tektite's loader against sigs.k8s.io/yaml (Go's yaml.v2) on generated texts", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tektite-kubectl-yaml-'));
+  try {
+    const bin = buildKubectlReader(dir);
+    const seed = Number(process.env.TEKTITE_YAML_SEED ?? 20261204);
+    const runs = Number(process.env.TEKTITE_YAML_RUNS ?? 4000);
+    const texts = fc.sample(fc.oneof(doc, nested), { seed, numRuns: runs });
+    const go = kubectlRead(bin, texts);
+    const mismatches: string[] = [];
+    texts.forEach((text, i) => {
+      const want = go[i]!;
+      const wantJson = want.json === undefined ? undefined : canonical(JSON.parse(want.json));
+      for (const load of [loadText, loadTextWithYaml]) {
+        const got = tektiteRead(load, text);
+        const same = wantJson === undefined ? got.error !== undefined : got.json === wantJson;
+        if (!same) mismatches.push(`${load.name} ${JSON.stringify(text)}\n  kubectl: ${want.error ?? wantJson}\n  tektite: ${got.error ?? got.json}`);
+      }
+    });
+    assert.equal(mismatches.length, 0, `${mismatches.length} of ${texts.length * 2} readings differ from kubectl's (seed ${seed}); the first:\n${mismatches.slice(0, 12).join('\n')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
