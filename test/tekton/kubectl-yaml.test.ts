@@ -27,7 +27,7 @@ function buildKubectlReader(dir: string): string {
   return out;
 }
 
-type GoResult = { json?: string; error?: string };
+type GoResult = { json?: string; error?: string; ambiguous?: boolean };
 
 function kubectlRead(bin: string, texts: string[]): GoResult[] {
   const r = spawnSync(bin, [], { input: JSON.stringify(texts), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -80,14 +80,23 @@ const scalar = fc.oneof({ weight: 5, arbitrary: plain }, { weight: 3, arbitrary:
 const flowSeq = fc.array(scalar.filter((s) => !s.includes('\n') && s !== '-'), { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`);
 // (no line of spaces only: yaml.v2 and YAML 1.2 take a more-indented first one apart, a documented difference)
 const block = fc.tuple(fc.constantFrom('|', '|-', '|+', '>', '>-'), fc.array(fc.stringMatching(/^(?:[a-z$(){}.#:-][a-z $(){}.#:-]{0,7})?$/), { minLength: 1, maxLength: 3 }))
-  .map(([h, lines]) => `${h}\n${lines.map((l) => `    ${l}`).join('\n')}`);
-const value = fc.oneof({ weight: 6, arbitrary: scalar }, { weight: 1, arbitrary: flowSeq }, { weight: 1, arbitrary: block });
+  .map(([h, lines]) => `${h}\n${lines.map((l) => (l ? `    ${l}` : '')).join('\n')}`);
+const flowMap = fc.array(fc.tuple(word, scalar.filter((s) => !s.includes('\n') && s !== '-')), { maxLength: 3 })
+  .map((es) => `{${es.map(([k, v]) => `${k}: ${v}`).join(', ')}}`);
+/** A plain scalar over two lines (folded into one with a space). */
+const multiLinePlain = fc.tuple(word, word).map(([a, b]) => `${a}\n    ${b}`);
+const value = fc.oneof({ weight: 6, arbitrary: scalar }, { weight: 1, arbitrary: flowSeq }, { weight: 1, arbitrary: flowMap }, { weight: 1, arbitrary: block }, { weight: 1, arbitrary: multiLinePlain });
 const key = fc.oneof({ weight: 4, arbitrary: word }, { weight: 1, arbitrary: yaml11Words }, { weight: 1, arbitrary: numberLike }, { weight: 1, arbitrary: doubleQuoted.filter((s) => !s.includes('\n')) });
 /** An anchor name from a word: mostly one yaml.v2 takes (letters, digits, _ and -), now and then with a `.` it refuses. */
 const name = (w: string): string => (w.length % 4 === 0 ? w : w.replace(/\./g, '_'));
 const comment = fc.constantFrom('', '', '', ' # note', ' #: x');
 const entry = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(key, value, comment).map(([k, v, c]) => `${k}: ${v}${v.includes('\n') ? '' : c}`) },
+  // a block sequence of maps (steps, env, params)
+  { weight: 1, arbitrary: fc.tuple(key, fc.array(fc.array(fc.tuple(word, scalar.filter((x) => !x.includes('\n'))), { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 2 }))
+    .map(([k, items]) => `${k}:\n${items.map((es) => es.map(([ek, ev], i) => `${i ? '   ' : '  -'} ${ek}: ${ev}`).join('\n')).join('\n')}`) },
+  // a comment line, a blank line
+  { weight: 1, arbitrary: fc.constantFrom('# a comment line', '', '  # indented comment') },
   // a block sequence under a key
   { weight: 1, arbitrary: fc.tuple(key, fc.array(scalar.filter((x) => !x.includes('\n')), { minLength: 1, maxLength: 3 })).map(([k, xs]) => `${k}:\n${xs.map((x) => `  - ${x}`).join('\n')}`) },
   // `<<` merges of an anchored map (yaml.v2 merges in order; keys written after the merge win)
@@ -111,8 +120,14 @@ test("YAML read as kubectl reads it: tektite's loader against sigs.k8s.io/yaml (
     const texts = fc.sample(fc.oneof(doc, nested), { seed, numRuns: runs });
     const go = kubectlRead(bin, texts);
     const mismatches: string[] = [];
+    let ambiguous = 0;
     texts.forEach((text, i) => {
       const want = go[i]!;
+      // (two keys kubectl turns into one JSON key: Go's map order picks the value; tektite keeps the last and warns)
+      if (want.ambiguous) {
+        ambiguous++;
+        return;
+      }
       const wantJson = want.json === undefined ? undefined : canonical(JSON.parse(want.json));
       for (const load of [loadText, loadTextWithYaml]) {
         const got = tektiteRead(load, text);
@@ -121,6 +136,7 @@ test("YAML read as kubectl reads it: tektite's loader against sigs.k8s.io/yaml (
       }
     });
     assert.equal(mismatches.length, 0, `${mismatches.length} of ${texts.length * 2} readings differ from kubectl's (seed ${seed}); the first:\n${mismatches.slice(0, 12).join('\n')}`);
+    assert.ok(ambiguous < texts.length / 100, `${ambiguous} texts with colliding keys: the generator should rarely make them`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,15 +6,54 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
+	"strconv"
 
+	goyaml "gopkg.in/yaml.v2"
 	"sigs.k8s.io/yaml"
 )
 
 type result struct {
 	JSON  *string `json:"json,omitempty"`
 	Error *string `json:"error,omitempty"`
+	// Two keys of one map that YAMLToJSON turns into the same JSON key (the int 0 and the float
+	// 0.0, the boolean true and the text "true"): which value it keeps depends on Go's map order.
+	Ambiguous bool `json:"ambiguous,omitempty"`
+}
+
+// jsonKey approximates the key YAMLToJSON makes of a decoded key (enough to see two collide).
+func jsonKey(k interface{}) string {
+	switch v := k.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 32)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+func ambiguous(v interface{}) bool {
+	switch t := v.(type) {
+	case map[interface{}]interface{}:
+		seen := map[string]bool{}
+		for k, x := range t {
+			s := jsonKey(k)
+			if seen[s] || ambiguous(x) {
+				return true
+			}
+			seen[s] = true
+		}
+	case []interface{}:
+		for _, x := range t {
+			if ambiguous(x) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func main() {
@@ -36,6 +75,10 @@ func main() {
 		}
 		s := string(j)
 		out[i].JSON = &s
+		var decoded interface{}
+		if goyaml.Unmarshal([]byte(t), &decoded) == nil {
+			out[i].Ambiguous = ambiguous(decoded)
+		}
 	}
 	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 		panic(err)
