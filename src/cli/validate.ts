@@ -40,7 +40,8 @@ Options:
   -v, --verbose            also show notes (documents skipped because they are not Tekton kinds)
   -h, --help               show this help
 
-Output: file:line:col: <message>: <field path>   (lint findings end with [rule-id])
+Output: file:line:col: <message>: <field path>   (lint findings end with [rule-id]; the API server's
+type errors print as it prints them: file:line:col: <field path>: Invalid value: ...)
 A lint finding is ignored when its line ends with "# tektite-ignore" (or "# tektite-ignore:
 rule-a, rule-b"), or when the line above is such a comment alone, indented no deeper (YAML's
 or a script's).
@@ -221,5 +222,6 @@ function toJson(d: Diagnostic) {
     paths: d.paths,
     ...(d.details ? { details: d.details } : {}),
     ...(d.rule ? { rule: d.rule } : {}),
+    ...(d.pathFirst ? { pathFirst: true } : {}),
   };
 }

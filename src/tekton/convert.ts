@@ -223,11 +223,13 @@ function convertPipelineRunSpec(spec: Obj, owner: Obj): void {
     spec.timeouts = { pipeline: spec.timeout };
     delete spec.timeout;
   }
-  // v1beta1's serviceAccountName and podTemplate are v1's taskRunTemplate
+  // v1beta1's serviceAccountName and podTemplate are v1's taskRunTemplate (which v1beta1 does
+  // not have: the API server drops one written there)
+  delete spec.taskRunTemplate;
   for (const key of ['serviceAccountName', 'podTemplate'] as const) {
     if (spec[key] === undefined) continue;
     if (!isObj(spec.taskRunTemplate)) spec.taskRunTemplate = {};
-    (spec.taskRunTemplate as Obj)[key] ??= spec[key];
+    (spec.taskRunTemplate as Obj)[key] = spec[key];
     delete spec[key];
   }
   if (Array.isArray(spec.taskRunSpecs)) {

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
-import { BREAK_ESCAPE, DQ_ESCAPE_DIFFERS, doubleQuotedV2, kubectlKey, kubectlScalar, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
+import { BREAK_ESCAPE, DQ_ESCAPE_DIFFERS, doubleQuotedV2, kubectlKey, kubectlScalar, kubectlType, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
 import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
@@ -207,8 +207,23 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
   const notes: Yaml11Note[] = [];
   // a `<<` key (a merge, or one tagged as text): the yaml package would merge either its own way
   let merges = false;
-  // pairs a later one with the same key overrides: what kubectl never sends is not checked
+  // pairs a later key or merge overrides: what kubectl never sends is not checked (unless an
+  // anchor inside may be sent through an alias)
   const dropped = new Set<unknown>();
+  const drop = (pair: Yaml.Pair): void => {
+    let anchors = false;
+    for (const part of [pair.key, pair.value]) {
+      if (!yaml!.isNode(part)) continue;
+      visit(part, { Node(_, n) {
+        if ((yaml!.isScalar(n) || yaml!.isCollection(n)) && n.anchor !== undefined) {
+          anchors = true;
+          return visit.BREAK;
+        }
+        return undefined;
+      } });
+    }
+    if (!anchors) dropped.add(pair);
+  };
   // yaml.v2 takes only letters, digits, `_` and `-` in anchor and alias names (YAML 1.2 takes more)
   const anchorName = (name: string, offset: number, what: string): void => {
     if (!ANCHOR_NAME.test(name)) error(`kubectl cannot read this file: Go's yaml.v2 takes only letters, digits, _ and - in an ${what} name, not ${JSON.stringify(name)} ("did not find expected alphabetic or numeric character")`, offset);
@@ -229,17 +244,20 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
     Map(_, map) {
       anchored(map);
       // a key twice (as kubectl makes keys: `on` and `true` are one): yaml.v2 keeps the last value
-      // (YAML 1.2 tools refuse the file); noted at each later one
-      const seen = new Map<string, { offset: number; pair: unknown }>();
+      // (YAML 1.2 tools refuse the file); noted at each later one. A key after a `<<` merge
+      // overrides the merged one (what merges are for); a merge, the keys before it.
+      const seen = new Map<string, { offset: number; pair?: Yaml.Pair; type: string; merged: boolean }>();
       for (const pair of map.items) {
         const k = pair.key;
         if (isMergeKey(k)) {
-          // a merge overrides the keys written before it (yaml.v2 merges in order)
-          for (const source of mergeSources(doc, pair.value)) {
+          for (const { source, aliased } of mergeSources(doc, pair.value)) {
             for (const p of source.items) {
               const merged = jsonKey(p.key);
-              const before = merged === undefined ? undefined : seen.get(merged);
-              if (before) dropped.add(before.pair);
+              if (merged === undefined) continue;
+              const before = seen.get(merged);
+              if (before?.pair) drop(before.pair);
+              // (a pair of an aliased map is sent where its anchor stands: only an inline one is dropped)
+              seen.set(merged, { offset: 0, ...(aliased ? {} : { pair: p }), type: '', merged: true });
             }
           }
           continue;
@@ -247,12 +265,19 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
         if (!yaml!.isScalar(k) || !k.range) continue;
         const text = jsonKey(k);
         if (text === undefined) continue; // refused: the Scalar visit reports it
+        const type = keyType(k);
         const before = seen.get(text);
-        seen.set(text, { offset: k.range[0], pair });
+        seen.set(text, { offset: k.range[0], pair, type, merged: false });
         if (before === undefined) continue;
-        dropped.add(before.pair);
+        if (before.pair) drop(before.pair);
+        if (before.merged) continue;
+        // keys of one Go type are one map key to yaml.v2 (the last value stands); of two types
+        // (`true` and "true", `1` and `1.0`) they meet only in the JSON, in Go's map order
+        const which = before.type === type
+          ? 'kubectl keeps this value and silently drops the earlier one'
+          : `kubectl sends one of the two values, which one depends on Go's map order (the YAML keys are of two types, ${before.type} and ${type})`;
         notes.push({ pos: at(k.range[0]), text, kubectl: 'last', yaml12: 'error', key: true, rule: 'duplicate-key',
-          message: `key ${JSON.stringify(text)} is already in this map (line ${at(before.offset).line}): kubectl keeps this value and silently drops the earlier one (YAML 1.2 tools refuse the file); remove one` });
+          message: `key ${JSON.stringify(text)} is already in this map (line ${at(before.offset).line}): ${which} (YAML 1.2 tools refuse the file); remove one` });
       }
     },
     Scalar(key, node, path) {
@@ -268,23 +293,23 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
         return;
       }
       if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.source !== 'string') return;
-      // (keys are read all the same: the dropped pair's key must become the key that overrides it)
-      if (dropped.size && key !== 'key' && path.some((p) => dropped.has(p))) return;
+      // inside what a later key overrides: read as kubectl reads it, but nothing to report
+      const quiet = dropped.size > 0 && path.some((p) => dropped.has(p));
       const text = node.source;
       const offset = node.range?.[0] ?? 0;
       if (key === 'key') {
         if (text === '<<') return; // a merge: kubectlValue applies it
         const k = kubectlKey(text);
-        if (typeof k !== 'string') return error(`kubectl cannot send the key ${text} (${k.refused}): quote it if you mean the text`, offset);
+        if (typeof k !== 'string') return quiet ? undefined : error(`kubectl cannot send the key ${text} (${k.refused}): quote it if you mean the text`, offset);
         if (k === String(node.value)) return;
-        notes.push({ pos: at(offset), text, kubectl: k, yaml12: node.value, key: true });
+        if (!quiet) notes.push({ pos: at(offset), text, kubectl: k, yaml12: node.value, key: true });
         node.value = k;
         return;
       }
       const kubectl = kubectlScalar(text);
-      if (typeof kubectl === 'number' && !Number.isFinite(kubectl)) error(`kubectl cannot send ${text}: JSON has no NaN or infinity; quote it if you mean the text`, offset);
+      if (!quiet && typeof kubectl === 'number' && !Number.isFinite(kubectl)) error(`kubectl cannot send ${text}: JSON has no NaN or infinity; quote it if you mean the text`, offset);
       if (sameScalar(kubectl, node.value)) return;
-      notes.push({ pos: at(offset), text, kubectl, yaml12: node.value, key: false });
+      if (!quiet) notes.push({ pos: at(offset), text, kubectl, yaml12: node.value, key: false });
       node.value = kubectl;
     },
   });
@@ -354,13 +379,23 @@ function jsonKey(k: unknown): string | undefined {
   return typeof text === 'string' ? text : undefined;
 }
 
-/** The maps a `<<` value merges: a map, or each map of a list, aliases resolved. */
-function mergeSources(doc: Yaml.Document.Parsed, value: unknown): Yaml.YAMLMap[] {
+/** The maps a `<<` value merges (a map, or each map of a list), and whether each came through an alias. */
+function mergeSources(doc: Yaml.Document.Parsed, value: unknown): { source: Yaml.YAMLMap; aliased: boolean }[] {
   const { isAlias, isMap, isSeq } = yaml!;
-  const resolve = (n: unknown): unknown => (isAlias(n) ? n.resolve(doc) : n);
-  const v = resolve(value);
-  const all = isSeq(v) ? v.items.map(resolve) : [v];
-  return all.filter((m): m is Yaml.YAMLMap => isMap(m));
+  const out: { source: Yaml.YAMLMap; aliased: boolean }[] = [];
+  const add = (n: unknown, viaAlias: boolean): void => {
+    const m = isAlias(n) ? n.resolve(doc) : n;
+    if (isMap(m)) out.push({ source: m, aliased: viaAlias || isAlias(n) });
+  };
+  const v = isAlias(value) ? value.resolve(doc) : value;
+  if (isSeq(v)) for (const item of v.items) add(item, isAlias(value));
+  else add(value, false);
+  return out;
+}
+
+/** The Go type yaml.v2 gives a key (two keys of different types are two keys to it). */
+function keyType(k: Yaml.Scalar): string {
+  return k.type === 'PLAIN' && k.tag === undefined && typeof k.source === 'string' ? kubectlType(k.source) : 'string';
 }
 
 /** A `<<` key (plain, or tagged !!merge) as yaml.v2's isMerge sees it. */
@@ -397,13 +432,15 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
   const breaks = [...text.matchAll(YAML11_BREAK)];
   let nextBreak = 0;
   let lineBreaks: Yaml11Note[] = [];
-  parsed.forEach((doc, index) => {
-    const upTo = index === parsed.length - 1 ? text.length : doc.range[2];
+  const breaksUpTo = (upTo: number): void => {
     for (; nextBreak < breaks.length && breaks[nextBreak]!.index < upTo; nextBreak++) {
       const m = breaks[nextBreak]!;
       lineBreaks.push({ pos: at(m.index), text: m[0], kubectl: 'line break', yaml12: 'character', key: false,
         message: `kubectl reads U+${codePoint(m[0])} as a line break (YAML 1.1), YAML 1.2 tools as a character, so the cluster may see other keys and values: remove it, or write it as ${BREAK_ESCAPE[m[0]]} in a double-quoted string` });
     }
+  };
+  parsed.forEach((doc, index) => {
+    breaksUpTo(index === parsed.length - 1 ? text.length : doc.range[2]);
     // (`\'` in a double-quoted scalar is an error to YAML 1.2 and a quote to yaml.v2: readAsKubectl reads it)
     const errors = doc.errors.filter((e) => !(e.code === 'BAD_DQ_ESCAPE' && text.startsWith("\\'", e.pos[0])));
     if (errors.length) {
@@ -464,8 +501,16 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
     addDoc(out, file, index, value, (path) => nodeAt(path, false), (path) => nodeAt(path, true), textPos, source, yaml11);
   });
   // (after the last document, or in documents not added: noted on the last one added)
+  breaksUpTo(text.length);
   const last = out.docs[out.docs.length - 1];
   if (last && lineBreaks.length) last.yaml11 = [...(last.yaml11 ?? []), ...lineBreaks];
+  // Notes reach the report through the Tekton documents they are on; a line break on another
+  // (or on none) can still make kubectl see a document of its own: a warning of the file then.
+  for (const d of out.docs) {
+    if (out.tekton.includes(d)) continue;
+    for (const n of d.yaml11 ?? []) if (n.kubectl === 'line break') out.diagnostics.push({ severity: 'warning', message: n.message!, paths: [], rule: 'yaml11-scalar', file, pos: n.pos });
+  }
+  if (!last) for (const n of lineBreaks) out.diagnostics.push({ severity: 'warning', message: n.message!, paths: [], rule: 'yaml11-scalar', file, pos: n.pos });
   return out;
 }
 

@@ -126,6 +126,13 @@ export function kubectlScalar(s: string): unknown {
   return r.value;
 }
 
+/** The Go type yaml.v2 makes of the plain scalar `s`: string, bool, int, float or null. */
+export function kubectlType(s: string): string {
+  const r = resolve(s);
+  if (r.kind !== 'value') return r.kind;
+  return r.value === null ? 'null' : typeof r.value === 'boolean' ? 'bool' : 'string';
+}
+
 /** Whether kubectl reads the plain scalar `s` as the text `s` itself. */
 export function readsAsText(s: string): boolean {
   const r = resolve(s);

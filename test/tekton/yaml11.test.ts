@@ -92,7 +92,8 @@ test("a key kubectl reads as a boolean or number becomes that value's text, and 
     const doc = load(text, 'c.yaml').docs[0]!;
     // `on` and `y` both become the key "true"; the later one wins, as in yaml.v2
     assert.deepEqual((doc.value as { data: unknown }).data, { true: 1, no: 'quoted' });
-    assert.deepEqual(doc.yaml11!.filter((n) => !n.rule).map((n) => [n.pos.line, n.text, n.key]), [[6, 'on', true], [7, 'y', true]]);
+    // (the `on` key a later key overrides gets no note of its own: the duplicate-key note says it)
+    assert.deepEqual(doc.yaml11!.filter((n) => !n.rule).map((n) => [n.pos.line, n.text, n.key]), [[7, 'y', true]]);
     // and, as kubectl sees one key twice, a duplicate-key note at the later one
     assert.deepEqual(doc.yaml11!.filter((n) => n.rule === 'duplicate-key').map((n) => [n.pos.line, n.text]), [[7, 'true']]);
     assert.deepEqual(doc.keyPos(['data', 'no']), { line: 8, col: 3 });
@@ -254,5 +255,34 @@ test('merges override the keys written before them (yaml.v2 merges in order): wh
   assert.deepEqual(r.docs[0]!.value, { base: { d: 1 }, m: { d: 1 } });
   // after the merge it stands, and is the error kubectl stops at
   assert.equal(loadText('base: &b {d: 1}\nm:\n  <<: *b\n  d: .nan\n', 'm.yaml').diagnostics.filter((d) => d.severity === 'error').length, 1);
+});
+
+test('what a later key overrides is still read as kubectl reads it (an alias may send it), only not reported', () => {
+  for (const load of [loadText, loadTextWithYaml]) {
+    const viaAlias = load('a: &x yes\na: 1\nb: *x\nc: &n .nan\nc: 2\nd: [*n]\n', 'o.yaml');
+    assert.deepEqual(viaAlias.docs[0]!.value, { a: 1, b: true, c: 2, d: [NaN] }, load.name);
+    // NaN through the alias is sent, and refused: an error at the scalar
+    assert.deepEqual(viaAlias.diagnostics.filter((d) => d.severity === 'error').map((d) => d.pos), [{ line: 4, col: 7 }], load.name);
+    // without an alias nothing inside the overridden value is reported (kubectl never sends it)
+    const quiet = load('a: {~: 1, b: .inf, c: on}\na: 2\nm:\n  <<: {x: .nan}\n  x: 1\n', 'o.yaml');
+    assert.deepEqual(quiet.diagnostics.filter((d) => d.severity === 'error'), [], load.name);
+    assert.deepEqual(quiet.docs[0]!.value, { a: 2, m: { x: 1 } }, load.name);
+    assert.deepEqual(quiet.docs[0]!.yaml11!.map((n) => n.rule), ['duplicate-key'], load.name);
+  }
+});
+
+test('duplicate-key: keys of two YAML types meet only in the JSON, where Go\'s map order picks the value', () => {
+  const notes = (t: string) => loadText(t, 'k.yaml').docs[0]!.yaml11!.filter((n) => n.rule === 'duplicate-key').map((n) => n.message);
+  assert.deepEqual(notes('x:\n  1: a\n  1.0: b\n'), ['key "1" is already in this map (line 2): kubectl sends one of the two values, which one depends on Go\'s map order (the YAML keys are of two types, int and float) (YAML 1.2 tools refuse the file); remove one']);
+  assert.deepEqual(notes('x:\n  true: a\n  "true": b\n'), ['key "true" is already in this map (line 2): kubectl sends one of the two values, which one depends on Go\'s map order (the YAML keys are of two types, bool and string) (YAML 1.2 tools refuse the file); remove one']);
+  // one Go key (the boolean true twice): yaml.v2 itself keeps the last
+  assert.match(notes('x:\n  on: a\n  yes: b\n')[0]!, /kubectl keeps this value and silently drops the earlier one/);
+});
+
+test('NEL, LS and PS on a document that is not Tekton (or on none) are warnings of the file', () => {
+  const text = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: a}\n---\n# c \u0085 x: 1\n---\nkind: ConfigMap\n# t \u2028 y: 2\n';
+  const r = loadText(text, 'n.yaml');
+  assert.deepEqual(r.diagnostics.filter((d) => d.rule === 'yaml11-scalar').map((d) => [d.severity, d.pos]), [['warning', { line: 5, col: 5 }], ['warning', { line: 8, col: 5 }]]);
+  assert.deepEqual(loadText('# only \u2029 a comment\n', 'c.yaml').diagnostics.map((d) => [d.rule, d.pos]), [['yaml11-scalar', { line: 1, col: 8 }]]);
 });
 

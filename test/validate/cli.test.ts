@@ -109,6 +109,25 @@ test('-o json: machine-readable findings and counts', () => {
   assert.match(lint.details, /name: PARAM_WHO/);
 });
 
+test("the API server's type errors: path first in text, pathFirst in JSON, a note per field; a key twice is a duplicate-key warning", () => {
+  const typed = GOOD.replace('image: alpine:3.20', 'image: 3').replace('script: echo hello', 'script: echo hello\n      timeout: 5');
+  const text = tektite(['validate', '-'], typed);
+  assert.equal(text.code, 1);
+  assert.equal(text.stdout, [
+    '<stdin>:8:14: spec.steps[0].image: Invalid value: "integer": spec.steps[0].image in body must be of type string: "integer"',
+    '<stdin>:10:16: spec.steps[0].timeout: Invalid value: "integer": spec.steps[0].timeout in body must be of type string: "integer"',
+    '',
+  ].join('\n'));
+  const j = JSON.parse(tektite(['validate', '-o', 'json', '-'], typed).stdout);
+  assert.deepEqual(j.diagnostics[0], { file: '<stdin>', line: 8, col: 14, severity: 'error', message: 'Invalid value: "integer": spec.steps[0].image in body must be of type string: "integer"', paths: ['spec.steps[0].image'], pathFirst: true });
+  const twice = GOOD.replace('script: echo hello', 'script: echo hello\n      script: echo bye');
+  const dup = tektite(['validate', '-'], twice);
+  assert.equal(dup.code, 0);
+  assert.match(dup.stdout, /^<stdin>:10:7: warning: key "script" is already in this map \(line 9\): kubectl keeps this value .* \[duplicate-key\]$/m);
+  assert.equal(tektite(['validate', '--strict', '-'], twice).code, 1);
+  assert.equal(tektite(['validate', '--strict', '--rule', 'duplicate-key=off', '-'], twice).stdout, '');
+});
+
 test('unreadable input and bad usage: exit 2 with a clear message', () => {
   const missing = tektite(['validate', 'nope.yaml']);
   assert.equal(missing.code, 2);

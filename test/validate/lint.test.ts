@@ -236,4 +236,7 @@ test("undeclared-volume: a run's own podTemplate volumes count (TaskRun; Pipelin
   assert.deepEqual(perTask.map((x) => x.paths[0]), ['spec.pipelineSpec.tasks[0].taskSpec.steps[0].volumeMounts[0].name', 'spec.pipelineSpec.tasks[0].taskSpec.steps[0].volumeMounts[1].name', 'spec.pipelineSpec.tasks[1].taskSpec.steps[0].volumeMounts[1].name']);
   assert.deepEqual(messages(`${head('v1beta1', 'PipelineRun')}  podTemplate: ${sock}\n${pipelineSpec}`), [other, other]);
   assert.deepEqual(messages(`${head('v1beta1', 'PipelineRun')}  taskRunSpecs: [{pipelineTaskName: a, taskPodTemplate: ${sock}}]\n${pipelineSpec}`).length, 3);
+  // a taskRunTemplate written in a v1beta1 PipelineRun is not v1beta1's: the API server drops it
+  const dropped = findings(`${head('v1beta1', 'PipelineRun')}  taskRunTemplate: {podTemplate: {volumes: [{name: other}]}}\n  podTemplate: ${sock}\n${pipelineSpec}`, 'undeclared-volume');
+  assert.deepEqual(dropped.map((x) => x.message), [other, other]);
 });
