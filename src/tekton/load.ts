@@ -506,11 +506,12 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
   if (last && lineBreaks.length) last.yaml11 = [...(last.yaml11 ?? []), ...lineBreaks];
   // Notes reach the report through the Tekton documents they are on; a line break on another
   // (or on none) can still make kubectl see a document of its own: a warning of the file then.
-  for (const d of out.docs) {
-    if (out.tekton.includes(d)) continue;
-    for (const n of d.yaml11 ?? []) if (n.kubectl === 'line break') out.diagnostics.push({ severity: 'warning', message: n.message!, paths: [], rule: 'yaml11-scalar', file, pos: n.pos });
+  if (breaks.length) {
+    const tekton = new Set(out.tekton);
+    const warn = (n: Yaml11Note): void => void out.diagnostics.push({ severity: 'warning', message: n.message!, paths: [], rule: 'yaml11-scalar', file, pos: n.pos });
+    for (const d of out.docs) if (!tekton.has(d)) for (const n of d.yaml11 ?? []) if (n.kubectl === 'line break') warn(n);
+    if (!last) lineBreaks.forEach(warn);
   }
-  if (!last) for (const n of lineBreaks) out.diagnostics.push({ severity: 'warning', message: n.message!, paths: [], rule: 'yaml11-scalar', file, pos: n.pos });
   return out;
 }
 
