@@ -292,6 +292,13 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
         else error(`kubectl cannot read this file: ${v.error}`, node.range[0] + v.at);
         return;
       }
+      if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range && node.range[1] >= fileText.length &&
+        !fileText.endsWith('\n') && typeof node.value === 'string' && node.value.endsWith('\n')) {
+        // a block scalar that runs to the end of a text without a final line break: no line break
+        // to keep there for yaml.v2 (the yaml package adds one)
+        node.value = node.value.slice(0, -1);
+        return;
+      }
       if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.source !== 'string') return;
       // inside what a later key overrides: read as kubectl reads it, but nothing to report
       const quiet = dropped.size > 0 && path.some((p) => dropped.has(p));

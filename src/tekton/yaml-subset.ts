@@ -387,7 +387,10 @@ class Reader {
     for (let t = last + 1; t < n; t++) if (this.lines[t]!.length > 0 || chomp === '+') unsupported();
     const srcStart = this.starts[li + 1]!;
     const srcEnd = last + 1 < this.lines.length ? this.starts[last + 1]! : this.text.length;
-    const value = blockValue(this.text.slice(srcStart, srcEnd), literal, chomp, indent);
+    // (at the end of a text without a final line break there is no line break to keep: yaml.v2
+    // ends the value there, where the yaml package adds one)
+    const unterminated = srcEnd === this.text.length && !this.text.endsWith('\n');
+    const value = blockValue(this.text.slice(srcStart, srcEnd), literal, unterminated ? '-' : chomp, indent);
     const node: OffsetNode = literal ? { off: this.starts[li]! + c, literal: { value, end: srcEnd } } : this.starts[li]! + c;
     return { value, node, next: last + 1 };
   }

@@ -1,7 +1,7 @@
 // kubectl's YAML reading, for tektite's differential test (test/tekton/kubectl-yaml.test.ts):
 // each YAML text of a JSON array on stdin goes through sigs.k8s.io/yaml's YAMLToJSON (Go's
 // yaml.v2, then JSON), as kubectl reads a manifest; stdout gets, per text, the JSON it sends or
-// the error it stops at. Built with Debian's golang-go and golang-k8s-sigs-yaml-dev (GOPATH mode).
+// the error it stops at. With -documents, each text's documents, as a JSON array. Built with Debian's golang-go and golang-k8s-sigs-yaml-dev (GOPATH mode).
 package main
 
 import (
@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	goyaml "gopkg.in/yaml.v2"
 	"sigs.k8s.io/yaml"
@@ -56,7 +57,40 @@ func ambiguous(v interface{}) bool {
 	return false
 }
 
+// documents reads every document of a multi-document text as kubectl does, one at a time:
+// yaml.v2 decodes it, and sigs.k8s.io/yaml turns that into JSON.
+func documents(text string) result {
+	dec := goyaml.NewDecoder(strings.NewReader(text))
+	var docs []json.RawMessage
+	for {
+		var v interface{}
+		err := dec.Decode(&v)
+		if err == io.EOF {
+			break
+		}
+		if err == nil && v == nil {
+			continue // an empty document, which kubectl passes over
+		}
+		if err == nil {
+			var y []byte
+			if y, err = goyaml.Marshal(v); err == nil {
+				var j []byte
+				if j, err = yaml.YAMLToJSON(y); err == nil {
+					docs = append(docs, j)
+					continue
+				}
+			}
+		}
+		e := err.Error()
+		return result{Error: &e}
+	}
+	all, _ := json.Marshal(docs)
+	s := string(all)
+	return result{JSON: &s}
+}
+
 func main() {
+	multi := len(os.Args) > 1 && os.Args[1] == "-documents"
 	in, err := io.ReadAll(os.Stdin)
 	if err != nil {
 		panic(err)
@@ -67,6 +101,10 @@ func main() {
 	}
 	out := make([]result, len(texts))
 	for i, t := range texts {
+		if multi {
+			out[i] = documents(t)
+			continue
+		}
 		j, err := yaml.YAMLToJSON([]byte(t))
 		if err != nil {
 			e := err.Error()
