@@ -30,7 +30,7 @@ export const LINT_RULES: Record<string, string> = {
   'unused-param': 'a declared param nothing in its Task, StepAction or Pipeline refers to',
   'undeclared-volume': 'a volumeMount naming no volume of the Task (Kubernetes refuses the pod)',
   'yaml11-scalar': 'an unquoted yes/no/on/off/y/n, 0755, 1_000... that kubectl (YAML 1.1) reads as a boolean or number',
-  'duplicate-key': 'a map key written twice (kubectl keeps the last value and silently drops the other)',
+  'duplicate-key': 'a map key written twice (kubectl keeps one value and silently drops the other)',
 };
 
 const names = (list: unknown): string[] => (Array.isArray(list) ? list.map((x) => (isObj(x) && typeof x.name === 'string' ? x.name : '')) : []);

@@ -162,7 +162,7 @@ export function checkSchema(value: unknown, schema: Schema): SchemaResult {
   const unknown = new FieldErrors();
   // One error per field, each at its own place, in the API server's words (field.TypeInvalid
   // around kube-openapi's InvalidType): `Invalid value: "integer": spec.x in body must be of type
-  // string: "integer"`, printed after the path (see apiServerError).
+  // string: "integer"`, printed after the path (Diagnostic.pathFirst).
   const typeError = (at: At | undefined, want: string, got: string): void => {
     const path = pathOf(at);
     errors.add(`Invalid value: "${got}": ${path} in body must be of type ${want}: "${got}"`, path, rawOf(at));
