@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
-import { BREAK_ESCAPE, DQ_ESCAPE_DIFFERS, doubleQuotedV2, kubectlKey, kubectlScalar, kubectlType, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
+import { BREAK_ESCAPE, DQ_ESCAPE_DIFFERS, doubleQuotedV2, kubectlKey, kubectlKeyOf, kubectlScalar, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
 import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
@@ -252,20 +252,20 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
         if (isMergeKey(k)) {
           for (const { source, aliased } of mergeSources(doc, pair.value)) {
             for (const p of source.items) {
-              const merged = jsonKey(p.key);
+              const merged = keyOf(p.key);
               if (merged === undefined) continue;
-              const before = seen.get(merged);
+              const before = seen.get(merged.text);
               if (before?.pair) drop(before.pair);
               // (a pair of an aliased map is sent where its anchor stands: only an inline one is dropped)
-              seen.set(merged, { offset: 0, ...(aliased ? {} : { pair: p }), type: '', merged: true });
+              seen.set(merged.text, { offset: 0, ...(aliased ? {} : { pair: p }), type: merged.type, merged: true });
             }
           }
           continue;
         }
         if (!yaml!.isScalar(k) || !k.range) continue;
-        const text = jsonKey(k);
-        if (text === undefined) continue; // refused: the Scalar visit reports it
-        const type = keyType(k);
+        const read = keyOf(k);
+        if (read === undefined) continue; // refused: the Scalar visit reports it
+        const { text, type } = read;
         const before = seen.get(text);
         seen.set(text, { offset: k.range[0], pair, type, merged: false });
         if (before === undefined) continue;
@@ -299,10 +299,10 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
         node.value = node.value.slice(0, -1);
         return;
       }
-      if (node.type !== 'PLAIN' || node.tag !== undefined || typeof node.source !== 'string') return;
+      const text = plainText(node);
+      if (text === undefined) return;
       // inside what a later key overrides: read as kubectl reads it, but nothing to report
       const quiet = dropped.size > 0 && path.some((p) => dropped.has(p));
-      const text = node.source;
       const offset = node.range?.[0] ?? 0;
       if (key === 'key') {
         if (text === '<<') return; // a merge: kubectlValue applies it
@@ -379,11 +379,21 @@ function kubectlValue(doc: Yaml.Document.Parsed): unknown {
   return conv(doc.contents);
 }
 
-/** The JSON key kubectl makes of a scalar key, or undefined (refused, or not a scalar). */
-function jsonKey(k: unknown): string | undefined {
+/** The text of a plain, untagged scalar (the ones kubectl's YAML 1.1 reading applies to), else undefined. */
+function plainText(n: Yaml.Scalar): string | undefined {
+  return n.type === 'PLAIN' && n.tag === undefined && typeof n.source === 'string' ? n.source : undefined;
+}
+
+/**
+ * The JSON key kubectl makes of a scalar key and the Go type yaml.v2 gives it (two keys of
+ * different types are two keys to yaml.v2), or undefined (refused, or not a scalar).
+ */
+function keyOf(k: unknown): { text: string; type: string } | undefined {
   if (!yaml!.isScalar(k)) return undefined;
-  const text = k.type === 'PLAIN' && k.tag === undefined && typeof k.source === 'string' ? kubectlKey(k.source) : String(k.value);
-  return typeof text === 'string' ? text : undefined;
+  const plain = plainText(k);
+  if (plain === undefined) return { text: String(k.value), type: 'string' };
+  const { key, type } = kubectlKeyOf(plain);
+  return typeof key === 'string' ? { text: key, type } : undefined;
 }
 
 /** The maps a `<<` value merges (a map, or each map of a list), and whether each came through an alias. */
@@ -398,11 +408,6 @@ function mergeSources(doc: Yaml.Document.Parsed, value: unknown): { source: Yaml
   if (isSeq(v)) for (const item of v.items) add(item, isAlias(value));
   else add(value, false);
   return out;
-}
-
-/** The Go type yaml.v2 gives a key (two keys of different types are two keys to it). */
-function keyType(k: Yaml.Scalar): string {
-  return k.type === 'PLAIN' && k.tag === undefined && typeof k.source === 'string' ? kubectlType(k.source) : 'string';
 }
 
 /** A `<<` key (plain, or tagged !!merge) as yaml.v2's isMerge sees it. */

@@ -126,13 +126,6 @@ export function kubectlScalar(s: string): unknown {
   return r.value;
 }
 
-/** The Go type yaml.v2 makes of the plain scalar `s`: string, bool, int, float or null. */
-export function kubectlType(s: string): string {
-  const r = resolve(s);
-  if (r.kind !== 'value') return r.kind;
-  return r.value === null ? 'null' : typeof r.value === 'boolean' ? 'bool' : 'string';
-}
-
 /** Whether kubectl reads the plain scalar `s` as the text `s` itself. */
 export function readsAsText(s: string): boolean {
   const r = resolve(s);
@@ -146,12 +139,17 @@ export function readsAsText(s: string): boolean {
  * integer key beyond int64 (uint64, big.Int), kubectl refuses: `{ refused }` says which.
  */
 export function kubectlKey(s: string): string | { refused: string } {
+  return kubectlKeyOf(s).key;
+}
+
+/** kubectlKey, with the Go type yaml.v2 gives the key (string, bool, int, float or null). */
+export function kubectlKeyOf(s: string): { key: string | { refused: string }; type: string } {
   const r = resolve(s);
-  if (r.kind === 'int') return r.type === 'int' ? r.text : { refused: `an integer key beyond int64 (Go's ${r.type === 'uint64' ? 'uint64' : '*big.Int'})` };
-  if (r.kind === 'float') return formatG32(r.value);
+  if (r.kind === 'int') return { key: r.type === 'int' ? r.text : { refused: `an integer key beyond int64 (Go's ${r.type === 'uint64' ? 'uint64' : '*big.Int'})` }, type: 'int' };
+  if (r.kind === 'float') return { key: formatG32(r.value), type: 'float' };
   const v = r.value;
-  if (v === null) return { refused: 'a null key' };
-  return typeof v === 'string' ? v : String(v);
+  if (v === null) return { key: { refused: 'a null key' }, type: 'null' };
+  return typeof v === 'string' ? { key: v, type: 'string' } : { key: String(v), type: 'bool' };
 }
 
 /**

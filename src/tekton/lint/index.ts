@@ -42,7 +42,7 @@ export function specSites(kind: string, doc: Obj): SpecSite[] {
   const site = (ts: TaskSpec, path: string, raw: (string | number)[], params: Set<string> | undefined, workspaces: string[], podVolumes?: string[]): SpecSite => ({
     spec: ts, path, raw, params, workspaces: new Set([...names(ts.workspaces), ...workspaces]), ...(podVolumes ? { podVolumes: new Set(podVolumes) } : {}),
   });
-  const podVolumes = (holder: unknown): string[] => (isObj(holder) && isObj(holder.podTemplate) ? names(holder.podTemplate.volumes) : []);
+  const templateVolumes = (holder: unknown): string[] => (isObj(holder) && isObj(holder.podTemplate) ? names(holder.podTemplate.volumes) : []);
   if (kind === 'Task') {
     const ts = spec as unknown as TaskSpec;
     return [site(ts, 'spec', ['spec'], new Set(names(ts.params)), [])];
@@ -51,7 +51,7 @@ export function specSites(kind: string, doc: Obj): SpecSite[] {
     const tr = spec as unknown as TaskRunSpec;
     if (!isObj(tr.taskSpec)) return [];
     const ts = tr.taskSpec;
-    return [site(ts, 'spec.taskSpec', ['spec', 'taskSpec'], new Set([...names(ts.params), ...names(tr.params)]), names(tr.workspaces), podVolumes(tr))];
+    return [site(ts, 'spec.taskSpec', ['spec', 'taskSpec'], new Set([...names(ts.params), ...names(tr.params)]), names(tr.workspaces), templateVolumes(tr))];
   }
   // `fromRun`: a PipelineRun's workspaces, which Tekton propagates into its inline specs;
   // `runVolumes`: what a PipelineRun's pod templates add to the pod of the named task.
@@ -64,8 +64,8 @@ export function specSites(kind: string, doc: Obj): SpecSite[] {
   if (kind === 'Pipeline') return pipelineSite(spec, 'spec', ['spec'], []);
   if (kind === 'PipelineRun' && isObj(spec.pipelineSpec)) {
     const runVolumes = (task: unknown): string[] => [
-      ...podVolumes(spec.taskRunTemplate),
-      ...(Array.isArray(spec.taskRunSpecs) ? spec.taskRunSpecs : []).flatMap((s) => (isObj(s) && s.pipelineTaskName === task ? podVolumes(s) : [])),
+      ...templateVolumes(spec.taskRunTemplate),
+      ...(Array.isArray(spec.taskRunSpecs) ? spec.taskRunSpecs : []).flatMap((s) => (isObj(s) && s.pipelineTaskName === task ? templateVolumes(s) : [])),
     ];
     return pipelineSite(spec.pipelineSpec, 'spec.pipelineSpec', ['spec', 'pipelineSpec'], names(spec.workspaces), runVolumes);
   }

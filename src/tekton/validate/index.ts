@@ -152,7 +152,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     out.push({ d: { severity: lintSeverity, message: e.message, paths: e.paths, rule: 'unknown-field', details: 'The Tekton CRD does not declare this field: the API server drops it (or rejects the document with strict field validation).' }, raw: e.anchor, atKey: true });
   }
   if (!shaped.errors.empty) {
-    for (const e of fromFieldErrors(shaped.errors)) out.push({ ...e, d: { ...e.d, pathFirst: true } });
+    out.push(...fromFieldErrors(shaped.errors, true));
     return out; // the API server rejects the document before Tekton's webhook sees it
   }
   const pruned = isObj(shaped.value) ? shaped.value : {};
@@ -265,9 +265,10 @@ function defaultEmbedded(pipelineSpec: Obj): Obj {
   return out;
 }
 
-function fromFieldErrors(errs: FieldErrors): Located[] {
+/** `pathFirst`: the API server's errors (the CRD schema's), printed path first. */
+function fromFieldErrors(errs: FieldErrors, pathFirst = false): Located[] {
   return errs.merged().map((e) => ({
-    d: { severity: 'error', message: e.message, paths: e.paths, ...(e.details ? { details: e.details } : {}) },
+    d: { severity: 'error', message: e.message, paths: e.paths, ...(e.details ? { details: e.details } : {}), ...(pathFirst ? { pathFirst } : {}) },
     raw: e.anchor,
   }));
 }
