@@ -200,13 +200,15 @@ function keyText(p: unknown): string | undefined {
  * Makes a parsed document read as kubectl reads it (YAML 1.1 through Go's yaml.v2, then JSON):
  * plain scalars and keys resolved by ./yaml11.ts, each one YAML 1.2 reads otherwise noted;
  * what kubectl cannot send (NaN, infinities, a null key) reported through `error`; and
- * whether a `<<` key is there (then kubectlValue makes the value).
+ * whether a `<<` key is there (then kubectlValue makes the value), and whether a key is a map or
+ * a list (reported: kubectl can send nothing of the document).
  */
-function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset: number) => Position, error: (message: string, offset: number) => void): { notes: Yaml11Note[]; merges: boolean } {
+function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset: number) => Position, error: (message: string, offset: number) => void): { notes: Yaml11Note[]; merges: boolean; collectionKeys: boolean } {
   const { visit } = yaml!;
   const notes: Yaml11Note[] = [];
   // a `<<` key (a merge, or one tagged as text): the yaml package would merge either its own way
   let merges = false;
+  let collectionKeys = false;
   // pairs a later key or merge overrides: what kubectl never sends is not checked (unless an
   // anchor inside may be sent through an alias)
   const dropped = new Set<unknown>();
@@ -233,6 +235,17 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
     const start = node.range?.[0] ?? 0;
     const where = fileText.lastIndexOf(`&${node.anchor}`, start);
     anchorName(node.anchor, where === -1 ? start : where, 'anchor');
+  };
+  // A key that is a map or a list (`? [a]`, `{a: b}: c`, and what a Helm or Go template's
+  // `{{ .Values.x }}` is to YAML): yaml.v2 refuses the whole file ("invalid map key").
+  const collectionKey = (k: unknown): void => {
+    const target = yaml!.isAlias(k) ? k.resolve(doc) : k;
+    if (!yaml!.isCollection(target)) return;
+    const start = (k as Yaml.Node).range?.[0] ?? 0;
+    const template = fileText.startsWith('{{', start - 1) || fileText.startsWith('{{', start);
+    error(`kubectl cannot read this file: a map key that is a ${yaml!.isMap(target) ? 'map' : 'list'} (Go's yaml.v2: "invalid map key")${
+      template ? '; "{{ ... }}" is a Helm or Go template expression, not YAML: validate the rendered output (helm template ...)' : ''}`, start);
+    collectionKeys = true;
   };
   visit(doc, {
     Alias(_, alias) {
@@ -262,7 +275,11 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
           }
           continue;
         }
-        if (!yaml!.isScalar(k) || !k.range) continue;
+        if (!yaml!.isScalar(k)) {
+          collectionKey(k);
+          continue;
+        }
+        if (!k.range) continue;
         const read = keyOf(k);
         if (read === undefined) continue; // refused: the Scalar visit reports it
         const { text, type } = read;
@@ -320,7 +337,7 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
       node.value = kubectl;
     },
   });
-  return { notes, merges };
+  return { notes, merges, collectionKeys };
 }
 
 /**
@@ -462,7 +479,9 @@ export function loadTextWithYaml(text: string, file: string): LoadResult {
       return;
     }
     if (doc.contents === null) return; // an empty document (`---` alone, comments only)
-    const { notes: yaml11, merges } = readAsKubectl(doc, text, at, (message, offset) => out.diagnostics.push({ severity: 'error', message, paths: [], file, pos: at(offset), rule: 'yaml-syntax' }));
+    const { notes: yaml11, merges, collectionKeys } = readAsKubectl(doc, text, at, (message, offset) => out.diagnostics.push({ severity: 'error', message, paths: [], file, pos: at(offset), rule: 'yaml-syntax' }));
+    // (no value kubectl could send: nothing else to check in this document)
+    if (collectionKeys) return;
     let value: unknown;
     try {
       value = merges ? kubectlValue(doc) : doc.toJS({ maxAliasCount: MAX_ALIASES });

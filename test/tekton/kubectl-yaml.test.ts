@@ -102,6 +102,9 @@ const entry = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(word, scalar.filter((x) => !x.includes('\n')), fc.boolean()).map(([k, v, twice]) => `${k}: &${name(k)}s ${v}${twice ? `\n${k}: 1` : ''}\n${k}-ref: *${name(k)}s`) },
   // a comment line, a blank line
   { weight: 1, arbitrary: fc.constantFrom('# a comment line', '', '  # indented comment') },
+  // a key that is a list or a map (kubectl refuses the file), as a Helm template's `{{ x }}` is
+  { weight: 1, arbitrary: fc.tuple(fc.oneof(flowSeq, flowMap, fc.constantFrom('{{ .Values.x }}', '{{x}}')), fc.boolean(), word)
+    .map(([k, asValue, w]) => (asValue ? `${w}: ${k}` : k.startsWith('{{') ? `${k}: ${w}` : `? ${k}\n: ${w}`)) },
   // a block sequence under a key
   { weight: 1, arbitrary: fc.tuple(key, fc.array(scalar.filter((x) => !x.includes('\n')), { minLength: 1, maxLength: 3 })).map(([k, xs]) => `${k}:\n${xs.map((x) => `  - ${x}`).join('\n')}`) },
   // `<<` merges of an anchored map (yaml.v2 merges in order; keys written after the merge win)

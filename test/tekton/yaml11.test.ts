@@ -248,6 +248,33 @@ test('anchor and alias names: yaml.v2 takes letters, digits, _ and - only; any o
   assert.deepEqual(good.diagnostics.filter((d) => d.severity === 'error'), []);
 });
 
+test('a key that is a map or a list (a Helm template\'s {{ }} too) is an error kubectl stops at; the document is not checked', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    const helm = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  steps:\n    - image: {{ .Values.image }}\n      script: echo hi\n';
+    for (const load of [loadText, loadTextWithYaml]) {
+      const r = load(helm, 'chart.yaml');
+      assert.deepEqual(r.diagnostics.map((d) => [d.pos!.line, d.pos!.col, d.severity, d.rule]), [[4, 10, 'error', 'yaml-syntax'], [7, 15, 'error', 'yaml-syntax']], load.name);
+      assert.match(r.diagnostics[0]!.message, /^kubectl cannot read this file: a map key that is a map \(Go's yaml\.v2: "invalid map key"\); "\{\{ \.\.\. \}\}" is a Helm or Go template expression, not YAML: validate the rendered output/);
+      assert.equal(r.tekton.length, 0, 'nothing kubectl could send is validated');
+    }
+    const list = loadText('a: 1\n? [x, y]\n: 2\nb: {[z]: 3}\n', 'k.yaml');
+    assert.deepEqual(list.diagnostics.map((d) => [d.pos!.line, d.pos!.col, d.message]), [
+      [2, 3, 'kubectl cannot read this file: a map key that is a list (Go\'s yaml.v2: "invalid map key")'],
+      [4, 5, 'kubectl cannot read this file: a map key that is a list (Go\'s yaml.v2: "invalid map key")'],
+    ]);
+    // an alias key stands for its anchor's node: a scalar is a key, a map is not
+    assert.deepEqual(loadText('a: &s k\n*s : 1\n', 'k.yaml').diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.equal(loadText('a: &m {x: 1}\n*m : 1\n', 'k.yaml').diagnostics[0]?.message, 'kubectl cannot read this file: a map key that is a map (Go\'s yaml.v2: "invalid map key")');
+    await new Promise((r) => setImmediate(r)); // (process warnings are emitted on the next tick)
+    assert.deepEqual(warnings, [], 'the yaml package warns of nothing');
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
 test('merges override the keys written before them (yaml.v2 merges in order): what they override is never checked', () => {
   // `.nan` before the merge is overridden: kubectl never sends it, so it is no error
   const r = loadText('base: &b {d: 1}\nm:\n  d: .nan\n  <<: *b\n', 'm.yaml');
