@@ -89,6 +89,27 @@ export function loadText(text: string, file: string): LoadResult {
   return loadTextWithYaml(text, file);
 }
 
+/**
+ * Kinds of the tekton.dev group that Tekton Pipelines no longer serves: `kubectl apply` fails
+ * with `no matches for kind`. What to write instead.
+ */
+const REMOVED_KINDS: Readonly<Record<string, string>> = {
+  ClusterTask: 'make it a Task and refer to it with the cluster resolver (taskRef: {resolver: cluster, params: [kind, name, namespace]})',
+  PipelineResource: 'PipelineResources were removed: clone with the git-clone Task and pass images and URLs as params',
+  Condition: 'Conditions were removed: use when expressions on the pipeline task',
+};
+
+/**
+ * The items of a list document, as kubectl apply takes them one by one: `kind: List` (v1, what
+ * `kubectl get -o yaml` prints for several objects) and the API's own lists (`TaskList`).
+ */
+function listItems(v: Record<string, unknown>): unknown[] | undefined {
+  const { apiVersion, kind, items } = v;
+  if (!Array.isArray(items) || typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
+  const isList = (apiVersion === 'v1' && kind === 'List') || (apiVersion.startsWith(`${TEKTON_GROUP}/`) && kind.endsWith('List') && (KINDS as readonly string[]).includes(kind.slice(0, -4)));
+  return isList ? items : undefined;
+}
+
 function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos'], source: string, yaml11?: Yaml11Note[]): void {
   const v = value as Record<string, unknown> | null;
   const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -106,6 +127,21 @@ function addDoc(out: LoadResult, file: string, index: number, value: unknown, po
     source,
     ...(yaml11?.length ? { yaml11 } : {}),
   };
+  const items = isObj ? listItems(v) : undefined;
+  if (items) {
+    // each item a document of its own (the list itself is none), its positions those of the item
+    // in the list (and the list's notes on its first item: they carry their own positions)
+    items.forEach((item, i) => {
+      const at = (path: readonly PathSegment[]): PathSegment[] => ['items', i, ...path];
+      addDoc(out, file, index, item, (p) => pos(at(p)), (p) => keyPos(at(p)), (p, k) => textPos(at(p), k), source, i === 0 ? yaml11 : undefined);
+    });
+    return;
+  }
+  if (loaded.apiVersion.startsWith(`${TEKTON_GROUP}/`) && Object.hasOwn(REMOVED_KINDS, loaded.kind)) {
+    // (not a document anything can use: neither skipped nor validated)
+    out.diagnostics.push({ severity: 'error', message: `no matches for kind "${loaded.kind}" in version "${loaded.apiVersion}": Tekton Pipelines no longer serves ${loaded.kind}; ${REMOVED_KINDS[loaded.kind]}`, paths: ['kind'], file, pos: pos(['kind']) });
+    return;
+  }
   out.docs.push(loaded);
   if (isTektonKind(loaded)) {
     out.tekton.push(loaded);

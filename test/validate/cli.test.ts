@@ -211,6 +211,60 @@ test('a TaskRun is checked against the Task it names in another file, before or 
   assert.match(r.stderr, /^5 files, 7 Tekton documents: 2 errors, 0 warnings$/m);
 });
 
+test('a List (kubectl get -o yaml, TaskList) is validated item by item, at the items\' own positions; removed Tekton kinds are errors', () => {
+  const list = [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '  - apiVersion: tekton.dev/v1',
+    '    kind: Task',
+    '    metadata:',
+    '      name: listed',
+    '    spec:',
+    '      steps:',
+    '        - name: s',
+    '          image: alpine:3.20',
+    '          script: echo $(params.nope)',
+    '  - apiVersion: tekton.dev/v1',
+    '    kind: TaskRun',
+    '    metadata:',
+    '      name: listed-run',
+    '    spec:',
+    '      taskRef:',
+    '        name: listed',
+    '      workspaces:',
+    '        - name: nope',
+    '          emptyDir: {}',
+    '  - apiVersion: v1',
+    '    kind: ConfigMap',
+    '    metadata:',
+    '      name: cm',
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'list.yaml'), list);
+  const r = tektite(['validate', '-v', '--rule', 'script-reference=off', 'list.yaml']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), [
+    'list.yaml:12:19: non-existent variable in "echo $(params.nope)": spec.steps[0].script',
+    'list.yaml:21:11: [User error] workspace binding "nope" does not match any declared workspace: spec.workspaces[0]',
+    '  Tekton admits this TaskRun, then fails it when it starts (reason TaskRunValidationFailed).',
+    'list.yaml:23:5: note: skipped ConfigMap (v1): not a Tekton Task, TaskRun, StepAction, Pipeline or PipelineRun',
+  ]);
+  assert.match(r.stderr, /^1 file, 2 Tekton documents \(1 other skipped\): 2 errors, 0 warnings$/m);
+  // the API's own list kind; a list of something else is one document, skipped
+  const taskList = list.replace('apiVersion: v1\nkind: List', 'apiVersion: tekton.dev/v1\nkind: TaskList');
+  writeFileSync(join(dir, 'tasklist.yaml'), taskList);
+  assert.equal(tektite(['validate', '--rule', 'script-reference=off', 'tasklist.yaml']).stdout, r.stdout.replace(/list\.yaml/g, 'tasklist.yaml').split('\n').filter((l) => !l.includes('note:')).join('\n'));
+  writeFileSync(join(dir, 'other-list.yaml'), list.replace('kind: List', 'kind: ConfigMapList'));
+  assert.match(tektite(['validate', 'other-list.yaml']).stderr, /^1 file, 0 Tekton documents \(1 other skipped\)/m);
+
+  writeFileSync(join(dir, 'clustertask.yaml'), 'apiVersion: tekton.dev/v1beta1\nkind: ClusterTask\nmetadata:\n  name: ct\nspec:\n  steps:\n    - image: alpine:3.20\n      script: echo\n');
+  const ct = tektite(['validate', 'clustertask.yaml']);
+  assert.equal(ct.code, 1);
+  assert.equal(ct.stdout, 'clustertask.yaml:2:7: no matches for kind "ClusterTask" in version "tekton.dev/v1beta1": Tekton Pipelines no longer serves ClusterTask; make it a Task and refer to it with the cluster resolver (taskRef: {resolver: cluster, params: [kind, name, namespace]}): kind\n');
+  assert.match(ct.stderr, /^1 file, 0 Tekton documents: 1 error, 0 warnings$/m);
+});
+
 // One Task with two lint findings: an unpinned image (line 10) and a param pasted into a script (line 11).
 const TWO_WARNINGS = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params:\n    - name: who\n  steps:\n    - name: s\n      image: alpine\n      script: echo $(params.who)\n';
 
