@@ -151,6 +151,20 @@ test('yaml11-scalar: an unquoted scalar kubectl (YAML 1.1) reads as a boolean or
   assert.deepEqual(tektonErrors(doc), ['spec.steps[0].env[0].value: Invalid value: "boolean": spec.steps[0].env[0].value in body must be of type string: "boolean"']);
 });
 
+test('unused-param: the reference it suggests is one Tekton takes (a dotted name in brackets)', () => {
+  for (const name of ['plain', 'dotted.name']) {
+    const unused = task(`params:\n  - name: ${name}\nsteps:\n  - image: alpine:3.20\n    script: echo`);
+    const f = findings(unused, 'unused-param');
+    assert.equal(f.length, 1, name);
+    const suggested = /use it as (\$\(params\S*\)) /.exec(f[0]!.details ?? '')?.[1];
+    assert.equal(suggested, name === 'plain' ? '$(params.plain)' : '$(params["dotted.name"])');
+    // used as suggested: no unused-param, and no error from Tekton's rules
+    const used = task(`params:\n  - name: ${name}\nsteps:\n  - image: alpine:3.20\n    env: [{name: V, value: '${suggested}'}]\n    script: echo "$V"`);
+    const all = diagnose(used);
+    assert.deepEqual(all.map((d) => d.message), [], name);
+  }
+});
+
 test('unused-param: a declared param nothing refers to (Task, StepAction, Pipeline), any reference form counts', () => {
   const doc = task([
     'params:',

@@ -100,6 +100,14 @@ const cases: Case[] = [
     want: ['volumeMount cannot be mounted under /tekton/ (volumeMount "v" mounted at "/tekton/results"): spec.steps[0].volumeMounts[0].mountPath'],
   },
   {
+    name: 'volume mount under /tekton through .. (the path is cleaned first)',
+    doc: task('steps:\n  - image: alpine:3.20\n    volumeMounts:\n      - name: a\n        mountPath: /somedir/../tekton/newdir\n      - name: b\n        mountPath: /tekton/home/../results\n      - name: c\n        mountPath: /tekton/home/x/../y\nvolumes:\n  - {name: a, emptyDir: {}}\n  - {name: b, emptyDir: {}}\n  - {name: c, emptyDir: {}}'),
+    want: [
+      'volumeMount cannot be mounted under /tekton/ (volumeMount "a" mounted at "/somedir/../tekton/newdir"): spec.steps[0].volumeMounts[0].mountPath',
+      'volumeMount cannot be mounted under /tekton/ (volumeMount "b" mounted at "/tekton/home/../results"): spec.steps[0].volumeMounts[1].mountPath',
+    ],
+  },
+  {
     name: 'volume mount under /tekton/home is allowed',
     doc: task('steps:\n  - image: alpine:3.20\n    volumeMounts:\n      - name: v\n        mountPath: /tekton/home/.cache\nvolumes:\n  - name: v\n    emptyDir: {}'),
     want: [],

@@ -55,7 +55,7 @@ export function unusedParams(spec: Obj, path: string, raw: PathSegment[], source
       message: `param "${name}" is declared but nothing refers to it: the value a run passes changes nothing`,
       path: `${path}.params[${i}]`,
       raw: [...raw, 'params', i, 'name'],
-      details: `Remove it, or use it as $(params.${name.includes('.') ? `["${name}"]` : name}) (in env, args or the fields Tekton substitutes).`,
+      details: `Remove it, or use it as $(params${name.includes('.') ? `["${name}"]` : `.${name}`}) (in env, args or the fields Tekton substitutes).`,
     });
   });
   return out;

@@ -4,7 +4,7 @@ import type { Param, Sidecar, Step, StepResult, WhenExpression } from '../types.
 import { apiFieldsGate, type FeatureFlags } from './context.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
 import { FieldErrors, MISSING, ONE_OF_BOTH, goQuote, invalidKeyName, invalidValue } from './field-error.js';
-import { isDNS1123Label, qualifiedNameErrors } from './names.js';
+import { cleanPath, isDNS1123Label, qualifiedNameErrors } from './names.js';
 import { RESULT_NAME, RESULT_NAME_FMT } from './results.js';
 import { unknownVariables } from './vars.js';
 
@@ -50,7 +50,8 @@ export function validateStep(s: Step, flags: FeatureFlags): FieldErrors {
   (s.volumeMounts ?? []).forEach((vm, j) => {
     const mp = vm?.mountPath ?? '';
     const name = vm?.name ?? '';
-    if (mp.startsWith('/tekton/') && !mp.startsWith('/tekton/home')) {
+    // (the path as written and cleaned: `/x/../tekton/y` and `/tekton/home/../results` are under /tekton/ too)
+    if (underTekton(mp) || underTekton(cleanPath(mp))) {
       errs.also(new FieldErrors().add(`volumeMount cannot be mounted under /tekton/ (volumeMount ${goQuote(name)} mounted at ${goQuote(mp)})`, 'mountPath').viaFieldIndex('volumeMounts', j));
     }
     if (name.startsWith('tekton-internal-')) {
@@ -221,4 +222,9 @@ export function validateSidecar(sc: Sidecar, index: number): FieldErrors {
   if (!sc.image) errs.add(MISSING, 'image', [index, 'image']);
   if (sc.script && sc.command?.length) errs.add('script cannot be used with command', 'script', [index, 'script']);
   return errs;
+}
+
+/** A mount path Tekton reserves: under /tekton/, but for /tekton/home. */
+function underTekton(path: string): boolean {
+  return path.startsWith('/tekton/') && !path.startsWith('/tekton/home');
 }
