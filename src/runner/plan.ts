@@ -12,6 +12,7 @@ import {
   type WorkspaceValues,
 } from '../tekton/substitute.js';
 import type { ParamSpec, ParamValue, StepActionSpec, Task, TaskRun, TaskSpec, WorkspaceBinding, WorkspaceDeclaration } from '../tekton/types.js';
+import { requestOverLimit } from '../tekton/validate/resolved.js';
 import { inlineStepActions } from './stepactions.js';
 
 export interface PlanFailure {
@@ -57,6 +58,8 @@ export function resolveTask(tr: TaskRun, tasks: ReadonlyMap<string, Task>): { ok
 /** `attempt` counts retries (0 = first run): it names the pod and is `$(context.task.retry-count)`. */
 export function planTaskRun(tr: TaskRun, resolved: { name: string; spec: TaskSpec; inline: boolean }, stepActions: ReadonlyMap<string, StepActionSpec> = new Map(), attempt = 0): PlanResult {
   let spec = structuredClone(resolved.spec);
+  const over = requestOverLimit(spec);
+  if (over) return { ok: false, failure: { reason: REASON.validationFailed, message: over.message }, spec };
   const supplied = new Map<string, ParamValue>();
   for (const p of tr.spec.params ?? []) supplied.set(p.name, decodeParamValue(p.value).value);
 

@@ -349,6 +349,16 @@ taskSpec:
     assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: `[User error] non-existent param references:[$(params.arr[5]) $(params['arr'][7])]` });
   });
 
+  it('a step requesting more than its limit (its own, else the stepTemplate\'s) fails before any step runs', async () => {
+    const r = await one(taskRun(`taskSpec:
+  stepTemplate:
+    computeResources: {limits: {memory: 1Gi}}
+  steps:
+    - {name: s, image: alpine, script: 'echo ran', computeResources: {requests: {memory: 1.5Gi}}}`));
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: 'invalid request resource value: 1536Mi must be less or equal to limit 1Gi' });
+    assert.doesNotMatch(r.log, /ran/);
+  });
+
   it('a param value holding $(params.other) stays literal; $(context...) in a value is expanded later', async () => {
     const r = await one(taskRun(`params: [{name: a, value: "$(params.b)"}, {name: b, value: bee}, {name: c, value: "$(context.taskRun.name)"}]
 taskSpec:

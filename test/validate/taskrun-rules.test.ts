@@ -215,6 +215,41 @@ test('run-time checks once the Task is known: inline spec, or a taskRef among th
   assert.deepEqual(tektonErrors(inline), []);
 });
 
+test('run-time checks: requests above limits, enum values (with enable-param-enum), array indexes beyond the value', () => {
+  const steps = (resources: string) => `steps:\n  - name: s\n    image: alpine:3.20\n    args: ["$(params.arr[1])", "$(params['arr'][2])", "$(params.e)"]\n    computeResources:\n${indent(resources, 6)}`;
+  const params = 'params:\n  - name: arr\n    type: array\n    default: [a, b, c]\n  - name: e\n    enum: [x, v]\n    default: x\n';
+  const task = (resources: string, template = '') => `apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: tk\nspec:\n${indent(params + template + steps(resources), 2)}`;
+  const ENUM = { ...RUN, flags: { enableParamEnum: true } };
+  const run = (given: string) => taskRun(`taskRef:\n  name: tk\nparams:\n${indent(given, 2)}`);
+  // the step's limit, else the stepTemplate's; quantities compared exactly and printed as Kubernetes prints them
+  const over = `${task('requests: {cpu: "2", memory: 512Mi}\nlimits: {cpu: 1500m}')}---\n${run("- name: e\n  value: ''")}`;
+  assert.deepEqual(tektonErrors(over, ENUM), ['invalid request resource value: 2 must be less or equal to limit 1500m: spec.taskRef']);
+  const d = diagnose(over, ENUM).find((x) => x.message.startsWith('invalid request'))!;
+  assert.equal(d.details, 'Tekton admits this TaskRun, then fails it when it starts (reason TaskRunValidationFailed): step 0 (s) of Task tk requests more cpu than its limit.');
+  const template = `${task('requests: {memory: 1.5Gi}', 'stepTemplate:\n  computeResources:\n    limits: {memory: 1Gi, cpu: "1"}\n')}---\n${run('- name: e\n  value: v')}`;
+  assert.deepEqual(tektonErrors(template, ENUM), ['invalid request resource value: 1536Mi must be less or equal to limit 1Gi: spec.taskRef']);
+  const equal = `${task('requests: {cpu: 1000m, memory: 1Gi}\nlimits: {cpu: "1", memory: 1073741824}')}---\n${run('- name: e\n  value: v')}`;
+  assert.deepEqual(tektonErrors(equal, ENUM), []);
+  // enum: the first given value outside the list (an empty one is not checked); only with the flag
+  const fine = 'requests: {cpu: 100m}';
+  const outside = `${task(fine)}---\n${run('- name: e\n  value: z\n- name: arr\n  value: [p, q, r]')}`;
+  assert.deepEqual(tektonErrors(outside, ENUM), ['[User error] param `e` value: z is not in the enum list: spec.params[0]']);
+  assert.equal(diagnose(outside, ENUM).find((x) => x.message.includes('enum list'))!.details, 'Tekton admits this TaskRun, then fails it when it starts (reason InvalidParamValue).');
+  assert.deepEqual(tektonErrors(outside, RUN).filter((m) => m.includes('enum list')), [], 'without enable-param-enum the Task itself is refused, and no value is checked');
+  // array indexes: against the value the run gives, else the default
+  const short = `${task(fine)}---\n${run('- name: arr\n  value: [p, q]')}`;
+  assert.deepEqual(tektonErrors(short, ENUM), ["[User error] non-existent param references:[$(params['arr'][2])]: spec.params"]);
+  const inline = taskRun('params:\n  - name: arr\n    value: [one]\ntaskSpec:\n  params:\n    - name: arr\n      type: array\n  steps:\n    - name: s\n      image: alpine:3.20\n      args: ["$(params.arr[0])", "$(params.arr[3])"]\n      computeResources:\n        requests: {memory: 2G}\n        limits: {memory: 1Gi}');
+  assert.deepEqual(tektonErrors(inline, RUN), [
+    '[User error] non-existent param references:[$(params.arr[3])]: spec.params',
+    'invalid request resource value: 2G must be less or equal to limit 1Gi: spec.taskSpec.steps[0].computeResources.requests.memory',
+  ]);
+  // not when the params themselves fail (Tekton stops there)
+  assert.deepEqual(tektonErrors(`${task(fine)}---\n${run('- name: arr\n  value: one\n- name: e\n  value: z')}`, ENUM), [
+    "[User error] invalid input params for task tk: param types don't match the user-specified type: [arr]: spec.params",
+  ]);
+});
+
 test('run-time checks of a Pipeline task that names a Task among the documents: params (with the matrix) and workspaces', () => {
   const build = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: build\nspec:\n  params:\n    - name: url\n    - name: flags\n      type: array\n      default: []\n  workspaces:\n    - name: src\n    - name: cache\n      optional: true\n  steps:\n    - name: compile\n      image: alpine:3.20\n';
   const pipeline = (tasks: string) => `${build}---\napiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  workspaces:\n    - name: shared\n  tasks:\n${indent(tasks, 4)}`;

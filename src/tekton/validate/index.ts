@@ -179,7 +179,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
       defaulted = defaultTaskRun({ ...doc, spec }) as Obj;
       const trs = defaulted.spec as TaskRunSpec;
       errs.also(validateTaskRunSpec(trs, flags).viaField('spec'));
-      if (opts.runTimeChecks && errs.empty) out.push(...runTimeChecks(defaulted, trs, tasks));
+      if (opts.runTimeChecks && errs.empty) out.push(...runTimeChecks(defaulted, trs, tasks, flags));
       break;
     }
     case 'StepAction': {
@@ -213,7 +213,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
 }
 
 /** The reconciler's checks once the Task is known (inline, or a taskRef among the documents). */
-function runTimeChecks(tr: Obj, spec: TaskRunSpec, tasks: TaskLookup): Located[] {
+function runTimeChecks(tr: Obj, spec: TaskRunSpec, tasks: TaskLookup, flags: FeatureFlags): Located[] {
   const meta = isObj(tr.metadata) ? tr.metadata : {};
   let task: TaskSpec | undefined;
   let taskName: string;
@@ -228,8 +228,8 @@ function runTimeChecks(tr: Obj, spec: TaskRunSpec, tasks: TaskLookup): Located[]
     taskName = ref.name;
   }
   if (!task) return [];
-  return resolvedTaskRunChecks(spec, task, taskName, !!spec.taskSpec).map((f) => ({
-    d: { severity: 'error', message: f.message, paths: [f.path], details: 'Tekton admits this TaskRun, then fails it when it starts (reason TaskRunValidationFailed).' },
+  return resolvedTaskRunChecks(spec, task, taskName, !!spec.taskSpec, flags.enableParamEnum).map((f) => ({
+    d: { severity: 'error', message: f.message, paths: [f.path], details: `Tekton admits this TaskRun, then fails it when it starts (reason ${f.reason ?? 'TaskRunValidationFailed'})${f.where ? `: ${f.where}` : ''}.` },
     raw: f.raw,
   }));
 }

@@ -4,20 +4,103 @@
 import type { PathSegment } from '../load.js';
 import { decodeParamValue } from '../params.js';
 import type { Param, PipelineTask, TaskRunSpec, TaskSpec } from '../types.js';
+import { compareQuantities, formatQuantity, parseQuantity } from '../quantity.js';
+import { arrayIndexReferences } from '../substitute.js';
+import { goList } from '../status.js';
 import { goValue } from './field-error.js';
 
 export interface RunFinding {
   message: string;
   path: string;
   raw: PathSegment[];
+  /** The TaskRun's reason when it is not TaskRunValidationFailed (enum: InvalidParamValue). */
+  reason?: string;
+  /** What in the Task is wrong, when the finding stands elsewhere (on a taskRef). */
+  where?: string;
+}
+
+/**
+ * Tekton's validateTaskSpecRequestResources: the first request of a step above its limit (the
+ * step's own, else the stepTemplate's), as the TaskRun's failure message. Sidecars are not checked.
+ */
+export function requestOverLimit(task: TaskSpec): { message: string; step: number; resource: string } | undefined {
+  const templateLimits = resourceMap(task.stepTemplate?.computeResources, 'limits');
+  for (const [i, step] of (task.steps ?? []).entries()) {
+    const limits = resourceMap(step?.computeResources, 'limits');
+    for (const [resource, raw] of Object.entries(resourceMap(step?.computeResources, 'requests'))) {
+      const limitRaw = Object.hasOwn(limits, resource) ? limits[resource] : Object.hasOwn(templateLimits, resource) ? templateLimits[resource] : undefined;
+      const request = parseQuantity(raw);
+      const limit = parseQuantity(limitRaw);
+      if (request && limit && compareQuantities(limit, request) < 0) {
+        return { message: `invalid request resource value: ${formatQuantity(request)} must be less or equal to limit ${formatQuantity(limit)}`, step: i, resource };
+      }
+    }
+  }
+  return undefined;
+}
+
+function resourceMap(resources: unknown, key: 'limits' | 'requests'): Record<string, unknown> {
+  const m = resources !== null && typeof resources === 'object' ? (resources as Record<string, unknown>)[key] : undefined;
+  return m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, unknown>) : {};
+}
+
+/**
+ * Tekton's ValidateEnumParam (with enable-param-enum): the first given string value, not empty,
+ * outside its param's enum, as the TaskRun's failure message (reason InvalidParamValue).
+ */
+export function enumProblem(params: readonly (Param | null | undefined)[] | undefined, task: TaskSpec): { message: string; index: number } | undefined {
+  const enums = new Map((task.params ?? []).filter((p) => p && Array.isArray(p.enum) && p.enum.length).map((p) => [p.name ?? '', p.enum as unknown[]]));
+  for (const [index, p] of (params ?? []).entries()) {
+    const allowed = p ? enums.get(p.name ?? '') : undefined;
+    if (!p || !allowed) continue;
+    const v = decodeParamValue(p.value);
+    if (v.type !== 'string' || v.value === '' || allowed.includes(v.value)) continue;
+    return { message: `[User error] param \`${p.name ?? ''}\` value: ${v.value as string} is not in the enum list`, index };
+  }
+  return undefined;
+}
+
+/**
+ * Tekton's ValidateOutOfBoundArrayParams: `$(params.a[i])` beyond the array the run gives (its
+ * value, else the default), sorted, as the TaskRun's failure message.
+ */
+export function outOfBoundsReferences(params: readonly (Param | null | undefined)[] | undefined, task: TaskSpec): string | undefined {
+  const given = new Map((params ?? []).filter((p): p is Param => !!p).map((p) => [p.name ?? '', decodeParamValue(p.value)]));
+  const lengths = new Map<string, number>();
+  for (const s of task.params ?? []) {
+    if (!s || s.type !== 'array') continue;
+    const v = given.get(s.name ?? '') ?? (s.default === undefined ? undefined : decodeParamValue(s.default));
+    if (v?.type === 'array') lengths.set(s.name ?? '', (v.value as unknown[]).length);
+  }
+  const refs = arrayIndexReferences(task, new Set(lengths.keys())).filter((r) => r.index >= lengths.get(r.name)!).map((r) => r.ref);
+  return refs.length ? `[User error] non-existent param references:${goList([...new Set(refs)].sort())}` : undefined;
 }
 
 const VARIABLE = /\$\([^)]+\)/;
 
-export function resolvedTaskRunChecks(tr: TaskRunSpec, task: TaskSpec, taskName: string, inline: boolean): RunFinding[] {
+/**
+ * In the reconciler's order (§7.1 step 6): requests above limits, params, enum values (with
+ * enable-param-enum), array indexes, workspaces, overrides. Tekton stops at the first; all are
+ * reported here (enum values and indexes only when the params themselves pass).
+ */
+export function resolvedTaskRunChecks(tr: TaskRunSpec, task: TaskSpec, taskName: string, inline: boolean, enableParamEnum = false): RunFinding[] {
   const out: RunFinding[] = [];
+  const params = tr.params ? { path: 'spec.params', raw: ['spec', 'params'] } : { path: 'spec', raw: ['spec'] };
+  const over = requestOverLimit(task);
+  if (over) {
+    const at = ['steps', over.step, 'computeResources', 'requests', over.resource];
+    out.push(inline
+      ? { message: over.message, path: `spec.taskSpec.steps[${over.step}].computeResources.requests.${over.resource}`, raw: ['spec', 'taskSpec', ...at] }
+      : { message: over.message, path: 'spec.taskRef', raw: ['spec', 'taskRef'], where: `step ${over.step}${task.steps?.[over.step]?.name ? ` (${task.steps[over.step]!.name})` : ''} of Task ${taskName} requests more ${over.resource} than its limit` });
+  }
   const paramErr = paramProblem(tr.params, task);
-  if (paramErr) out.push({ message: `[User error] invalid input params for task ${taskName}: ${paramErr}`, path: 'spec.params', raw: tr.params ? ['spec', 'params'] : ['spec'] });
+  if (paramErr) out.push({ message: `[User error] invalid input params for task ${taskName}: ${paramErr}`, ...params });
+  else {
+    const bad = enableParamEnum ? enumProblem(tr.params, task) : undefined;
+    if (bad) out.push({ message: bad.message, path: `spec.params[${bad.index}]`, raw: ['spec', 'params', bad.index, 'value'], reason: 'InvalidParamValue' });
+    const bounds = outOfBoundsReferences(tr.params, task);
+    if (bounds) out.push({ message: bounds, ...params });
+  }
   for (const w of workspaceProblems(tr.workspaces, task)) {
     // an inline spec adopts the bindings it does not declare
     if (w.binding !== undefined && inline) continue;

@@ -1,0 +1,33 @@
+// Kubernetes resource quantities: read, compared and printed as resource.Quantity does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareQuantities, formatQuantity, parseQuantity } from '../../src/tekton/quantity.js';
+
+const q = (s: unknown) => {
+  const v = parseQuantity(s);
+  assert.ok(v, `${String(s)} should parse`);
+  return v;
+};
+
+test('printed in the canonical form Kubernetes prints (Quantity.String)', () => {
+  const cases: [unknown, string][] = [
+    ['1000m', '1'], ['1500m', '1500m'], ['0.5', '500m'], ['0.1', '100m'], ['2', '2'], [2, '2'], [0.25, '250m'],
+    ['2000', '2k'], ['100M', '100M'], ['1.5G', '1500M'], ['0', '0'], ['0m', '0'],
+    ['1Ki', '1Ki'], ['1024Mi', '1Gi'], ['1.5Gi', '1536Mi'], ['1.0Gi', '1Gi'], ['0.5Ki', '512'], ['1536', '1536'],
+    ['1e3', '1e3'], ['12e6', '12e6'], ['1n', '1n'], ['0.1n', '1n'], ['1u', '1u'],
+  ];
+  for (const [text, want] of cases) assert.equal(formatQuantity(q(text)), want, String(text));
+});
+
+test('compared exactly, across suffix families', () => {
+  assert.equal(compareQuantities(q('1000m'), q('1')), 0);
+  assert.equal(compareQuantities(q('1Gi'), q('1G')), 1);
+  assert.equal(compareQuantities(q('1073741824'), q('1Gi')), 0);
+  assert.equal(compareQuantities(q('0.5'), q('600m')), -1);
+  assert.equal(compareQuantities(q('5G'), q('4Gi')), 1);
+  assert.equal(compareQuantities(q('1e3'), q('1k')), 0);
+});
+
+test('what Kubernetes does not read is no quantity', () => {
+  for (const bad of ['', 'abc', '1K', '1.2.3', '1 Gi', 'Gi', '--1', null, {}, ['1']]) assert.equal(parseQuantity(bad), undefined, String(bad));
+});
