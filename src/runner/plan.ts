@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { decodeParamValue, paramValueType } from '../tekton/params.js';
 import { REASON, goList, goMapOfLists, userError } from '../tekton/status.js';
 import {
-  arrayIndexReferences,
   declaredType,
   substituteTaskSpec,
   workspaceMountPath,
@@ -12,7 +11,7 @@ import {
   type WorkspaceValues,
 } from '../tekton/substitute.js';
 import type { ParamSpec, ParamValue, StepActionSpec, Task, TaskRun, TaskSpec, WorkspaceBinding, WorkspaceDeclaration } from '../tekton/types.js';
-import { requestOverLimit } from '../tekton/validate/resolved.js';
+import { outOfBoundsReferences, requestOverLimit } from '../tekton/validate/resolved.js';
 import { inlineStepActions } from './stepactions.js';
 
 export interface PlanFailure {
@@ -69,9 +68,8 @@ export function planTaskRun(tr: TaskRun, resolved: { name: string; spec: TaskSpe
   if (paramError) return { ok: false, failure: { reason: REASON.validationFailed, message: userError(`invalid input params for task ${resolved.name}: ${paramError}`) }, spec };
 
   const values = resolveParamValues(spec.params ?? [], supplied);
-  const arrays = new Set([...values].filter(([, v]) => Array.isArray(v)).map(([k]) => k));
-  const outOfBounds = [...new Set(arrayIndexReferences(spec, arrays).filter((r) => r.index >= (values.get(r.name) as string[]).length).map((r) => r.ref))].sort();
-  if (outOfBounds.length) return { ok: false, failure: { reason: REASON.validationFailed, message: userError(`non-existent param references:${goList(outOfBounds)}`) }, spec };
+  const outOfBounds = outOfBoundsReferences(tr.spec.params, spec);
+  if (outOfBounds) return { ok: false, failure: { reason: REASON.validationFailed, message: outOfBounds }, spec };
 
   const inlined = inlineStepActions(spec, stepActions, values);
   if (!inlined.ok) return { ok: false, failure: inlined.failure, spec };
