@@ -85,7 +85,7 @@ const VARIABLE = /\$\([^)]+\)/;
  */
 export function resolvedTaskRunChecks(tr: TaskRunSpec, task: TaskSpec, taskName: string, inline: boolean, enableParamEnum = false): RunFinding[] {
   const out: RunFinding[] = [];
-  const params = tr.params ? { path: 'spec.params', raw: ['spec', 'params'] } : { path: 'spec', raw: ['spec'] };
+  const params = { path: 'spec.params', raw: tr.params ? ['spec', 'params'] : ['spec'] };
   const over = requestOverLimit(task);
   if (over) {
     const at = ['steps', over.step, 'computeResources', 'requests', over.resource];
