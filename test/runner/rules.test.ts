@@ -355,7 +355,7 @@ taskSpec:
     computeResources: {limits: {memory: 1Gi}}
   steps:
     - {name: s, image: alpine, script: 'echo ran', computeResources: {requests: {memory: 1.5Gi}}}`));
-    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: 'invalid request resource value: 1536Mi must be less or equal to limit 1Gi' });
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: 'Invalid request resource value: 1536Mi must be less or equal to limit 1Gi' });
     assert.doesNotMatch(r.log, /ran/);
   });
 

@@ -223,11 +223,11 @@ test('run-time checks: requests above limits, enum values (with enable-param-enu
   const run = (given: string) => taskRun(`taskRef:\n  name: tk\nparams:\n${indent(given, 2)}`);
   // the step's limit, else the stepTemplate's; quantities compared exactly and printed as Kubernetes prints them
   const over = `${task('requests: {cpu: "2", memory: 512Mi}\nlimits: {cpu: 1500m}')}---\n${run("- name: e\n  value: ''")}`;
-  assert.deepEqual(tektonErrors(over, ENUM), ['invalid request resource value: 2 must be less or equal to limit 1500m: spec.taskRef']);
-  const d = diagnose(over, ENUM).find((x) => x.message.startsWith('invalid request'))!;
+  assert.deepEqual(tektonErrors(over, ENUM), ['Invalid request resource value: 2 must be less or equal to limit 1500m: spec.taskRef']);
+  const d = diagnose(over, ENUM).find((x) => x.message.startsWith('Invalid request'))!;
   assert.equal(d.details, 'Tekton admits this TaskRun, then fails it when it starts (reason TaskRunValidationFailed): step 0 (s) of Task tk requests more cpu than its limit.');
   const template = `${task('requests: {memory: 1.5Gi}', 'stepTemplate:\n  computeResources:\n    limits: {memory: 1Gi, cpu: "1"}\n')}---\n${run('- name: e\n  value: v')}`;
-  assert.deepEqual(tektonErrors(template, ENUM), ['invalid request resource value: 1536Mi must be less or equal to limit 1Gi: spec.taskRef']);
+  assert.deepEqual(tektonErrors(template, ENUM), ['Invalid request resource value: 1536Mi must be less or equal to limit 1Gi: spec.taskRef']);
   const equal = `${task('requests: {cpu: 1000m, memory: 1Gi}\nlimits: {cpu: "1", memory: 1073741824}')}---\n${run('- name: e\n  value: v')}`;
   assert.deepEqual(tektonErrors(equal, ENUM), []);
   // enum: the first given value outside the list (an empty one is not checked); only with the flag
@@ -241,8 +241,8 @@ test('run-time checks: requests above limits, enum values (with enable-param-enu
   assert.deepEqual(tektonErrors(short, ENUM), ["[User error] non-existent param references:[$(params['arr'][2])]: spec.params"]);
   const inline = taskRun('params:\n  - name: arr\n    value: [one]\ntaskSpec:\n  params:\n    - name: arr\n      type: array\n  steps:\n    - name: s\n      image: alpine:3.20\n      args: ["$(params.arr[0])", "$(params.arr[3])"]\n      computeResources:\n        requests: {memory: 2G}\n        limits: {memory: 1Gi}');
   assert.deepEqual(tektonErrors(inline, RUN), [
+    'Invalid request resource value: 2G must be less or equal to limit 1Gi: spec.taskSpec.steps[0].computeResources.requests.memory',
     '[User error] non-existent param references:[$(params.arr[3])]: spec.params',
-    'invalid request resource value: 2G must be less or equal to limit 1Gi: spec.taskSpec.steps[0].computeResources.requests.memory',
   ]);
   // not when the params themselves fail (Tekton stops there)
   assert.deepEqual(tektonErrors(`${task(fine)}---\n${run('- name: arr\n  value: one\n- name: e\n  value: z')}`, ENUM), [

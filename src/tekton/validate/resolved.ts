@@ -32,7 +32,7 @@ export function requestOverLimit(task: TaskSpec): { message: string; step: numbe
       const request = parseQuantity(raw);
       const limit = parseQuantity(limitRaw);
       if (request && limit && compareQuantities(limit, request) < 0) {
-        return { message: `invalid request resource value: ${formatQuantity(request)} must be less or equal to limit ${formatQuantity(limit)}`, step: i, resource };
+        return { message: `Invalid request resource value: ${formatQuantity(request)} must be less or equal to limit ${formatQuantity(limit)}`, step: i, resource };
       }
     }
   }
