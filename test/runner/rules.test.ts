@@ -349,6 +349,14 @@ taskSpec:
     assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: `[User error] non-existent param references:[$(params.arr[5]) $(params['arr'][7])]` });
   });
 
+  it('array index out of bounds of an array the run gives that the inline spec does not declare', async () => {
+    const r = await one(taskRun(`params: [{name: a, value: [x, z]}]
+taskSpec:
+  steps:
+    - {name: s, image: alpine, env: [{name: V, value: '$(params.a[3])'}], script: 'echo "$V"'}`));
+    assert.deepEqual(cond(r.taskRun), { status: 'False', reason: 'TaskRunValidationFailed', message: '[User error] non-existent param references:[$(params.a[3])]' });
+  });
+
   it('a step requesting more than its limit (its own, else the stepTemplate\'s) fails before any step runs', async () => {
     const r = await one(taskRun(`taskSpec:
   stepTemplate:

@@ -244,6 +244,12 @@ test('run-time checks: requests above limits, enum values (with enable-param-enu
     'Invalid request resource value: 2G must be less or equal to limit 1Gi: spec.taskSpec.steps[0].computeResources.requests.memory',
     '[User error] non-existent param references:[$(params.arr[3])]: spec.params',
   ]);
+  // the lengths are of every array the run gives (an inline spec's undeclared one too), and a
+  // string value (pipeline plumbing) leaves the default's
+  const undeclared = taskRun('params:\n  - name: a\n    value: [x, z]\ntaskSpec:\n  steps:\n    - name: s\n      image: alpine:3.20\n      env: [{name: V, value: "$(params.a[3])"}]\n      script: echo "$V"');
+  assert.deepEqual(tektonErrors(undeclared, RUN), ['[User error] non-existent param references:[$(params.a[3])]: spec.params']);
+  const plumbing = `${task(fine)}---\n${run('- name: arr\n  value: $(tasks.x.results.y)')}`;
+  assert.deepEqual(tektonErrors(plumbing.replace('default: [a, b, c]', 'default: [a]'), ENUM), ["[User error] non-existent param references:[$(params.arr[1]) $(params['arr'][2])]: spec.params"]);
   // not when the params themselves fail (Tekton stops there)
   assert.deepEqual(tektonErrors(`${task(fine)}---\n${run('- name: arr\n  value: one\n- name: e\n  value: z')}`, ENUM), [
     "[User error] invalid input params for task tk: param types don't match the user-specified type: [arr]: spec.params",

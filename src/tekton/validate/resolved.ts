@@ -61,17 +61,19 @@ export function enumProblem(params: readonly (Param | null | undefined)[] | unde
 }
 
 /**
- * Tekton's ValidateOutOfBoundArrayParams: `$(params.a[i])` beyond the array the run gives (its
- * value, else the default), sorted, as the TaskRun's failure message.
+ * Tekton's ValidateOutOfBoundArrayParams: `$(params.a[i])` beyond the array's length, sorted, as
+ * the TaskRun's failure message. The lengths are ExtractParamArrayLengths': of each array
+ * default, then of each array value the run gives (declared or not; a string value leaves the
+ * default's).
  */
 export function outOfBoundsReferences(params: readonly (Param | null | undefined)[] | undefined, task: TaskSpec): string | undefined {
-  const given = new Map((params ?? []).filter((p): p is Param => !!p).map((p) => [p.name ?? '', decodeParamValue(p.value)]));
   const lengths = new Map<string, number>();
-  for (const s of task.params ?? []) {
-    if (!s || s.type !== 'array') continue;
-    const v = given.get(s.name ?? '') ?? (s.default === undefined ? undefined : decodeParamValue(s.default));
-    if (v?.type === 'array') lengths.set(s.name ?? '', (v.value as unknown[]).length);
-  }
+  const count = (name: string | undefined, value: unknown): void => {
+    const v = decodeParamValue(value);
+    if (v.type === 'array') lengths.set(name ?? '', (v.value as unknown[]).length);
+  };
+  for (const s of task.params ?? []) if (s && s.default !== undefined) count(s.name, s.default);
+  for (const p of params ?? []) if (p) count(p.name, p.value);
   const refs = arrayIndexReferences(task, new Set(lengths.keys())).filter((r) => r.index >= lengths.get(r.name)!).map((r) => r.ref);
   return refs.length ? `[User error] non-existent param references:${goList([...new Set(refs)].sort())}` : undefined;
 }
