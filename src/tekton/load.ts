@@ -110,7 +110,7 @@ function listItems(v: Record<string, unknown>): unknown[] | undefined {
   return isList ? items : undefined;
 }
 
-function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos'], source: string, yaml11?: Yaml11Note[]): void {
+function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos'], source: string | undefined, yaml11?: Yaml11Note[]): void {
   const v = value as Record<string, unknown> | null;
   const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
   const meta = isObj && v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
@@ -124,16 +124,24 @@ function addDoc(out: LoadResult, file: string, index: number, value: unknown, po
     pos,
     keyPos,
     textPos,
-    source,
+    ...(source !== undefined ? { source } : {}),
     ...(yaml11?.length ? { yaml11 } : {}),
   };
   const items = isObj ? listItems(v) : undefined;
   if (items) {
     // each item a document of its own (the list itself is none), its positions those of the item
-    // in the list (and the list's notes on its first item: they carry their own positions)
+    // in the list, its notes those that stand in it (the list's own, on the first); no text of
+    // its own, so rules that search the text walk the item's value instead
+    const starts = items.map((_, i) => pos(['items', i]));
+    const notes = items.map((): Yaml11Note[] => []);
+    for (const n of yaml11 ?? []) {
+      let i = starts.length - 1;
+      while (i > 0 && (starts[i]!.line > n.pos.line || (starts[i]!.line === n.pos.line && starts[i]!.col > n.pos.col))) i--;
+      notes[i]?.push(n);
+    }
     items.forEach((item, i) => {
       const at = (path: readonly PathSegment[]): PathSegment[] => ['items', i, ...path];
-      addDoc(out, file, index, item, (p) => pos(at(p)), (p) => keyPos(at(p)), (p, k) => textPos(at(p), k), source, i === 0 ? yaml11 : undefined);
+      addDoc(out, file, index, item, (p) => pos(at(p)), (p) => keyPos(at(p)), (p, k) => textPos(at(p), k), undefined, notes[i]);
     });
     return;
   }

@@ -255,6 +255,33 @@ test('a List (kubectl get -o yaml, TaskList) is validated item by item, at the i
   const taskList = list.replace('apiVersion: v1\nkind: List', 'apiVersion: tekton.dev/v1\nkind: TaskList');
   writeFileSync(join(dir, 'tasklist.yaml'), taskList);
   assert.equal(tektite(['validate', '--rule', 'script-reference=off', 'tasklist.yaml']).stdout, r.stdout.replace(/list\.yaml/g, 'tasklist.yaml').split('\n').filter((l) => !l.includes('note:')).join('\n'));
+  // each item is checked on its own: a param only another item uses is unused; a YAML 1.1 scalar
+  // is reported on the item it stands in, whatever comes before
+  const two = [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: cm}, data: {k: v}}',
+    '  - apiVersion: tekton.dev/v1',
+    '    kind: Task',
+    '    metadata: {name: declares, labels: {on: x}}',
+    '    spec:',
+    '      params: [{name: foo}]',
+    '      steps: [{name: s, image: "alpine:3.20", script: echo}]',
+    '  - apiVersion: tekton.dev/v1',
+    '    kind: Task',
+    '    metadata: {name: uses}',
+    '    spec:',
+    '      params: [{name: foo}]',
+    '      steps: [{name: s, image: "alpine:3.20", env: [{name: F, value: $(params.foo)}], script: echo}]',
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'two.yaml'), two);
+  const t = tektite(['validate', 'two.yaml']);
+  assert.deepEqual(t.stdout.split('\n').filter((l) => l.startsWith('two.yaml')).map((l) => l.replace(/: .*\[/, ' [')), [
+    'two.yaml:7:41 [yaml11-scalar]',
+    'two.yaml:9:23 [unused-param]',
+  ]);
   writeFileSync(join(dir, 'other-list.yaml'), list.replace('kind: List', 'kind: ConfigMapList'));
   assert.match(tektite(['validate', 'other-list.yaml']).stderr, /^1 file, 0 Tekton documents \(1 other skipped\)/m);
 
