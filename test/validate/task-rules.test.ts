@@ -108,6 +108,11 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'volume mounts that clean to /tekton/home are allowed',
+    doc: task('steps:\n  - image: alpine:3.20\n    volumeMounts:\n      - name: a\n        mountPath: /tekton/./home/x\n      - name: b\n        mountPath: /tekton//home\nvolumes:\n  - {name: a, emptyDir: {}}\n  - {name: b, emptyDir: {}}'),
+    want: [],
+  },
+  {
     name: 'volume mount under /tekton/home is allowed',
     doc: task('steps:\n  - image: alpine:3.20\n    volumeMounts:\n      - name: v\n        mountPath: /tekton/home/.cache\nvolumes:\n  - name: v\n    emptyDir: {}'),
     want: [],

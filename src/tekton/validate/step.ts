@@ -50,8 +50,8 @@ export function validateStep(s: Step, flags: FeatureFlags): FieldErrors {
   (s.volumeMounts ?? []).forEach((vm, j) => {
     const mp = vm?.mountPath ?? '';
     const name = vm?.name ?? '';
-    // (the path as written and cleaned: `/x/../tekton/y` and `/tekton/home/../results` are under /tekton/ too)
-    if (underTekton(mp) || underTekton(cleanPath(mp))) {
+    // (the path cleaned first, §4.1: `/x/../tekton/y` and `/tekton/home/../results` are under /tekton/, `/tekton/./home` is not)
+    if (underTekton(cleanPath(mp))) {
       errs.also(new FieldErrors().add(`volumeMount cannot be mounted under /tekton/ (volumeMount ${goQuote(name)} mounted at ${goQuote(mp)})`, 'mountPath').viaFieldIndex('volumeMounts', j));
     }
     if (name.startsWith('tekton-internal-')) {
