@@ -19,7 +19,8 @@ const word = fc.oneof(
   fc.constantFrom('', 'a', 'alpine', 'alpine:3.20', 'x.y', 'Bad_Name', '-', '0', 'continue', 'stopAndFail', '/tekton/x', '/workspace/w',
     '$(params.a)', '$(params.a[*])', '$(params.o.k)', '$(params["a.b"])', "$(params['x'])", '$(params.a.b.c)', '$(inputs.params.a)',
     '$(context.taskRun.name)', '$(context.task.bogus)', '$(results.r.path)', '$(step.results.s.path)', '$(steps.s.results.r)',
-    '$(workspaces.w.path)', '$(step.artifacts.path)', '#!/bin/sh\n[[ x ]]', '#!win pwsh', 'a\u0000b\u2028c', '$(', ')', '[[', '10s', '-5m', 'bogus'),
+    '$(workspaces.w.path)', '$(step.artifacts.path)', '#!/bin/sh\n[[ x ]]', '#!win pwsh', 'a\u0000b\u2028c', '$(', ')', '[[', '10s', '-5m', 'bogus',
+    '1.5Gi', '500m', '2', '1e999999999', '-1.5n', '8Ei', 'Gi', '$(params.a[3])'),
   fc.string({ maxLength: 12 }),
 );
 
@@ -31,7 +32,8 @@ const KEYS = ['name', 'image', 'script', 'command', 'args', 'env', 'value', 'val
   'workspaces', 'steps', 'sidecars', 'stepTemplate', 'volumes', 'taskRef', 'taskSpec', 'resolver', 'status', 'statusMessage', 'retries',
   'stepSpecs', 'computeResources', 'resources', 'emptyDir', 'persistentVolumeClaim', 'claimName', 'secret', 'configMap', 'csi', 'projected',
   'tasks', 'finally', 'pipelineSpec', 'debug', 'optional', 'readOnly', 'description', 'stdoutConfig', 'bundle', 'stepOverrides',
-  'pipelineRef', 'timeouts', 'pipeline', 'breakpoints', 'onFailure', 'beforeSteps', 'taskRunSpecs', 'taskRunTemplate', 'sidecarSpecs', 'kind'];
+  'pipelineRef', 'timeouts', 'pipeline', 'breakpoints', 'onFailure', 'beforeSteps', 'taskRunSpecs', 'taskRunTemplate', 'sidecarSpecs', 'kind',
+  'requests', 'limits', 'cpu', 'memory', 'items'];
 
 /** Tekton-looking trees: known keys, nested maps and lists, any leaf anywhere. */
 const tree = fc.letrec((tie) => ({
@@ -65,7 +67,7 @@ test('Tekton-shaped documents with random content never make the validator throw
   const r = fc.check(
     fc.property(tektonDoc, (doc) => {
       noInternalErrors(validateResource(doc));
-      noInternalErrors(validateResource(doc, { strict: true, flags: { apiFields: 'alpha', enableParamEnum: true, enableCelInWhenExpression: true } }));
+      noInternalErrors(validateResource(doc, { strict: true, runTimeChecks: true, flags: { apiFields: 'alpha', enableParamEnum: true, enableCelInWhenExpression: true } }));
       toV1(doc);
       defaultTaskRun(doc);
       defaultTaskSpec(doc.spec);
@@ -132,16 +134,18 @@ test('mutated YAML of a valid Task (through the loader, with positions) never th
   enough(t, r.numRuns);
 });
 
-test('random Tekton-shaped trees as YAML text never throw', (t) => {
+test('random Tekton-shaped trees as YAML text (alone, or as items of a List) never throw', (t) => {
   const r = fc.check(
-    fc.property(tektonDoc, (doc) => {
+    fc.property(tektonDoc, fc.nat(3), leaf, (doc, wrap, other) => {
       let text: string;
       try {
-        text = stringify(doc);
+        text = stringify(wrap === 0 ? { apiVersion: 'v1', kind: 'List', items: [other, doc, other] } : doc);
       } catch {
         return; // values YAML cannot write (none expected) are not the validator's concern
       }
-      noInternalErrors(validateDocs(loadText(text, 'r.yaml').tekton));
+      const ds = validateDocs(loadText(text, 'r.yaml').tekton, { runTimeChecks: true });
+      noInternalErrors(ds);
+      for (const d of ds) assert.ok(d.pos && d.pos.line >= 1 && d.pos.col >= 1);
     }),
     { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
   );
