@@ -19,7 +19,7 @@ export function inlineStepActions(
 ): { ok: true; spec: TaskSpec } | { ok: false; failure: { reason: string; message: string } } {
   const taskRepl = paramReplacements(taskParams);
   const steps: Step[] = [];
-  for (const step of spec.steps) {
+  for (const [index, step] of spec.steps.entries()) {
     if (!step.ref) {
       steps.push(step);
       continue;
@@ -39,15 +39,21 @@ export function inlineStepActions(
     }
     const values = new Map<string, ParamValue>();
     const missing: string[] = [];
+    const referring: ParamSpec[] = [];
     for (const p of (sa.params ?? []) as ParamSpec[]) {
       const def = p.default === undefined ? undefined : decodeParamValue(p.default).value;
       const v = given.get(p.name);
       if (v === undefined && def === undefined) missing.push(p.name);
+      else if (v === undefined && typeof def === 'string' && def.includes('$(params.')) referring.push(p);
       else if (v !== undefined && def !== undefined && typeof v === 'object' && typeof def === 'object' && !Array.isArray(v) && !Array.isArray(def)) values.set(p.name, { ...def, ...v });
       else values.set(p.name, (v ?? def)!);
     }
     if (missing.length) {
       return { ok: false, failure: { reason: REASON.validationFailed, message: userError(`StepAction ${name} is missing values for these params which have no default values: ${goList(missing)}`) } };
+    }
+    const unresolved = resolveReferringDefaults(referring, values, new Set(((sa.params ?? []) as ParamSpec[]).map((p) => p.name)));
+    if (unresolved) {
+      return { ok: false, failure: { reason: REASON.resolutionFailed, message: `failed to resolve step ref for step ${JSON.stringify(step.name ?? '')} (index ${index}): ${unresolved}` } };
     }
     const merged: Record<string, unknown> = {};
     for (const f of FROM_STEPACTION) if (sa[f as keyof StepActionSpec] !== undefined) merged[f] = structuredClone(sa[f as keyof StepActionSpec]);
@@ -55,4 +61,40 @@ export function inlineStepActions(
     steps.push(applyToContainer(merged, paramReplacements(values), true) as Step);
   }
   return { ok: true, spec: { ...spec, steps } };
+}
+
+/**
+ * StepAction defaults that refer to other params (`default: $(params.base)/sub`), resolved as
+ * Tekton's applyStepActionParameters does: pass after pass, a default whose every `$(params.x)`
+ * has a value takes it (a string's; an array or object gives ''), until none is left. Sets them in
+ * `values`; or the error when a pass resolves nothing: a reference to no param of the
+ * StepAction, else a cycle.
+ */
+function resolveReferringDefaults(referring: readonly ParamSpec[], values: Map<string, ParamValue>, declared: ReadonlySet<string>): string | undefined {
+  const refs = new Map(referring.map((p) => [p.name, [...(p.default as string).matchAll(/\$\(params\.([^)]*)\)/g)].map((m) => m[1]!)]));
+  const pending = new Set(refs.keys());
+  while (pending.size) {
+    const stuck = new Map<string, string>();
+    let resolved = false;
+    for (const name of pending) {
+      const waiting = refs.get(name)!.find((r) => !values.has(r));
+      if (waiting !== undefined) {
+        stuck.set(name, waiting);
+        continue;
+      }
+      let value = referring.find((p) => p.name === name)!.default as string;
+      for (const r of refs.get(name)!) {
+        const v = values.get(r);
+        value = value.replaceAll(`$(params.${r})`, typeof v === 'string' ? v : '');
+      }
+      values.set(name, value);
+      pending.delete(name);
+      resolved = true;
+    }
+    if (!resolved) {
+      for (const [name, ref] of stuck) if (!declared.has(ref)) return `parameter ${JSON.stringify(name)} references non-existent parameter ${JSON.stringify(ref)}`;
+      return 'circular dependency detected in parameter references';
+    }
+  }
+  return undefined;
 }

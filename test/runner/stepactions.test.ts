@@ -71,6 +71,33 @@ describe('StepActions', () => {
     assert.ok(r.inputError);
   });
 
+  it('StepAction defaults that refer to other params are resolved pass by pass; a cycle or a missing param fails the run', async () => {
+    const chained = (params: string) => `apiVersion: tekton.dev/v1beta1
+kind: StepAction
+metadata: {name: paths}
+spec:
+  params: ${params}
+  image: alpine
+  command: [echo]
+  args: ["$(params.c)"]
+`;
+    const runWith = async (params: string, stepParams = '[]') => {
+      const docs = loadText(chained(params), 'sa.yaml').docs;
+      const runs = await runYaml(taskRun(`- {name: first, ref: {name: paths}, params: ${stepParams}}`), 'host', { stepActions: new Map(docs.map((d) => [d.name, d.value])) });
+      return runs[0]!;
+    };
+    // c waits for b, b for a (declared in any order); a step's value counts as given
+    const ok = await runWith('[{name: c, default: "$(params.b)/c"}, {name: b, default: "$(params.a)/b"}, {name: a, default: /root}]');
+    assert.equal(condition(ok.taskRun)!.status, 'True', ok.log);
+    assert.match(ok.log, /^\[first\] \/root\/b\/c$/m);
+    const given = await runWith('[{name: c, default: "$(params.b)/c"}, {name: b, default: "$(params.a)/b"}, {name: a, default: /root}]', '[{name: b, value: /mine}]');
+    assert.match(given.log, /^\[first\] \/mine\/c$/m);
+    const cycle = await runWith('[{name: c, default: "$(params.b)"}, {name: b, default: "$(params.c)"}]');
+    assert.deepEqual(condition(cycle.taskRun), { ...condition(cycle.taskRun), status: 'False', reason: 'TaskRunResolutionFailed', message: 'failed to resolve step ref for step "first" (index 0): circular dependency detected in parameter references' });
+    const nowhere = await runWith('[{name: c, default: "$(params.zz)"}]');
+    assert.equal(condition(nowhere.taskRun)!.message, 'failed to resolve step ref for step "first" (index 0): parameter "c" references non-existent parameter "zz"');
+  });
+
   it('a StepAction param without default and without value fails the run', async () => {
     const r = await run(taskRun('- {name: first, ref: {name: greet}}'));
     assert.deepEqual(condition(r.taskRun)!.reason, 'TaskRunValidationFailed');
