@@ -288,7 +288,7 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
     const start = (k as Yaml.Node).range?.[0] ?? 0;
     const template = fileText.startsWith('{{', start - 1) || fileText.startsWith('{{', start);
     error(`kubectl cannot read this file: a map key that is a ${yaml!.isMap(target) ? 'map' : 'list'} (Go's yaml.v2: "invalid map key")${
-      template ? '; "{{ ... }}" is a Helm or Go template expression, not YAML: validate the rendered output (helm template ...)' : ''}`, start);
+      template ? '; "{{ ... }}" is a template expression (Helm, Go templates, Pipelines-as-Code), not YAML: validate the rendered output (helm template ...), or quote it' : ''}`, start);
     collectionKeys = true;
   };
   visit(doc, {

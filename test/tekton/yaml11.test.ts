@@ -257,7 +257,7 @@ test('a key that is a map or a list (a Helm template\'s {{ }} too) is an error k
     for (const load of [loadText, loadTextWithYaml]) {
       const r = load(helm, 'chart.yaml');
       assert.deepEqual(r.diagnostics.map((d) => [d.pos!.line, d.pos!.col, d.severity, d.rule]), [[4, 10, 'error', 'yaml-syntax'], [7, 15, 'error', 'yaml-syntax']], load.name);
-      assert.match(r.diagnostics[0]!.message, /^kubectl cannot read this file: a map key that is a map \(Go's yaml\.v2: "invalid map key"\); "\{\{ \.\.\. \}\}" is a Helm or Go template expression, not YAML: validate the rendered output/);
+      assert.match(r.diagnostics[0]!.message, /^kubectl cannot read this file: a map key that is a map \(Go's yaml\.v2: "invalid map key"\); "\{\{ \.\.\. \}\}" is a template expression \(Helm, Go templates, Pipelines-as-Code\), not YAML: validate the rendered output \(helm template \.\.\.\), or quote it$/);
       assert.equal(r.tekton.length, 0, 'nothing kubectl could send is validated');
     }
     const list = loadText('a: 1\n? [x, y]\n: 2\nb: {[z]: 3}\n', 'k.yaml');
