@@ -91,6 +91,11 @@ export default async function run(argv: string[]): Promise<number> {
   }
   const errors = [...main.diagnostics, ...extra.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length) return fail(errors.map(formatDiagnostic).join('\n'));
+  // (a TriggerTemplate's resources are not run: Triggers fills in their $(tt.params) first)
+  for (const r of [main, extra]) {
+    r.docs = r.docs.filter((d) => !d.template);
+    r.tekton = r.tekton.filter((d) => !d.template);
+  }
 
   // Tekton's webhook would refuse invalid documents before anything runs: so does tektite.
   const { validateDocs } = await import('../tekton/validate/index.js');

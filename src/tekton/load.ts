@@ -34,6 +34,11 @@ export interface LoadedDoc {
   yaml11?: Yaml11Note[];
   /** The document's own text (for checks that can search it instead of walking the value). */
   source?: string;
+  /**
+   * Set on a resource template of a Tekton Triggers TriggerTemplate (`spec.resourcetemplates[]`):
+   * what it holds is filled in by Triggers (`$(tt.params.x)`) before Tekton sees it.
+   */
+  template?: 'TriggerTemplate';
 }
 
 export interface Yaml11Note {
@@ -100,17 +105,23 @@ const REMOVED_KINDS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The items of a list document, as kubectl apply takes them one by one: `kind: List` (v1, what
- * `kubectl get -o yaml` prints for several objects) and the API's own lists (`TaskList`).
+ * The documents inside a document, and where: the items of a list, as kubectl apply takes them
+ * one by one (`kind: List`, what `kubectl get -o yaml` prints for several objects, and the API's
+ * own lists, `TaskList`), or the resource templates of a Tekton Triggers TriggerTemplate.
  */
-function listItems(v: Record<string, unknown>): unknown[] | undefined {
-  const { apiVersion, kind, items } = v;
-  if (!Array.isArray(items) || typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
+function embedded(v: Record<string, unknown>): { items: unknown[]; at: PathSegment[]; template?: 'TriggerTemplate' } | undefined {
+  const { apiVersion, kind, items, spec } = v;
+  if (typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
   const isList = (apiVersion === 'v1' && kind === 'List') || (apiVersion.startsWith(`${TEKTON_GROUP}/`) && kind.endsWith('List') && (KINDS as readonly string[]).includes(kind.slice(0, -4)));
-  return isList ? items : undefined;
+  if (isList && Array.isArray(items)) return { items, at: ['items'] };
+  const templates = spec !== null && typeof spec === 'object' ? (spec as Record<string, unknown>).resourcetemplates : undefined;
+  if (apiVersion.startsWith('triggers.tekton.dev/') && kind === 'TriggerTemplate' && Array.isArray(templates)) {
+    return { items: templates, at: ['spec', 'resourcetemplates'], template: 'TriggerTemplate' };
+  }
+  return undefined;
 }
 
-function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos'], source: string | undefined, yaml11?: Yaml11Note[]): void {
+function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos'], source: string | undefined, yaml11?: Yaml11Note[], template?: LoadedDoc['template']): void {
   const v = value as Record<string, unknown> | null;
   const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
   const meta = isObj && v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
@@ -126,13 +137,15 @@ function addDoc(out: LoadResult, file: string, index: number, value: unknown, po
     textPos,
     ...(source !== undefined ? { source } : {}),
     ...(yaml11?.length ? { yaml11 } : {}),
+    ...(template ? { template } : {}),
   };
-  const items = isObj ? listItems(v) : undefined;
-  if (items) {
+  const inner = isObj ? embedded(v) : undefined;
+  if (inner) {
     // each item a document of its own (the list itself is none), its positions those of the item
     // in the list, its notes those that stand in it (the list's own, on the first); no text of
     // its own, so rules that search the text walk the item's value instead
-    const starts = items.map((_, i) => pos(['items', i]));
+    const { items } = inner;
+    const starts = items.map((_, i) => pos([...inner.at, i]));
     const notes = items.map((): Yaml11Note[] => []);
     for (const n of yaml11 ?? []) {
       let i = starts.length - 1;
@@ -140,8 +153,8 @@ function addDoc(out: LoadResult, file: string, index: number, value: unknown, po
       notes[i]?.push(n);
     }
     items.forEach((item, i) => {
-      const at = (path: readonly PathSegment[]): PathSegment[] => ['items', i, ...path];
-      addDoc(out, file, index, item, (p) => pos(at(p)), (p) => keyPos(at(p)), (p, k) => textPos(at(p), k), undefined, notes[i]);
+      const at = (path: readonly PathSegment[]): PathSegment[] => [...inner.at, i, ...path];
+      addDoc(out, file, index, item, (p) => pos(at(p)), (p) => keyPos(at(p)), (p, k) => textPos(at(p), k), undefined, notes[i], inner.template ?? template);
     });
     return;
   }

@@ -292,6 +292,49 @@ test('a List (kubectl get -o yaml, TaskList) is validated item by item, at the i
   assert.match(ct.stderr, /^1 file, 0 Tekton documents: 1 error, 0 warnings$/m);
 });
 
+test('a Tekton Triggers TriggerTemplate: its resource templates are checked as Tekton will see them, but for the $(tt.params) Triggers fills in', () => {
+  const tt = [
+    'apiVersion: triggers.tekton.dev/v1beta1',
+    'kind: TriggerTemplate',
+    'metadata:',
+    '  name: on-pr',
+    'spec:',
+    '  params: [{name: title}, {name: retries}, {name: timeout}]',
+    '  resourcetemplates:',
+    '    - apiVersion: tekton.dev/v1',
+    '      kind: TaskRun',
+    '      metadata:',
+    '        generateName: pr-',
+    '      spec:',
+    '        retries: $(tt.params.retries)',
+    '        timeout: $(tt.params.timeout)',
+    '        taskSpec:',
+    '          steps:',
+    '            - name: Echo',
+    '              image: alpine:3.20',
+    '              script: |',
+    '                echo "$(tt.params.title)"',
+    '                echo $(params.nope)',
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'trigger.yaml'), tt);
+  const r = tektite(['validate', 'trigger.yaml']);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stdout.split('\n').filter((l) => l.startsWith('trigger.yaml'));
+  assert.deepEqual(lines.map((l) => l.split(': ')[0]), ['trigger.yaml:17:21', 'trigger.yaml:19:23', 'trigger.yaml:20:23', 'trigger.yaml:21:22']);
+  assert.equal(lines[0], 'trigger.yaml:17:21: invalid value "Echo": spec.taskSpec.steps[0].name');
+  assert.ok(lines[1]!.startsWith('trigger.yaml:19:23: non-existent variable in "echo \\"$(tt.params.title)\\"\\necho $(params.nope)'), lines[1]);
+  assert.ok(lines[2]!.startsWith('trigger.yaml:20:23: warning: trigger param reference $(tt.params.title) in a script'), lines[2]);
+  assert.ok(lines[3]!.startsWith('trigger.yaml:21:22: warning: param reference $(params.nope) in a script'), lines[3]);
+  assert.match(r.stdout, /Triggers pastes the event's value into the shell code before it runs \(code injection by whoever can send the event/);
+  assert.match(r.stdout, /- name: TT_PARAMS_TITLE\n\s+value: \$\(tt\.params\.title\)/);
+  assert.match(r.stderr, /^1 file, 1 Tekton document: 2 errors, 2 warnings$/m);
+  // not run: Triggers fills in the values first
+  const run = tektite(['run', 'trigger.yaml']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /no Task or TaskRun in the given files/);
+});
+
 // One Task with two lint findings: an unpinned image (line 10) and a param pasted into a script (line 11).
 const TWO_WARNINGS = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params:\n    - name: who\n  steps:\n    - name: s\n      image: alpine\n      script: echo $(params.who)\n';
 

@@ -17,7 +17,7 @@ export type { Finding } from './finding.js';
 
 /** Rule ids with a one-line summary (for `--help` and the docs). */
 export const LINT_RULES: Record<string, string> = {
-  'script-reference': 'a param, task result or workspace path pasted into a script (use env)',
+  'script-reference': 'a param, task result, workspace path or trigger param pasted into a script (use env)',
   'undeclared-workspace': '$(workspaces.x...) naming a workspace the Task does not declare',
   'undeclared-param': '$(params.x) Tekton does not check (stepTemplate, sidecars, volumes, valueFrom, defaults, inputs.params)',
   'result-budget': 'declared results that cannot fit the 4096-byte termination message',

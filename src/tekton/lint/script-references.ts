@@ -1,13 +1,14 @@
 // Rule `script-reference`: values pasted into a `script` by substitution. Tekton inserts them
 // verbatim before the shell runs (§3.7), so a param value is shell code: `$(params.x)` in a
 // script is a code-injection path. The fix is to pass the value through `env` and use "$VAR".
-// Flagged: params (any spelling, incl. `inputs.params`), other tasks' results (Pipelines), and
-// workspace paths (a mountPath can come from a param). Not flagged: `$(results.x.path)` and
+// Flagged: params (any spelling, incl. `inputs.params`), other tasks' results (Pipelines),
+// workspace paths (a mountPath can come from a param), and a TriggerTemplate's `$(tt.params.x)`
+// (the event payload's values). Not flagged: `$(results.x.path)` and
 // `$(step.results.x.path)`, which Tekton fixes to /tekton/... paths with validated names.
 import type { EnvVar } from '../types.js';
 import type { ContainerSite, Finding } from './finding.js';
 
-const REFERENCE = /\$\((?:inputs\.)?params(?:\.[^)\s]+|\[(?:"[^"]*"|'[^']*')\][^)\s]*)\)|\$\(tasks\.[^.)\s]+\.results\.[^)\s]+\)|\$\(workspaces\.[^.)\s]+\.path\)/g;
+const REFERENCE = /\$\((?:inputs\.|tt\.)?params(?:\.[^)\s]+|\[(?:"[^"]*"|'[^']*')\][^)\s]*)\)|\$\(tasks\.[^.)\s]+\.results\.[^)\s]+\)|\$\(workspaces\.[^.)\s]+\.path\)/g;
 
 export function scriptReferences(site: ContainerSite): Finding[] {
   const script = (site.container as { script?: string }).script;
@@ -18,12 +19,14 @@ export function scriptReferences(site: ContainerSite): Finding[] {
     const ref = m[0];
     if (seen.has(ref)) continue;
     seen.add(ref);
-    const what = ref.startsWith('$(workspaces.') ? 'workspace path' : ref.includes('.results.') ? 'task result' : 'param';
+    const what = ref.startsWith('$(workspaces.') ? 'workspace path' : ref.startsWith('$(tt.') ? 'trigger param' : ref.includes('.results.') ? 'task result' : 'param';
     const existing = (site.container.env ?? []).find((e: EnvVar | null) => e?.value === ref);
     const name = existing?.name ?? envName(ref);
     const risk = what === 'workspace path'
       ? 'the path is pasted into the shell code, so spaces or shell characters in it break the script'
-      : 'the value is pasted into the shell code before it runs (code injection)';
+      : what === 'trigger param'
+        ? "Triggers pastes the event's value into the shell code before it runs (code injection by whoever can send the event, e.g. a pull request title)"
+        : 'the value is pasted into the shell code before it runs (code injection)';
     const details = existing
       ? `This ${site.kind} already has env ${name} with that value; write "\${${name}}" in the script instead.`
       : `Pass it through the environment and write "\${${name}}" in the script:\n  env:\n    - name: ${name}\n      value: ${yamlScalar(ref)}`;
@@ -41,6 +44,7 @@ export function scriptReferences(site: ContainerSite): Finding[] {
 
 /** PARAM_FOO for $(params.foo), WORKSPACE_SRC_PATH for $(workspaces.src.path), ... */
 export function envName(ref: string): string {
+  if (ref.startsWith('$(tt.')) return `TT_${ref.slice('$(tt.'.length, -1).replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase()}`;
   const inner = ref.slice(2, -1).replace(/^inputs\./, '');
   const upper = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase();
   if (inner.startsWith('params')) return `PARAM_${upper(inner.slice('params'.length))}`;

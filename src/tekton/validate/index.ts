@@ -69,7 +69,13 @@ export function validateDocs(docs: readonly LoadedDoc[], opts: ValidateOptions =
  * finds the Tasks a TaskRun's taskRef names, for the run-time checks.
  */
 export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLookup = () => undefined): Diagnostic[] {
-  const found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks, doc.source);
+  let found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks, doc.source, doc.template !== undefined);
+  // A TriggerTemplate's resource is checked as Tekton will see it, but for the values Triggers
+  // fills in (`$(tt.params.x)`): what Tekton says of those depends on the event. (A finding on
+  // such a value that names another reference, `$(params.nope)` in the same script, stays.)
+  if (doc.template) {
+    found = found.filter(({ d, raw }) => d.rule === 'script-reference' || /\$\((?!tt\.)/.test(d.message) || !mentionsTriggerParams(valueAt(doc.value, sourcePath(doc.value, raw))));
+  }
   const placed = found.map(({ d, raw, atKey, index }) => {
     const src = sourcePath(doc.value, raw);
     const at = () => (atKey ? doc.keyPos(src) : index !== undefined ? doc.textPos(src, index) : doc.pos(src));
@@ -79,6 +85,18 @@ export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLo
     placed.push({ severity: opts.strict ? 'error' : 'warning', message: yaml11Message(n), paths: [], rule: n.rule ?? 'yaml11-scalar', file: doc.file, pos: n.pos });
   }
   return placed.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+}
+
+function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let node = value;
+  for (const seg of path) node = isObj(node) || Array.isArray(node) ? (node as Record<PathSegment, unknown>)[seg] : undefined;
+  return node;
+}
+
+/** Whether a string (or a list of strings) holds `$(tt.…)`, which Tekton Triggers replaces. */
+function mentionsTriggerParams(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('$(tt.');
+  return Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes('$(tt.'));
 }
 
 /** Whether validating `doc` may look up a Task by name (a TaskRun with a taskRef, any Pipeline or PipelineRun). */
@@ -126,16 +144,16 @@ function safePos(f: () => Position): Position {
   }
 }
 
-function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup = () => undefined, source?: string): Located[] {
+function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup = () => undefined, source?: string, template = false): Located[] {
   try {
-    return checkUnsafe(value, kind, apiVersion, opts, tasks, source);
+    return checkUnsafe(value, kind, apiVersion, opts, tasks, source, template);
   } catch (e) {
     // A bug in a rule must not hide the others' findings nor crash the command.
     return [{ d: { severity: 'error', message: `internal error while validating: ${(e as Error).message}`, paths: [], rule: 'internal' }, raw: [] }];
   }
 }
 
-function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup, source?: string): Located[] {
+function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup, source?: string, template = false): Located[] {
   const flags: FeatureFlags = { ...DEFAULT_FLAGS, ...opts.flags };
   const out: Located[] = [];
   const [group, version = ''] = apiVersion.split('/');
@@ -146,7 +164,22 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     return out;
   }
   const schema = schemaFor(kind, version === 'v1' ? 'v1' : 'v1beta1')!;
-  const shaped = checkSchema(value, schema);
+  let shaped = checkSchema(value, schema);
+  if (template && !shaped.errors.empty) {
+    // a template's `retries: $(tt.params.r)` is a number once Triggers fills it in: such fields
+    // are left out, and the rest checked
+    const filled = cloneData(value);
+    let left = 0;
+    for (const e of shaped.errors.merged()) {
+      const parent = valueAt(filled, e.anchor.slice(0, -1));
+      const key = e.anchor[e.anchor.length - 1];
+      if (key !== undefined && (isObj(parent) || Array.isArray(parent)) && mentionsTriggerParams((parent as Record<PathSegment, unknown>)[key])) {
+        delete (parent as Record<PathSegment, unknown>)[key];
+        left++;
+      }
+    }
+    if (left) shaped = checkSchema(filled, schema);
+  }
   const lintSeverity = opts.strict ? 'error' : 'warning';
   for (const e of shaped.unknown.merged()) {
     out.push({ d: { severity: lintSeverity, message: e.message, paths: e.paths, rule: 'unknown-field', details: 'The Tekton CRD does not declare this field: the API server drops it (or rejects the document with strict field validation).' }, raw: e.anchor, atKey: true });
