@@ -20,7 +20,7 @@ const word = fc.oneof(
     '$(params.a)', '$(params.a[*])', '$(params.o.k)', '$(params["a.b"])', "$(params['x'])", '$(params.a.b.c)', '$(inputs.params.a)',
     '$(context.taskRun.name)', '$(context.task.bogus)', '$(results.r.path)', '$(step.results.s.path)', '$(steps.s.results.r)',
     '$(workspaces.w.path)', '$(step.artifacts.path)', '#!/bin/sh\n[[ x ]]', '#!win pwsh', 'a\u0000b\u2028c', '$(', ')', '[[', '10s', '-5m', 'bogus',
-    '1.5Gi', '500m', '2', '1e999999999', '-1.5n', '8Ei', 'Gi', '$(params.a[3])'),
+    '1.5Gi', '500m', '2', '1e999999999', '-1.5n', '8Ei', 'Gi', '$(params.a[3])', '$(tt.params.t)', 'x $(tt.params.t) $(params.a)'),
   fc.string({ maxLength: 12 }),
 );
 
@@ -134,12 +134,13 @@ test('mutated YAML of a valid Task (through the loader, with positions) never th
   enough(t, r.numRuns);
 });
 
-test('random Tekton-shaped trees as YAML text (alone, or as items of a List) never throw', (t) => {
+test('random Tekton-shaped trees as YAML text (alone, as items of a List, in a TriggerTemplate) never throw', (t) => {
   const r = fc.check(
     fc.property(tektonDoc, fc.nat(3), leaf, (doc, wrap, other) => {
       let text: string;
       try {
-        text = stringify(wrap === 0 ? { apiVersion: 'v1', kind: 'List', items: [other, doc, other] } : doc);
+        text = stringify(wrap === 0 ? { apiVersion: 'v1', kind: 'List', items: [other, doc, other] }
+          : wrap === 1 ? { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'TriggerTemplate', spec: { resourcetemplates: [doc, other] } } : doc);
       } catch {
         return; // values YAML cannot write (none expected) are not the validator's concern
       }
