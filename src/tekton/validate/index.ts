@@ -173,8 +173,9 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     for (const e of shaped.errors.merged()) {
       const parent = valueAt(filled, e.anchor.slice(0, -1));
       const key = e.anchor[e.anchor.length - 1];
-      if (key !== undefined && (isObj(parent) || Array.isArray(parent)) && mentionsTriggerParams((parent as Record<PathSegment, unknown>)[key])) {
-        delete (parent as Record<PathSegment, unknown>)[key];
+      // (a map's field only: a list keeps its items, and their indexes)
+      if (typeof key === 'string' && isObj(parent) && mentionsTriggerParams(parent[key])) {
+        delete parent[key];
         left++;
       }
     }
