@@ -92,6 +92,7 @@ export default async function run(argv: string[]): Promise<number> {
   const errors = [...main.diagnostics, ...extra.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length) return fail(errors.map(formatDiagnostic).join('\n'));
   // (a TriggerTemplate's resources are not run: Triggers fills in their $(tt.params) first)
+  const templates = main.tekton.some((d) => d.template);
   for (const r of [main, extra]) {
     r.docs = r.docs.filter((d) => !d.template);
     r.tekton = r.tekton.filter((d) => !d.template);
@@ -130,7 +131,8 @@ export default async function run(argv: string[]): Promise<number> {
   } else {
     const mainTasks = main.tekton.filter((d) => d.kind === 'Task');
     if (mainTasks.length !== 1) {
-      return fail(mainTasks.length ? `${mainTasks.length} Tasks in the given files (${mainTasks.map((t) => t.name).join(', ')}); run one Task file or a TaskRun` : 'no Task or TaskRun in the given files');
+      return fail(mainTasks.length ? `${mainTasks.length} Tasks in the given files (${mainTasks.map((t) => t.name).join(', ')}); run one Task file or a TaskRun`
+        : `no Task or TaskRun in the given files${templates ? " (a TriggerTemplate's resources are not run: Triggers fills in their $(tt.params) first)" : ''}`);
     }
     const task = mainTasks[0]!;
     const specs = (((task.value as { spec?: { params?: ParamSpec[] } }).spec?.params) ?? []);

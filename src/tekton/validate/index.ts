@@ -69,12 +69,13 @@ export function validateDocs(docs: readonly LoadedDoc[], opts: ValidateOptions =
  * finds the Tasks a TaskRun's taskRef names, for the run-time checks.
  */
 export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLookup = () => undefined): Diagnostic[] {
-  let found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks, doc.source, doc.template !== undefined);
+  let found = check(doc.value, doc.kind, doc.apiVersion, opts, tasks, doc.source);
   // A TriggerTemplate's resource is checked as Tekton will see it, but for the values Triggers
-  // fills in (`$(tt.params.x)`): what Tekton says of those depends on the event. (A finding on
-  // such a value that names another reference, `$(params.nope)` in the same script, stays.)
+  // fills in (`$(tt.params.x)`, replaced as text: a string stays a string, so the API server's
+  // type errors stand): what Tekton's rules say of such a value depends on the event, so those
+  // findings are dropped, unless they name another reference (`$(params.nope)` in the same script).
   if (doc.template) {
-    found = found.filter(({ d, raw }) => d.rule === 'script-reference' || /\$\((?!tt\.)/.test(d.message) || !mentionsTriggerParams(valueAt(doc.value, sourcePath(doc.value, raw))));
+    found = found.filter(({ d, raw }) => d.rule === 'script-reference' || d.pathFirst === true || /\$\((?!tt\.)/.test(d.message) || !mentionsTriggerParams(valueAt(doc.value, sourcePath(doc.value, raw))));
   }
   const placed = found.map(({ d, raw, atKey, index }) => {
     const src = sourcePath(doc.value, raw);
@@ -144,16 +145,16 @@ function safePos(f: () => Position): Position {
   }
 }
 
-function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup = () => undefined, source?: string, template = false): Located[] {
+function check(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup = () => undefined, source?: string): Located[] {
   try {
-    return checkUnsafe(value, kind, apiVersion, opts, tasks, source, template);
+    return checkUnsafe(value, kind, apiVersion, opts, tasks, source);
   } catch (e) {
     // A bug in a rule must not hide the others' findings nor crash the command.
     return [{ d: { severity: 'error', message: `internal error while validating: ${(e as Error).message}`, paths: [], rule: 'internal' }, raw: [] }];
   }
 }
 
-function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup, source?: string, template = false): Located[] {
+function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: ValidateOptions, tasks: TaskLookup, source?: string): Located[] {
   const flags: FeatureFlags = { ...DEFAULT_FLAGS, ...opts.flags };
   const out: Located[] = [];
   const [group, version = ''] = apiVersion.split('/');
@@ -164,23 +165,7 @@ function checkUnsafe(value: unknown, kind: string, apiVersion: string, opts: Val
     return out;
   }
   const schema = schemaFor(kind, version === 'v1' ? 'v1' : 'v1beta1')!;
-  let shaped = checkSchema(value, schema);
-  if (template && !shaped.errors.empty) {
-    // a template's `retries: $(tt.params.r)` is a number once Triggers fills it in: such fields
-    // are left out, and the rest checked
-    const filled = cloneData(value);
-    let left = 0;
-    for (const e of shaped.errors.merged()) {
-      const parent = valueAt(filled, e.anchor.slice(0, -1));
-      const key = e.anchor[e.anchor.length - 1];
-      // (a map's field only: a list keeps its items, and their indexes)
-      if (typeof key === 'string' && isObj(parent) && mentionsTriggerParams(parent[key])) {
-        delete parent[key];
-        left++;
-      }
-    }
-    if (left) shaped = checkSchema(filled, schema);
-  }
+  const shaped = checkSchema(value, schema);
   const lintSeverity = opts.strict ? 'error' : 'warning';
   for (const e of shaped.unknown.merged()) {
     out.push({ d: { severity: lintSeverity, message: e.message, paths: e.paths, rule: 'unknown-field', details: 'The Tekton CRD does not declare this field: the API server drops it (or rejects the document with strict field validation).' }, raw: e.anchor, atKey: true });
