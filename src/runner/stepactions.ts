@@ -71,7 +71,9 @@ export function inlineStepActions(
  * StepAction, else a cycle.
  */
 function resolveReferringDefaults(referring: readonly ParamSpec[], values: Map<string, ParamValue>, declared: ReadonlySet<string>): string | undefined {
-  const refs = new Map(referring.map((p) => [p.name, [...(p.default as string).matchAll(/\$\(params\.([^)]*)\)/g)].map((m) => m[1]!)]));
+  // (the names as Tekton cuts them from its matches: `$(params.a.b)` names "a.b"; a bracket
+  // reference keeps its text, `$(params["a"]`, and so names no param)
+  const refs = new Map(referring.map((p) => [p.name, [...(p.default as string).matchAll(/\$\(params(?:\.[^)]*|\[[^\]]*\][^)]*)\)/g)].map((m) => (m[0].startsWith('$(params.') ? m[0].slice('$(params.'.length, -1) : m[0].slice(0, -1)))]));
   const pending = new Set(refs.keys());
   while (pending.size) {
     const stuck = new Map<string, string>();

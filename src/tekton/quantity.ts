@@ -17,7 +17,6 @@ const BINARY_SUFFIX: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30
 const DECIMAL_NAMES = new Map(Object.entries(DECIMAL_SUFFIX).map(([k, v]) => [v, k]));
 const BINARY_NAMES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 const INT64_MAX = 2n ** 63n - 1n;
-const INT32_MAX = 2 ** 31 - 1;
 
 /** Sign, digits (leading zeros and all), fraction, suffix: the shape Kubernetes' scanner takes. */
 const QUANTITY = /^([+-]?)(\d*)(?:\.(\d*))?([eEinumkKMGTP]*(?:[+-]?\d+)?)$/;
@@ -30,8 +29,9 @@ function suffixOf(s: string): { base: 10 | 2; exp: number; format: Quantity['for
   if (Object.hasOwn(DECIMAL_SUFFIX, s)) return { base: 10, exp: DECIMAL_SUFFIX[s]!, format: 'DecimalSI' };
   if (Object.hasOwn(BINARY_SUFFIX, s)) return { base: 2, exp: BINARY_SUFFIX[s]!, format: 'BinarySI' };
   if (/^[eE][+-]?\d+$/.test(s)) {
-    const exp = Number(s.slice(1));
-    if (Math.abs(exp) <= INT32_MAX) return { base: 10, exp, format: 'DecimalExponent' };
+    // read as an int64, then truncated to int32 as Kubernetes does (1e4294967296 is 1e0 there)
+    const exp = BigInt(s.slice(1));
+    if (exp >= -(2n ** 63n) && exp <= INT64_MAX) return { base: 10, exp: Number(BigInt.asIntN(32, exp)), format: 'DecimalExponent' };
   }
   return undefined;
 }
@@ -54,16 +54,20 @@ export function parseQuantity(value: unknown): Quantity | undefined {
   let exp10 = -fraction.length;
   if (suffix.base === 2) mantissa <<= BigInt(suffix.exp);
   else exp10 += suffix.exp;
-  // Kubernetes keeps the written text when its fast path (int64, nano precision) finds it
-  // canonical already: `1.500`, `+1`, `01`, `1E3`, `1Ki` print as written.
-  let keep = false;
+  // Kubernetes' fast path (int64, nano precision) keeps the written text when it finds it
+  // canonical already: `1.500`, `+1`, `01`, `1E3`, `1Ki` print as written. Its slow path reads
+  // the digits as a decimal, which fails when there are none (`Pi`, `e-10`; `Gi` is a fast 0).
+  let fast: boolean;
+  let keep: boolean;
   if (suffix.base === 10) {
     const scale = suffix.exp - fraction.length;
-    keep = shifted.length <= 18 && scale >= -9 && scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
-  } else if (fraction === '') {
-    const precision = 15 - num.length - Math.trunc((suffix.exp * 3) / 10) - 1;
-    keep = precision >= 0 && mantissa <= INT64_MAX && (BigInt(num) & 7n) !== 0n;
+    fast = shifted.length <= 18 && scale >= -9;
+    keep = fast && scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
+  } else {
+    fast = fraction === '' && 15 - num.length - Math.trunc((suffix.exp * 3) / 10) - 1 >= 0 && mantissa <= INT64_MAX;
+    keep = fast && (BigInt(num) & 7n) !== 0n;
   }
+  if (!fast && !/\d/.test(intPart + fraction)) return undefined;
   let format = suffix.format;
   // beyond nano units: rounded away from zero
   if (exp10 < -9 && mantissa !== 0n) {

@@ -96,6 +96,9 @@ spec:
     assert.deepEqual(condition(cycle.taskRun), { ...condition(cycle.taskRun), status: 'False', reason: 'TaskRunResolutionFailed', message: 'failed to resolve step ref for step "first" (index 0): circular dependency detected in parameter references' });
     const nowhere = await runWith('[{name: c, default: "$(params.zz)"}]');
     assert.equal(condition(nowhere.taskRun)!.message, 'failed to resolve step ref for step "first" (index 0): parameter "c" references non-existent parameter "zz"');
+    // a bracket reference in such a default names no param to Tekton (it keeps the match's text)
+    const bracket = await runWith(`[{name: c, default: '$(params.a) $(params["a"])'}, {name: a, default: x}]`);
+    assert.equal(condition(bracket.taskRun)!.message, 'failed to resolve step ref for step "first" (index 0): parameter "c" references non-existent parameter "$(params[\\"a\\"]"');
   });
 
   it('a StepAction param without default and without value fails the run', async () => {

@@ -19,7 +19,9 @@ test('printed in the canonical form Kubernetes prints (Quantity.String)', () => 
     ['1.500', '1.500'], ['1.250', '1.250'], ['1E3', '1E3'], ['+1', '+1'], ['01', '01'], ['+1Ki', '+1Ki'], [' 2Gi', '2Gi'],
     // below nano units: away from zero; binary beyond int64: capped; no decimal suffix beyond E: none
     ['-1.5n', '-2n'], ['1e-999999999', '1e-9'], ['1024Ei', '9223372036854775807'], ['1000E', '1'], ['1e999999999', '1e999999999'],
-    ['Gi', '0'],
+    ['Gi', '0'], ['Ti', '0'],
+    // an exponent is read as an int64 and truncated to int32, as Kubernetes does (the text kept)
+    ['1e4294967296', '1e4294967296'],
   ];
   for (const [text, want] of cases) assert.equal(formatQuantity(q(text)), want, String(text));
 });
@@ -32,6 +34,8 @@ test('compared exactly, across suffix families', () => {
   assert.equal(compareQuantities(q('5G'), q('4Gi')), 1);
   assert.equal(compareQuantities(q('1e3'), q('1k')), 0);
   assert.equal(compareQuantities(q('8Ei'), q('9Ei')), 0, 'both capped at the largest int64');
+  assert.equal(compareQuantities(q('1e4294967296'), q('1')), 0, 'the exponent truncated to int32');
+  assert.equal(compareQuantities(q('1e4294967299'), q('1k')), 0);
   assert.equal(compareQuantities(q('-2'), q('1m')), -1);
   // huge exponents are compared by magnitude, at once
   assert.equal(compareQuantities(q('1e999999999'), q('1m')), 1);
@@ -40,5 +44,6 @@ test('compared exactly, across suffix families', () => {
 });
 
 test('what Kubernetes does not read is no quantity', () => {
-  for (const bad of ['', 'abc', '1K', '1.2.3', '1 Gi', '1e9999999999', '--1', null, {}, ['1']]) assert.equal(parseQuantity(bad), undefined, String(bad));
+  // (digits-less text is zero where Kubernetes' fast path reads it, `Gi`, and refused where its slow path does)
+  for (const bad of ['', 'abc', '1K', '1.2.3', '1 Gi', '1e99999999999999999999', 'Pi', 'Ei', 'e-10', '.e-10', '-Pi', '--1', null, {}, ['1']]) assert.equal(parseQuantity(bad), undefined, String(bad));
 });
