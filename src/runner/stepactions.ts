@@ -73,19 +73,24 @@ export function inlineStepActions(
 function resolveReferringDefaults(referring: readonly ParamSpec[], values: Map<string, ParamValue>, declared: ReadonlySet<string>): string | undefined {
   // (the names as Tekton cuts them from its matches: `$(params.a.b)` names "a.b"; a bracket
   // reference keeps its text, `$(params["a"]`, and so names no param)
-  const refs = new Map(referring.map((p) => [p.name, [...(p.default as string).matchAll(/\$\(params(?:\.[^)]*|\[[^\]]*\][^)]*)\)/g)].map((m) => (m[0].startsWith('$(params.') ? m[0].slice('$(params.'.length, -1) : m[0].slice(0, -1)))]));
+  const cut = (m: string): string => (m.startsWith('$(params.') ? m.slice('$(params.'.length, -1) : m.slice(0, -1));
+  const refs = new Map(referring.map((p) => {
+    const text = p.default as string;
+    return [p.name, { text, names: [...text.matchAll(/\$\(params(?:\.[^)]*|\[[^\]]*\][^)]*)\)/g)].map((m) => cut(m[0])) }];
+  }));
   const pending = new Set(refs.keys());
   while (pending.size) {
     const stuck = new Map<string, string>();
     let resolved = false;
     for (const name of pending) {
-      const waiting = refs.get(name)!.find((r) => !values.has(r));
+      const { text, names } = refs.get(name)!;
+      const waiting = names.find((r) => !values.has(r));
       if (waiting !== undefined) {
         stuck.set(name, waiting);
         continue;
       }
-      let value = referring.find((p) => p.name === name)!.default as string;
-      for (const r of refs.get(name)!) {
+      let value = text;
+      for (const r of names) {
         const v = values.get(r);
         value = value.replaceAll(`$(params.${r})`, typeof v === 'string' ? v : '');
       }

@@ -6,8 +6,9 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.js';
+import { isObj } from './plain-object.js';
 import { KINDS, TEKTON_GROUP, type TektonKind } from './types.js';
-import { BREAK_ESCAPE, DQ_ESCAPE_DIFFERS, doubleQuotedV2, kubectlKey, kubectlKeyOf, kubectlScalar, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
+import { BREAK_ESCAPE, DQ_ESCAPE_DIFFERS, doubleQuotedV2, kubectlKeyOf, kubectlScalar, REFUSED_CHAR, sameScalar, YAML11_BREAK } from './yaml11.js';
 import { offsetOf, parseSubset, type OffsetNode, type OffsetTree } from './yaml-subset.js';
 
 export type PathSegment = string | number;
@@ -114,7 +115,7 @@ function embedded(v: Record<string, unknown>): { items: unknown[]; at: PathSegme
   if (typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
   const isList = (apiVersion === 'v1' && kind === 'List') || (apiVersion.startsWith(`${TEKTON_GROUP}/`) && kind.endsWith('List') && (KINDS as readonly string[]).includes(kind.slice(0, -4)));
   if (isList && Array.isArray(items)) return { items, at: ['items'] };
-  const templates = spec !== null && typeof spec === 'object' ? (spec as Record<string, unknown>).resourcetemplates : undefined;
+  const templates = isObj(spec) ? spec.resourcetemplates : undefined;
   if (apiVersion.startsWith('triggers.tekton.dev/') && kind === 'TriggerTemplate' && Array.isArray(templates)) {
     return { items: templates, at: ['spec', 'resourcetemplates'], template: 'TriggerTemplate' };
   }
@@ -123,13 +124,13 @@ function embedded(v: Record<string, unknown>): { items: unknown[]; at: PathSegme
 
 function addDoc(out: LoadResult, file: string, index: number, value: unknown, pos: LoadedDoc['pos'], keyPos: LoadedDoc['keyPos'], textPos: LoadedDoc['textPos'], source: string | undefined, yaml11?: Yaml11Note[], template?: LoadedDoc['template']): void {
   const v = value as Record<string, unknown> | null;
-  const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
-  const meta = isObj && v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
+  const isMapValue = isObj(v);
+  const meta = isMapValue && v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
   const loaded: LoadedDoc = {
     file,
     index,
-    apiVersion: isObj && typeof v.apiVersion === 'string' ? v.apiVersion : '',
-    kind: isObj && typeof v.kind === 'string' ? v.kind : '',
+    apiVersion: isMapValue && typeof v.apiVersion === 'string' ? v.apiVersion : '',
+    kind: isMapValue && typeof v.kind === 'string' ? v.kind : '',
     name: typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '',
     value,
     pos,
@@ -139,7 +140,7 @@ function addDoc(out: LoadResult, file: string, index: number, value: unknown, po
     ...(yaml11?.length ? { yaml11 } : {}),
     ...(template ? { template } : {}),
   };
-  const inner = isObj ? embedded(v) : undefined;
+  const inner = isMapValue ? embedded(v) : undefined;
   if (inner) {
     // each item a document of its own (the list itself is none), its positions those of the item
     // in the list, its notes those that stand in it (the list's own, on the first); no text of
@@ -380,7 +381,7 @@ function readAsKubectl(doc: Yaml.Document.Parsed, fileText: string, at: (offset:
       const offset = node.range?.[0] ?? 0;
       if (key === 'key') {
         if (text === '<<') return; // a merge: kubectlValue applies it
-        const k = kubectlKey(text);
+        const k = kubectlKeyOf(text).key;
         if (typeof k !== 'string') return quiet ? undefined : error(`kubectl cannot send the key ${text} (${k.refused}): quote it if you mean the text`, offset);
         if (k === String(node.value)) return;
         if (!quiet) notes.push({ pos: at(offset), text, kubectl: k, yaml12: node.value, key: true });

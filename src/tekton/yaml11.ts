@@ -136,13 +136,9 @@ export function readsAsText(s: string): boolean {
  * The JSON key sigs.k8s.io/yaml makes of the plain scalar key `s` (convertToJSONableObject):
  * text as it is, booleans as `true`/`false`, integers in decimal, floats as Go's
  * FormatFloat(k, 'g', -1, 32) with ±Inf and NaN as `.inf`, `-.inf`, `.nan`. A null key, and an
- * integer key beyond int64 (uint64, big.Int), kubectl refuses: `{ refused }` says which.
+ * integer key beyond int64 (uint64, big.Int), kubectl refuses: `{ refused }` says which. With
+ * the Go type yaml.v2 gives the key (string, bool, int, float or null).
  */
-export function kubectlKey(s: string): string | { refused: string } {
-  return kubectlKeyOf(s).key;
-}
-
-/** kubectlKey, with the Go type yaml.v2 gives the key (string, bool, int, float or null). */
 export function kubectlKeyOf(s: string): { key: string | { refused: string }; type: string } {
   const r = resolve(s);
   if (r.kind === 'int') return { key: r.type === 'int' ? r.text : { refused: `an integer key beyond int64 (Go's ${r.type === 'uint64' ? 'uint64' : '*big.Int'})` }, type: 'int' };

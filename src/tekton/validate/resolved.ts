@@ -3,6 +3,7 @@
 // inline taskSpec, and for a taskRef naming a Task among the validated documents.
 import type { PathSegment } from '../load.js';
 import { decodeParamValue } from '../params.js';
+import { isObj, type Obj } from '../plain-object.js';
 import type { Param, PipelineTask, TaskRunSpec, TaskSpec } from '../types.js';
 import { compareQuantities, formatQuantity, parseQuantity } from '../quantity.js';
 import { arrayIndexReferences } from '../substitute.js';
@@ -39,9 +40,9 @@ export function requestOverLimit(task: TaskSpec): { message: string; step: numbe
   return undefined;
 }
 
-function resourceMap(resources: unknown, key: 'limits' | 'requests'): Record<string, unknown> {
-  const m = resources !== null && typeof resources === 'object' ? (resources as Record<string, unknown>)[key] : undefined;
-  return m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, unknown>) : {};
+function resourceMap(resources: unknown, key: 'limits' | 'requests'): Obj {
+  const m = isObj(resources) ? resources[key] : undefined;
+  return isObj(m) ? m : {};
 }
 
 /**
