@@ -3,12 +3,13 @@ import { formatDiagnostic, messageWithPaths, type Diagnostic } from '../tekton/d
 import { InputError, readInput } from '../tekton/files.js';
 import { loadText } from '../tekton/load.js';
 import { isObj } from '../tekton/plain-object.js';
-import { validateFiles } from '../tekton/validate/files.js';
+import { validateFiles, type FilesResult } from '../tekton/validate/files.js';
 import { LINT_RULES } from '../tekton/lint/index.js';
 import type { FeatureFlags } from '../tekton/validate/index.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 import { print } from './print.js';
+import { watchInputs, type Watch } from './watch.js';
 
 const GATES: Record<string, keyof FeatureFlags> = {
   'enable-param-enum': 'enableParamEnum',
@@ -38,6 +39,8 @@ Options:
   --api-fields <level>     Tekton's enable-api-fields: alpha, beta (default) or stable
   --enable <flag>          turn on a Tekton feature flag (repeatable): ${Object.keys(GATES).join(', ')}
   -v, --verbose            also show notes (documents skipped because they are not Tekton kinds)
+  -w, --watch              validate again whenever an input file changes, until Ctrl-C (with
+                           -o json: one JSON object per line, one line per run)
   -h, --help               show this help
 
 Output: file:line:col: <message>: <field path>   (lint findings end with [rule-id]; the API server's
@@ -66,6 +69,7 @@ export default async function validate(argv: string[]): Promise<number> {
       rule: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
       'max-warnings': { type: 'string' },
+      watch: { type: 'boolean', short: 'w' },
     },
     help,
   );
@@ -107,14 +111,86 @@ export default async function validate(argv: string[]): Promise<number> {
     (flags as Record<string, unknown>)[key] = true;
   }
   if (paths.length === 0) return fail('validate: no input: give files, folders, or - for stdin\nRun `tektite validate --help` for usage.');
+  if (o.watch && paths.includes('-')) return fail('validate: --watch cannot watch stdin (-): give files or folders');
 
-  let result;
-  try {
-    result = validateFiles(paths, { strict: o.strict === true, flags, runTimeChecks: true });
-  } catch (e) {
-    if (e instanceof InputError) return fail(`validate: ${e.message}`);
-    throw e;
-  }
+  const once = (): number => {
+    const started = performance.now();
+    let result;
+    try {
+      result = validateFiles(paths, { strict: o.strict === true, flags, runTimeChecks: true });
+    } catch (e) {
+      if (e instanceof InputError) return fail(`validate: ${e.message}`);
+      throw e;
+    }
+    return report(result, { ...o, format, levels, maxWarnings, paths, took: o.watch ? performance.now() - started : undefined });
+  };
+  if (!o.watch) return once();
+  return watchAndValidate(paths, once);
+}
+
+/**
+ * `--watch`: validates, then again after each change to the inputs, until SIGINT or SIGTERM;
+ * resolves with the last run's exit code. A failed watch (a watched folder removed) ends it
+ * with exit 2.
+ */
+function watchAndValidate(paths: readonly string[], once: () => number): Promise<number> {
+  let last: number = EXIT.ok;
+  return new Promise((done, broke) => {
+    let w: Watch | undefined;
+    const stop = (code: number | Error) => {
+      w?.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (typeof code === 'number') done(code);
+      else broke(code);
+    };
+    const onSignal = () => stop(last);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      w = watchInputs(paths, {
+        changed: (changed) => {
+          const shown = changed.length > 3 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more` : changed.join(', ');
+          print(2, `\n[${new Date().toTimeString().slice(0, 8)}] changed: ${shown}\n`);
+          try {
+            last = once();
+          } catch (e) {
+            return stop(e as Error); // tektite itself broke: main reports it (exit 3)
+          }
+          print(2, 'watching for changes (Ctrl-C to stop)\n');
+        },
+        failed: (message) => stop(fail(`validate: --watch: ${message}`)),
+      });
+    } catch (e) {
+      stop(fail(`validate: --watch: ${(e as Error).message}`));
+      return;
+    }
+    // watching from before the first run: a change made while it reads the files is not missed
+    try {
+      last = once();
+    } catch (e) {
+      return stop(e as Error);
+    }
+    print(2, 'watching for changes (Ctrl-C to stop)\n');
+  });
+}
+
+interface ReportOptions {
+  format: 'text' | 'json' | 'github';
+  levels: ReadonlyMap<string, 'off' | 'warning' | 'error'>;
+  maxWarnings: number | undefined;
+  paths: readonly string[];
+  strict?: boolean | undefined;
+  quiet?: boolean | undefined;
+  verbose?: boolean | undefined;
+  watch?: boolean | undefined;
+  /** How long the run took (ms), shown in watch mode. */
+  took: number | undefined;
+}
+
+/** Prints one run's findings and summary; its exit code. */
+function report(result: FilesResult, o: ReportOptions): number {
+  const { format, levels, maxWarnings, paths } = o;
   const files = result.files.length;
   if (files === 0) return fail(`validate: no .yaml, .yml or .json files in ${paths.join(', ')}`);
   const found = applyRuleLevels(result.diagnostics, levels);
@@ -128,13 +204,15 @@ export default async function validate(argv: string[]): Promise<number> {
   const skipped = result.docs - result.tekton;
   const ordered = orderByInput(shown, result.files);
   if (format === 'json') {
-    print(1, `${JSON.stringify({ files, documents: result.tekton, skipped, errors, warnings, ignored: result.ignored, diagnostics: ordered.map(toJson) }, null, 2)}\n`);
+    const doc = { files, documents: result.tekton, skipped, errors, warnings, ignored: result.ignored, diagnostics: ordered.map(toJson) };
+    print(1, `${o.watch ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)}\n`);
   } else if (ordered.length) {
     print(1, `${ordered.map(format === 'github' ? githubAnnotation : formatDiagnostic).join('\n')}\n`);
   }
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const ignored = result.ignored ? ` (${result.ignored} ignored by tektite-ignore comments)` : '';
-  print(2, `${plural(files, 'file')}, ${plural(result.tekton, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${ignored}\n`);
+  const took = o.took !== undefined ? ` in ${o.took.toFixed(0)} ms` : '';
+  print(2, `${plural(files, 'file')}, ${plural(result.tekton, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${ignored}${took}\n`);
   if (errors > 0) return EXIT.failed;
   if (maxWarnings !== undefined && warnings > maxWarnings) {
     print(2, `tektite: validate: ${plural(warnings, 'warning')}, more than --max-warnings ${maxWarnings}\n`);

@@ -3,8 +3,10 @@ import { readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'n
 import { join } from 'node:path';
 import { loadText, type LoadResult } from './load.js';
 
-const EXTENSIONS = /\.(ya?ml|json)$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git', '.tektite', 'dist']);
+/** The files a folder's walk takes. */
+export const EXTENSIONS = /\.(ya?ml|json)$/i;
+/** The folders a folder's walk does not enter. */
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.tektite', 'dist']);
 
 /**
  * Expands folders (recursively) into their .yaml/.yml/.json files, sorted; files stay as given.
@@ -101,7 +103,8 @@ export function readInput(f: string): string {
   }
 }
 
-function describeFsError(e: unknown): string {
+/** A file system error as `path: reason` where the reason is a common one. */
+export function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'ENOENT') return `${err.path}: no such file or directory`;
   if (err.code === 'EACCES') return `${err.path}: permission denied`;

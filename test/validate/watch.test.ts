@@ -1,0 +1,174 @@
+// `tektite validate --watch` as users run it: a child process watching real files and folders,
+// edited the ways editors and tools edit them, stopped by a signal.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tektiteBin } from '../helpers/paths.js';
+
+const GOOD = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: hello\nspec:\n  steps:\n    - name: say\n      image: alpine:3.20\n      script: echo hello\n';
+/** An unclosed flow sequence: a YAML syntax error at line 4. */
+const BROKEN = 'apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  steps: [\n';
+const READY = 'watching for changes (Ctrl-C to stop)\n';
+
+let root: string;
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'tektite-watch-'));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** A running `tektite validate --watch`, its output gathered as it comes. */
+class Watching {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], cwd: string) {
+    this.child = spawn(process.execPath, [tektiteBin, 'validate', '--watch', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
+    this.exited = new Promise((done) => this.child.on('exit', (code) => done(code)));
+  }
+
+  /** How many runs have finished (each ends by saying it is watching again). */
+  get runs(): number {
+    return this.stderr.split(READY).length - 1;
+  }
+
+  /** Waits until `n` runs have finished; fails with the output so far after 20 s. */
+  async untilRuns(n: number): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (this.runs < n) {
+      if (this.child.exitCode !== null) assert.fail(`exited ${this.child.exitCode} after ${this.runs} runs:\n${this.stderr}`);
+      if (Date.now() > deadline) assert.fail(`waited for run ${n}, saw ${this.runs}:\n${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** The stderr of run `n` (1-based): the change that started it, its findings' summary. */
+  run(n: number): string {
+    return this.stderr.split(READY)[n - 1]!;
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+    this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+function folder(name: string): string {
+  const d = join(root, name);
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+test('a watched folder: a new file in a subfolder is validated, other files and skipped folders start no run', async () => {
+  const d = folder('tree');
+  writeFileSync(join(d, 'good.yaml'), GOOD);
+  const w = new Watching(['.'], d);
+  try {
+    await w.untilRuns(1);
+    assert.match(w.run(1), /^1 file, 1 Tekton document: 0 errors, 0 warnings in \d+ ms\n$/);
+    assert.equal(w.stdout, '');
+
+    mkdirSync(join(d, 'sub'));
+    writeFileSync(join(d, 'sub', 'broken.yaml'), BROKEN);
+    await w.untilRuns(2);
+    assert.match(w.run(2), /^\n\[\d\d:\d\d:\d\d\] changed: sub\/broken\.yaml\n2 files, 1 Tekton document: 1 error, 0 warnings in \d+ ms\n$/);
+    assert.match(w.stdout, /^sub\/broken\.yaml:5:1: .+ \[yaml-syntax\]\n$/);
+
+    // Not input: a text file, and YAML in folders the walk does not enter. The next run names only
+    // the file that is input, so none of these started one.
+    writeFileSync(join(d, 'notes.txt'), 'hello');
+    mkdirSync(join(d, 'node_modules', 'pkg'), { recursive: true });
+    writeFileSync(join(d, 'node_modules', 'pkg', 'task.yaml'), BROKEN);
+    mkdirSync(join(d, '.git'));
+    writeFileSync(join(d, '.git', 'x.yaml'), BROKEN);
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(join(d, 'sub', 'broken.yaml'), GOOD);
+    await w.untilRuns(3);
+    assert.match(w.run(3), /changed: sub\/broken\.yaml\n2 files, 2 Tekton documents: 0 errors, 0 warnings in \d+ ms\n$/);
+    assert.equal(w.runs, 3);
+
+    // a burst (a checkout, a generator writing files): one run, naming the first few
+    for (const n of ['e', 'd', 'c', 'b', 'a']) writeFileSync(join(d, `${n}.yaml`), GOOD);
+    await w.untilRuns(4);
+    assert.match(w.run(4), /changed: a\.yaml, b\.yaml, c\.yaml and 2 more\n7 files, 7 Tekton documents: 0 errors/);
+
+    assert.equal(await w.stop(), 0, 'Ctrl-C ends with the last run\'s exit code');
+  } finally {
+    w.child.kill('SIGKILL');
+  }
+});
+
+test('a watched file saved the way editors save (a new file renamed over it); its neighbours are not watched', async () => {
+  const d = folder('single');
+  writeFileSync(join(d, 'task.yaml'), GOOD);
+  writeFileSync(join(d, 'other.yaml'), GOOD);
+  const w = new Watching(['task.yaml'], d);
+  try {
+    await w.untilRuns(1);
+    assert.match(w.run(1), /^1 file, 1 Tekton document: 0 errors, 0 warnings/);
+
+    writeFileSync(join(d, 'other.yaml'), BROKEN); // not watched
+    writeFileSync(join(d, '.task.yaml.swp'), BROKEN);
+    renameSync(join(d, '.task.yaml.swp'), join(d, 'task.yaml'));
+    await w.untilRuns(2);
+    assert.match(w.run(2), /changed: task\.yaml\n1 file, 0 Tekton documents: 1 error, 0 warnings/);
+    assert.match(w.stdout, /^task\.yaml:5:1: /);
+
+    // an error run, then Ctrl-C: the exit code is that run's
+    assert.equal(await w.stop(), 1);
+  } finally {
+    w.child.kill('SIGKILL');
+  }
+});
+
+test('-o json in watch mode: one JSON object per line, one line per run; SIGTERM ends it too', async () => {
+  const d = folder('json');
+  writeFileSync(join(d, 'task.yaml'), GOOD.replace('alpine:3.20', 'alpine'));
+  const w = new Watching(['-o', 'json', '.'], d);
+  try {
+    await w.untilRuns(1);
+    writeFileSync(join(d, 'task.yaml'), GOOD);
+    await w.untilRuns(2);
+    const lines = w.stdout.split('\n');
+    assert.equal(lines.pop(), '');
+    assert.equal(lines.length, 2, w.stdout);
+    const [first, second] = lines.map((l) => JSON.parse(l));
+    assert.equal(first.warnings, 1);
+    assert.equal(first.diagnostics[0].rule, 'image-unpinned');
+    assert.equal(second.warnings, 0);
+    assert.deepEqual(second.diagnostics, []);
+    assert.equal(await w.stop('SIGTERM'), 0);
+  } finally {
+    w.child.kill('SIGKILL');
+  }
+});
+
+test('a watched folder removed: exit 2 saying so, no process left behind', async () => {
+  const d = folder('doomed');
+  writeFileSync(join(d, 'task.yaml'), GOOD);
+  const w = new Watching([d], root);
+  try {
+    await w.untilRuns(1);
+    rmSync(d, { recursive: true });
+    const code = await Promise.race([w.exited, new Promise((r) => setTimeout(() => r('still running'), 20_000))]);
+    assert.equal(code, 2, w.stderr);
+    assert.match(w.stderr, new RegExp(`tektite: validate: --watch: ${d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was removed\n$`));
+  } finally {
+    w.child.kill('SIGKILL');
+  }
+});
+
+test('--watch with stdin or a missing path is bad usage: exit 2 at once', () => {
+  const stdin = spawnSync(process.execPath, [tektiteBin, 'validate', '--watch', '-'], { cwd: root, input: GOOD, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(stdin.status, 2);
+  assert.equal(stdin.stderr, 'tektite: validate: --watch cannot watch stdin (-): give files or folders\n');
+  const missing = spawnSync(process.execPath, [tektiteBin, 'validate', '-w', 'nowhere.yaml'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, 'tektite: validate: --watch: cannot watch nowhere.yaml: no such file or directory\n');
+});
