@@ -10,6 +10,7 @@ import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 import { print } from './print.js';
 import { watchInputs, type Watch } from './watch.js';
+import { findConfig, readConfig, type Config, type Level } from './config.js';
 
 const GATES: Record<string, keyof FeatureFlags> = {
   'enable-param-enum': 'enableParamEnum',
@@ -41,6 +42,9 @@ Options:
   -v, --verbose            also show notes (documents skipped because they are not Tekton kinds)
   -w, --watch              validate again whenever an input file changes, until Ctrl-C (with
                            -o json: one JSON object per line, one line per run)
+  --config <file>          settings from this file instead of the .tektiterc.yaml (.yml, .json)
+                           found in the current folder or above it, up to the git repository's top
+  --no-config              use no config file
   -h, --help               show this help
 
 Output: file:line:col: <message>: <field path>   (lint findings end with [rule-id]; the API server's
@@ -48,6 +52,9 @@ type errors print as it prints them: file:line:col: <field path>: Invalid value:
 A lint finding is ignored when its line ends with "# tektite-ignore" (or "# tektite-ignore:
 rule-a, rule-b"), or when the line above is such a comment alone, indented no deeper (YAML's
 or a script's).
+Config file keys (options given on the command line win): strict, rules (rule id: level),
+max-warnings, api-fields, enable (list), feature-flags, ignore (list of paths, relative to the
+file, that folder walks pass over). More: docs/validate.md.
 Exit codes: 0 no errors (warnings allowed), 1 errors found (or more warnings than
 --max-warnings), 2 unreadable input or bad usage.
 
@@ -70,6 +77,8 @@ export default async function validate(argv: string[]): Promise<number> {
       quiet: { type: 'boolean', short: 'q' },
       'max-warnings': { type: 'string' },
       watch: { type: 'boolean', short: 'w' },
+      config: { type: 'string' },
+      'no-config': { type: 'boolean' },
     },
     help,
   );
@@ -77,35 +86,50 @@ export default async function validate(argv: string[]): Promise<number> {
   const { values: o, positionals: paths } = args;
   const format = o.output ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'github') return fail(`validate: unknown output format "${format}" (use text, json or github)`);
-  const levels = new Map<string, 'off' | 'warning' | 'error'>();
+  if (o.config !== undefined && o['no-config']) return fail('validate: --config and --no-config exclude each other');
+  let config: Config | undefined;
+  const configFile = o['no-config'] ? undefined : (o.config ?? findConfig(process.cwd()));
+  if (configFile !== undefined) {
+    try {
+      config = readConfig(configFile, Object.keys(GATES));
+    } catch (e) {
+      if (e instanceof InputError) return fail(`validate: config: ${e.message}`);
+      throw e;
+    }
+  }
+  // the config's settings, then the command line's on top
+  const levels = new Map<string, Level>(config?.rules);
   for (const r of o.rule ?? []) {
     const m = /^([a-z0-9-]+)=(off|warning|error)$/.exec(r);
     if (!m) return fail(`validate: --rule takes <rule-id>=off|warning|error, not "${r}"`);
     if (!Object.hasOwn(LINT_RULES, m[1]!)) return fail(`validate: unknown lint rule "${m[1]}" (known: ${Object.keys(LINT_RULES).join(', ')})`);
-    levels.set(m[1]!, m[2] as 'off' | 'warning' | 'error');
+    levels.set(m[1]!, m[2] as Level);
   }
-  let maxWarnings: number | undefined;
+  let maxWarnings = config?.maxWarnings;
   if (o['max-warnings'] !== undefined) {
     if (!/^[0-9]{1,9}$/.test(o['max-warnings'])) return fail(`validate: --max-warnings takes a whole number, not "${o['max-warnings']}"`);
     maxWarnings = Number(o['max-warnings']);
   }
   let flags: Partial<FeatureFlags> = {};
-  if (o['feature-flags'] !== undefined) {
+  const flagsFile = o['feature-flags'] ?? config?.featureFlags;
+  if (flagsFile !== undefined) {
+    const option = o['feature-flags'] !== undefined ? '--feature-flags' : `config ${config!.file}: feature-flags`;
     let fromFile;
     try {
-      fromFile = featureFlagsFile(o['feature-flags']);
+      fromFile = featureFlagsFile(flagsFile);
     } catch (e) {
-      if (e instanceof InputError) return fail(`validate: --feature-flags: ${e.message}`);
+      if (e instanceof InputError) return fail(`validate: ${option}: ${e.message}`);
       throw e;
     }
-    if (typeof fromFile === 'string') return fail(`validate: --feature-flags ${o['feature-flags']}: ${fromFile}`);
+    if (typeof fromFile === 'string') return fail(`validate: ${option} ${flagsFile}: ${fromFile}`);
     flags = fromFile;
   }
+  if (config?.apiFields) flags.apiFields = config.apiFields;
   if (o['api-fields'] !== undefined) {
     if (!['alpha', 'beta', 'stable'].includes(o['api-fields'])) return fail(`validate: --api-fields must be alpha, beta or stable, not "${o['api-fields']}"`);
     flags.apiFields = o['api-fields'] as FeatureFlags['apiFields'];
   }
-  for (const name of o.enable ?? []) {
+  for (const name of [...(config?.enable ?? []), ...(o.enable ?? [])]) {
     const key = Object.hasOwn(GATES, name) ? GATES[name] : undefined;
     if (!key) return fail(`validate: unknown feature flag "${name}" (known: ${Object.keys(GATES).join(', ')})`);
     (flags as Record<string, unknown>)[key] = true;
@@ -113,19 +137,22 @@ export default async function validate(argv: string[]): Promise<number> {
   if (paths.length === 0) return fail('validate: no input: give files, folders, or - for stdin\nRun `tektite validate --help` for usage.');
   if (o.watch && paths.includes('-')) return fail('validate: --watch cannot watch stdin (-): give files or folders');
 
+  const strict = o.strict === true || config?.strict === true;
+  if (config && o.verbose) print(2, `using ${config.file}\n`);
+
   const once = (): number => {
     const started = performance.now();
     let result;
     try {
-      result = validateFiles(paths, { strict: o.strict === true, flags, runTimeChecks: true });
+      result = validateFiles(paths, { strict, flags, runTimeChecks: true }, config?.ignore);
     } catch (e) {
       if (e instanceof InputError) return fail(`validate: ${e.message}`);
       throw e;
     }
-    return report(result, { ...o, format, levels, maxWarnings, paths, took: o.watch ? performance.now() - started : undefined });
+    return report(result, { ...o, strict, format, levels, maxWarnings, paths, took: o.watch ? performance.now() - started : undefined });
   };
   if (!o.watch) return once();
-  return watchAndValidate(paths, once);
+  return watchAndValidate(paths, once, config?.ignore);
 }
 
 /**
@@ -133,7 +160,7 @@ export default async function validate(argv: string[]): Promise<number> {
  * resolves with the last run's exit code. A failed watch (a watched folder removed) ends it
  * with exit 2.
  */
-function watchAndValidate(paths: readonly string[], once: () => number): Promise<number> {
+function watchAndValidate(paths: readonly string[], once: () => number, ignore?: readonly string[]): Promise<number> {
   let last: number = EXIT.ok;
   return new Promise((done, broke) => {
     let w: Watch | undefined;
@@ -160,6 +187,7 @@ function watchAndValidate(paths: readonly string[], once: () => number): Promise
           print(2, 'watching for changes (Ctrl-C to stop)\n');
         },
         failed: (message) => stop(fail(`validate: --watch: ${message}`)),
+        ...(ignore ? { ignore } : {}),
       });
     } catch (e) {
       stop(fail(`validate: --watch: ${(e as Error).message}`));
@@ -177,7 +205,7 @@ function watchAndValidate(paths: readonly string[], once: () => number): Promise
 
 interface ReportOptions {
   format: 'text' | 'json' | 'github';
-  levels: ReadonlyMap<string, 'off' | 'warning' | 'error'>;
+  levels: ReadonlyMap<string, Level>;
   maxWarnings: number | undefined;
   paths: readonly string[];
   strict?: boolean | undefined;
@@ -253,7 +281,7 @@ function featureFlagsFile(file: string): Partial<FeatureFlags> | string {
 const GO_BOOL: Record<string, boolean> = { 1: true, t: true, T: true, TRUE: true, true: true, True: true, 0: false, f: false, F: false, FALSE: false, false: false, False: false };
 
 /** Lint findings at the level `--rule` gives their rule (dropped when off); other findings as they are. */
-function applyRuleLevels(ds: Diagnostic[], levels: ReadonlyMap<string, 'off' | 'warning' | 'error'>): Diagnostic[] {
+function applyRuleLevels(ds: Diagnostic[], levels: ReadonlyMap<string, Level>): Diagnostic[] {
   if (levels.size === 0) return ds;
   const out: Diagnostic[] = [];
   for (const d of ds) {

@@ -4,7 +4,7 @@
 // reported once, after a short quiet spell.
 import { existsSync, watch, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { EXTENSIONS, SKIP_DIRS, describeFsError } from '../tekton/files.js';
+import { CONFIG_FILES, EXTENSIONS, SKIP_DIRS, describeFsError, ignoredUnder } from '../tekton/files.js';
 
 /** How often the watched folders are checked to still exist, in ms. */
 const ALIVE_CHECK_MS = 250;
@@ -21,6 +21,8 @@ export interface WatchOptions {
   failed(message: string): void;
   /** Quiet time that ends a burst of changes, in ms. */
   settleMs?: number;
+  /** Absolute paths under watched folders whose changes do not count (the config's `ignore`). */
+  ignore?: readonly string[];
 }
 
 /**
@@ -70,10 +72,11 @@ export function watchInputs(paths: readonly string[], opts: WatchOptions): Watch
   try {
     for (const p of paths) {
       if (statSync(p).isDirectory()) {
+        const ignored = ignoredUnder(p, opts.ignore ?? []);
         const w = watch(p, { recursive: true, persistent: true }, (_event, name) => {
           if (name === null) return note(p);
           const rel = name.toString();
-          if (isInput(rel)) note(join(p, rel));
+          if (isInput(rel) && !ignored?.(join(p, rel))) note(join(p, rel));
         });
         w.on('error', onError(p));
         watchers.push(w);
@@ -112,5 +115,6 @@ function describe(e: Error): string {
 /** Whether a path under a watched folder is one its walk reads (src/tekton/files.ts expandPaths). */
 function isInput(rel: string): boolean {
   const parts = rel.split(/[\\/]/);
-  return EXTENSIONS.test(parts[parts.length - 1]!) && !parts.slice(0, -1).some((d) => SKIP_DIRS.has(d));
+  const name = parts[parts.length - 1]!;
+  return EXTENSIONS.test(name) && !CONFIG_FILES.includes(name) && !parts.slice(0, -1).some((d) => SKIP_DIRS.has(d));
 }

@@ -1,12 +1,14 @@
 // Reading files, folders and stdin into loaded documents. The only file I/O under src/tekton.
 import { readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { loadText, type LoadResult } from './load.js';
 
 /** The files a folder's walk takes. */
 export const EXTENSIONS = /\.(ya?ml|json)$/i;
 /** The folders a folder's walk does not enter. */
 export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.tektite', 'dist']);
+/** tektite's own settings (src/cli/config.ts): never input, so folder walks pass them over. */
+export const CONFIG_FILES: readonly string[] = ['.tektiterc.yaml', '.tektiterc.yml', '.tektiterc.json'];
 
 /**
  * Expands folders (recursively) into their .yaml/.yml/.json files, sorted; files stay as given.
@@ -14,10 +16,13 @@ export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '
  * or to themselves are passed over, and a folder reached again through a symbolic link is walked
  * once (a link to a parent is not a loop). Paths known to be regular files (found in folders, or
  * given and found so) are added to `regular`: they can be read again (see readableAgain).
+ * Folder walks pass over tektite's config files and the absolute paths in `ignore` (and what is
+ * under them), but for an ignored path that holds a folder named in `paths`.
  */
-export function expandPaths(paths: readonly string[], regular?: Set<string>): string[] {
+export function expandPaths(paths: readonly string[], regular?: Set<string>, ignore: readonly string[] = []): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
+  let skip: ((p: string) => boolean) | undefined; // the ignored paths that apply in this walk
   const walk = (dir: string) => {
     const real = realpathSync.native(dir);
     if (seen.has(real)) return;
@@ -26,10 +31,11 @@ export function expandPaths(paths: readonly string[], regular?: Set<string>): st
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const p = join(dir, e.name);
+      if (skip?.(p)) continue;
       const st = e.isSymbolicLink() ? linkTarget(p) : e;
       if (st?.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) walk(p);
-      } else if (st?.isFile() && EXTENSIONS.test(e.name)) {
+      } else if (st?.isFile() && EXTENSIONS.test(e.name) && !CONFIG_FILES.includes(e.name)) {
         out.push(p);
         regular?.add(p);
       }
@@ -37,13 +43,32 @@ export function expandPaths(paths: readonly string[], regular?: Set<string>): st
   };
   for (const p of paths) {
     const st = p === '-' ? undefined : statSync(p);
-    if (st?.isDirectory()) walk(p);
-    else {
+    if (st?.isDirectory()) {
+      skip = ignoredUnder(p, ignore);
+      walk(p);
+    } else {
       out.push(p);
       if (st?.isFile()) regular?.add(p);
     }
   }
   return out;
+}
+
+/**
+ * Which paths a walk of folder `top` passes over: those in `ignore` (absolute) or under one,
+ * but for an ignored path holding `top` itself (a folder named on the command line is walked
+ * even if ignored). Undefined when none apply.
+ */
+export function ignoredUnder(top: string, ignore: readonly string[]): ((p: string) => boolean) | undefined {
+  if (ignore.length === 0) return undefined;
+  const abs = resolve(top);
+  const apply = ignore.filter((i) => !within(abs, i));
+  return apply.length ? (q) => apply.some((i) => within(resolve(q), i)) : undefined;
+}
+
+/** Whether absolute path `p` is `root` or under it. */
+function within(p: string, root: string): boolean {
+  return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 /** What `p` is (links followed), or undefined for a link to nothing or to itself. */
@@ -76,9 +101,9 @@ export function loadPaths(paths: readonly string[]): LoadResult & { files: numbe
 }
 
 /** expandPaths, with an unreadable path as InputError. */
-export function expandInput(paths: readonly string[], regular?: Set<string>): string[] {
+export function expandInput(paths: readonly string[], regular?: Set<string>, ignore?: readonly string[]): string[] {
   try {
-    return expandPaths(paths, regular);
+    return expandPaths(paths, regular, ignore);
   } catch (e) {
     throw new InputError(`cannot read ${describeFsError(e)}`);
   }

@@ -26,10 +26,13 @@ export interface FilesResult {
 /** Where a Task is: its file and index there (or, for input that can be read only once, the document). */
 type TaskPlace = { file: string; index: number; doc?: LoadedDoc };
 
-/** Validates every document of the files and folders in `paths`. Unreadable paths throw InputError. */
-export function validateFiles(paths: readonly string[], opts: ValidateOptions): FilesResult {
+/**
+ * Validates every document of the files and folders in `paths` (folder walks passing over the
+ * absolute paths in `ignore`). Unreadable paths throw InputError.
+ */
+export function validateFiles(paths: readonly string[], opts: ValidateOptions, ignore?: readonly string[]): FilesResult {
   const regular = new Set<string>(); // files known to be regular: no need to look again
-  const files = expandInput(paths, regular);
+  const files = expandInput(paths, regular, ignore);
   const out: FilesResult = { files, docs: 0, tekton: 0, diagnostics: [], ignored: 0 };
   const places = new Map<string, TaskPlace | null>(); // null: the name is defined more than once
   const waiting: { doc: LoadedDoc; text: string }[] = [];
