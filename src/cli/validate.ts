@@ -1,11 +1,13 @@
 // `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
 import { formatDiagnostic, messageWithPaths, type Diagnostic } from '../tekton/diagnostics.js';
-import { InputError, readInput } from '../tekton/files.js';
+import { InputError, expandInput, readInput } from '../tekton/files.js';
+import { fixScriptReferences } from '../tekton/lint/fix-script-references.js';
+import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadText } from '../tekton/load.js';
 import { isObj } from '../tekton/plain-object.js';
 import { validateFiles, type FilesResult } from '../tekton/validate/files.js';
 import { LINT_RULES } from '../tekton/lint/index.js';
-import type { FeatureFlags } from '../tekton/validate/index.js';
+import type { FeatureFlags, ValidateOptions } from '../tekton/validate/index.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 import { print } from './print.js';
@@ -42,6 +44,8 @@ Options:
   -v, --verbose            also show notes (documents skipped because they are not Tekton kinds)
   -w, --watch              validate again whenever an input file changes, until Ctrl-C (with
                            -o json: one JSON object per line, one line per run)
+  --fix                    rewrite script-reference findings in place: the reference becomes
+                           "\${NAME}" in the script and an env entry NAME: $(params.x) is added
   --config <file>          settings from this file instead of the .tektiterc.yaml (.yml, .json)
                            found in the current folder or above it, up to the git repository's top
   --no-config              use no config file
@@ -77,6 +81,7 @@ export default async function validate(argv: string[]): Promise<number> {
       quiet: { type: 'boolean', short: 'q' },
       'max-warnings': { type: 'string' },
       watch: { type: 'boolean', short: 'w' },
+      fix: { type: 'boolean' },
       config: { type: 'string' },
       'no-config': { type: 'boolean' },
     },
@@ -136,9 +141,21 @@ export default async function validate(argv: string[]): Promise<number> {
   }
   if (paths.length === 0) return fail('validate: no input: give files, folders, or - for stdin\nRun `tektite validate --help` for usage.');
   if (o.watch && paths.includes('-')) return fail('validate: --watch cannot watch stdin (-): give files or folders');
+  if (o.fix && paths.includes('-')) return fail('validate: --fix cannot rewrite stdin (-): give files or folders');
+  if (o.fix && o.watch) return fail('validate: --fix and --watch exclude each other (fix once, then watch)');
 
   const strict = o.strict === true || config?.strict === true;
   if (config && o.verbose) print(2, `using ${config.file}\n`);
+
+  let fixed: number | undefined;
+  if (o.fix && levels.get('script-reference') !== 'off') {
+    try {
+      fixed = fixFiles(paths, { strict, flags, runTimeChecks: true }, config?.ignore);
+    } catch (e) {
+      if (e instanceof InputError) return fail(`validate: --fix: ${e.message}`);
+      throw e;
+    }
+  }
 
   const once = (): number => {
     const started = performance.now();
@@ -149,10 +166,56 @@ export default async function validate(argv: string[]): Promise<number> {
       if (e instanceof InputError) return fail(`validate: ${e.message}`);
       throw e;
     }
-    return report(result, { ...o, strict, format, levels, maxWarnings, paths, took: o.watch ? performance.now() - started : undefined });
+    return report(result, { ...o, strict, format, levels, maxWarnings, paths, fixed, took: o.watch ? performance.now() - started : undefined });
   };
   if (!o.watch) return once();
   return watchAndValidate(paths, once, config?.ignore);
+}
+
+/**
+ * `--fix`: rewrites each input file's script-reference findings (src/tekton/lint/fix-script-references.ts)
+ * in place, through a new file renamed over the old (a reader never sees half a file, an
+ * interrupted fix leaves the old one). Says what it did on stderr; returns how many references
+ * it replaced.
+ */
+function fixFiles(paths: readonly string[], opts: ValidateOptions, ignore: readonly string[] | undefined): number {
+  let fixed = 0;
+  let left = 0;
+  const changed: string[] = [];
+  for (const f of expandInput(paths, undefined, ignore)) {
+    const text = readInput(f);
+    if (!text.includes('$(')) continue;
+    const r = fixScriptReferences(text, f, opts);
+    left += r.left;
+    if (!r.fixed) continue;
+    writeAtomically(f, r.text);
+    fixed += r.fixed;
+    changed.push(f);
+  }
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  if (fixed || left) {
+    const files = changed.length > 3 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more` : changed.join(', ');
+    const done = fixed ? `fixed ${plural(fixed, 'script reference')} in ${files} (env entries added; the scripts read "\${NAME}")` : 'fixed no script reference';
+    print(2, `${done}${left ? `; ${left} left as they were (quoted here-documents, backticks, or steps not in block YAML): see below` : ''}
+`);
+  }
+  return fixed;
+}
+
+function writeAtomically(file: string, text: string): void {
+  let written: string | undefined; // a new file of ours not yet renamed into place
+  try {
+    const real = realpathSync(file); // through a symbolic link: the file it names
+    const tmp = `${real}.tektite-fix-${process.pid}`;
+    writeFileSync(tmp, text, { mode: statSync(real).mode & 0o7777, flag: 'wx' });
+    written = tmp;
+    renameSync(tmp, real);
+    written = undefined;
+  } catch (e) {
+    throw new InputError(`cannot write ${file}: ${(e as Error).message}`);
+  } finally {
+    if (written !== undefined) rmSync(written, { force: true });
+  }
 }
 
 /**
@@ -214,6 +277,8 @@ interface ReportOptions {
   watch?: boolean | undefined;
   /** How long the run took (ms), shown in watch mode. */
   took: number | undefined;
+  /** With --fix: how many references were fixed before this run. */
+  fixed: number | undefined;
 }
 
 /** Prints one run's findings and summary; its exit code. */
@@ -232,7 +297,7 @@ function report(result: FilesResult, o: ReportOptions): number {
   const skipped = result.docs - result.tekton;
   const ordered = orderByInput(shown, result.files);
   if (format === 'json') {
-    const doc = { files, documents: result.tekton, skipped, errors, warnings, ignored: result.ignored, diagnostics: ordered.map(toJson) };
+    const doc = { files, documents: result.tekton, skipped, errors, warnings, ignored: result.ignored, ...(o.fixed !== undefined ? { fixed: o.fixed } : {}), diagnostics: ordered.map(toJson) };
     print(1, `${o.watch ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)}\n`);
   } else if (ordered.length) {
     print(1, `${ordered.map(format === 'github' ? githubAnnotation : formatDiagnostic).join('\n')}\n`);

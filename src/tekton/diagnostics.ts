@@ -24,6 +24,11 @@ export interface Diagnostic {
   pathFirst?: boolean;
   file?: string;
   pos?: Position;
+  /**
+   * For `script-reference` findings: the node's path in the loaded document's value and the
+   * character index in its text (what `validate --fix` edits). Not printed.
+   */
+  at?: { path: (string | number)[]; index?: number };
 }
 
 /** The message with its paths: `message: path1, path2` (Tekton's webhook), or `path: message` (the API server). */

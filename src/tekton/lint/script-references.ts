@@ -8,7 +8,8 @@
 import type { EnvVar } from '../types.js';
 import type { ContainerSite, Finding } from './finding.js';
 
-const REFERENCE = /\$\((?:inputs\.|tt\.)?params(?:\.[^)\s]+|\[(?:"[^"]*"|'[^']*')\][^)\s]*)\)|\$\(tasks\.[^.)\s]+\.results\.[^)\s]+\)|\$\(workspaces\.[^.)\s]+\.path\)/g;
+/** The references this rule flags. */
+export const REFERENCE = /\$\((?:inputs\.|tt\.)?params(?:\.[^)\s]+|\[(?:"[^"]*"|'[^']*')\][^)\s]*)\)|\$\(tasks\.[^.)\s]+\.results\.[^)\s]+\)|\$\(workspaces\.[^.)\s]+\.path\)/g;
 
 export function scriptReferences(site: ContainerSite): Finding[] {
   const script = (site.container as { script?: string }).script;
@@ -52,6 +53,7 @@ export function envName(ref: string): string {
   return `RESULT_${upper(inner.replace(/^tasks\./, '').replace('.results.', '_'))}`;
 }
 
-function yamlScalar(s: string): string {
+/** `s` as a YAML scalar: plain when that reads back as the same text, else single-quoted. */
+export function yamlScalar(s: string): string {
   return /^[$A-Za-z0-9_.()[\]-]+$/.test(s) ? s : `'${s.replace(/'/g, "''")}'`;
 }

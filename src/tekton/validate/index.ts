@@ -80,7 +80,7 @@ export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLo
   const placed = found.map(({ d, raw, atKey, index }) => {
     const src = sourcePath(doc.value, raw);
     const at = () => (atKey ? doc.keyPos(src) : index !== undefined ? doc.textPos(src, index) : doc.pos(src));
-    return { ...d, file: doc.file, pos: safePos(at) };
+    return { ...d, file: doc.file, pos: safePos(at), ...(d.rule === 'script-reference' ? { at: { path: src, ...(index !== undefined ? { index } : {}) } } : {}) };
   });
   for (const n of doc.yaml11 ?? []) {
     placed.push({ severity: opts.strict ? 'error' : 'warning', message: yaml11Message(n), paths: [], rule: n.rule ?? 'yaml11-scalar', file: doc.file, pos: n.pos });

@@ -1,0 +1,325 @@
+// `tektite validate --fix`: rewrites the `script-reference` findings of a file the way the
+// finding suggests: each flagged reference in a `|` script becomes "${NAME}" and the step gets
+// the env entry `NAME: $(params.x)` (Tekton substitutes env values; the shell then reads the
+// value as data, never as code). Only the text that changes is touched: comments, quoting and
+// layout stay. A reference is left alone where the shell could read the replacement differently
+// (a quoted here-document, backticks, a command substitution inside double quotes), and a step
+// is left alone when its YAML is not in the plain block form. The edited text is loaded again
+// and must hold exactly the intended values, or the file is not changed.
+import type { PathSegment } from '../load.js';
+import { loadText, type LoadedDoc } from '../load.js';
+import { isObj, type Obj } from '../plain-object.js';
+import { validateDoc, type ValidateOptions } from '../validate/index.js';
+import { dropIgnored } from './ignore.js';
+import { REFERENCE, envName, yamlScalar } from './script-references.js';
+
+export interface FixResult {
+  /** The new text (the input when nothing was fixed). */
+  text: string;
+  /** Occurrences of references replaced. */
+  fixed: number;
+  /** script-reference findings left as they are. */
+  left: number;
+}
+
+/** How the shell reads the place a reference sits in. */
+type Context = 'code' | 'double' | 'single' | 'unsafe';
+
+interface Edit {
+  offset: number;
+  remove: number;
+  insert: string;
+}
+
+/**
+ * Fixes the `script-reference` findings of one file's text (those not turned off by
+ * `# tektite-ignore` comments). `opts` are the validation options the findings came from.
+ */
+export function fixScriptReferences(text: string, file: string, opts: ValidateOptions): FixResult {
+  const loaded = loadText(text, file);
+  const unchanged = (left: number): FixResult => ({ text, fixed: 0, left });
+  if (loaded.diagnostics.some((d) => d.severity === 'error')) return unchanged(0);
+  const starts = lineStarts(text);
+  const offsetOf = (p: { line: number; col: number }) => starts[p.line - 1]! + p.col - 1;
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  const edits: Edit[] = [];
+  const expected = new Map<LoadedDoc, Obj>(); // tekton docs whose value changes, as it must become
+  let fixed = 0;
+  let left = 0;
+  let total = 0;
+  for (const doc of loaded.tekton) {
+    const found = dropIgnored(validateDoc(doc, opts).filter((d) => d.rule === 'script-reference' && d.at), text).kept;
+    total += found.length;
+    if (!found.length) continue;
+    // findings by container (the path without its final `script`)
+    const byContainer = new Map<string, { path: PathSegment[]; indexes: number[] }>();
+    for (const d of found) {
+      const path = d.at!.path.slice(0, -1);
+      const key = JSON.stringify(path);
+      const entry = byContainer.get(key) ?? { path, indexes: [] };
+      entry.indexes.push(d.at!.index ?? -1);
+      byContainer.set(key, entry);
+    }
+    for (const { path, indexes } of byContainer.values()) {
+      const planned = planContainer(doc, path, indexes, text, offsetOf, newline);
+      left += indexes.length - planned.refs;
+      if (!planned.edits.length) continue;
+      edits.push(...planned.edits);
+      fixed += planned.occurrences;
+      const value = expected.get(doc) ?? (structuredClone(doc.value) as Obj);
+      expected.set(doc, value);
+      const c = valueAt(value, path) as Obj;
+      c.script = planned.script;
+      if (planned.env.length) c.env = [...planned.env, ...(Array.isArray(c.env) ? c.env : [])];
+    }
+  }
+  if (!edits.length) return unchanged(left);
+  edits.sort((a, b) => b.offset - a.offset);
+  for (let i = 1; i < edits.length; i++) {
+    if (edits[i]!.offset + edits[i]!.remove > edits[i - 1]!.offset) return unchanged(total); // overlapping: give up
+  }
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.offset) + e.insert + out.slice(e.offset + e.remove);
+  // the edited text must load to exactly the intended values, every other document unchanged
+  const again = loadText(out, file);
+  const same =
+    !again.diagnostics.some((d) => d.severity === 'error') &&
+    again.docs.length === loaded.docs.length &&
+    again.tekton.length === loaded.tekton.length &&
+    loaded.tekton.every((d, i) => equal(again.tekton[i]!.value, expected.get(d) ?? d.value)) &&
+    loaded.docs.every((d, i) => d.kind === 'TriggerTemplate' || equal(again.docs[i]!.value, expected.get(d) ?? d.value));
+  return same ? { text: out, fixed, left } : unchanged(total);
+}
+
+interface Plan {
+  edits: Edit[];
+  /** Findings (distinct references) fixed, and their occurrences replaced. */
+  refs: number;
+  occurrences: number;
+  script: string;
+  env: { name: string; value: string }[];
+}
+
+function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], text: string, offsetOf: (p: { line: number; col: number }) => number, nl: string): Plan {
+  const none: Plan = { edits: [], refs: 0, occurrences: 0, script: '', env: [] };
+  const c = valueAt(doc.value, path);
+  if (!isObj(c) || typeof c.script !== 'string') return none;
+  const script = c.script;
+  const scriptAt = offsetOf(doc.pos([...path, 'script']));
+  if (text[scriptAt] !== '|') return none; // only `|` block scalars map script indexes to the file exactly
+  const env = c.env === undefined ? [] : c.env;
+  if (!Array.isArray(env) || !env.every((e) => isObj(e))) return none;
+
+  const flagged = new Set<string>();
+  for (const i of indexes) {
+    const m = matchAt(script, i);
+    // `[*]` (a whole array) is not allowed in an env value
+    if (m && !m.includes('[*]')) flagged.add(m);
+  }
+  const occurrences = contexts(script).filter((o) => flagged.has(o.ref));
+  // a reference is fixed everywhere or nowhere (a half-fixed one is still flagged)
+  for (const o of occurrences) if (o.ctx === 'unsafe') flagged.delete(o.ref);
+  const todo = occurrences.filter((o) => flagged.has(o.ref));
+  if (!todo.length) return none;
+
+  // names: an env entry already holding the reference, else a new one no one uses yet
+  const taken = new Set<string>([...env.map((e) => String(e.name)), ...templateEnv(doc.value, path)]);
+  const names = new Map<string, string>();
+  const added: { name: string; value: string }[] = [];
+  for (const ref of flagged) {
+    const existing = env.find((e) => e.value === ref && typeof e.name === 'string');
+    if (existing) {
+      names.set(ref, existing.name as string);
+      continue;
+    }
+    const base = envName(ref);
+    let name = base;
+    for (let n = 2; taken.has(name) || new RegExp(`\\b${name}\\b`).test(script); n++) name = `${base}_${n}`;
+    taken.add(name);
+    names.set(ref, name);
+    added.push({ name, value: ref });
+  }
+
+  const edits: Edit[] = [];
+  let newScript = '';
+  let copied = 0;
+  for (const o of todo) {
+    const name = names.get(o.ref)!;
+    const at = offsetOf(doc.textPos([...path, 'script'], o.index));
+    if (text.slice(at, at + o.ref.length) !== o.ref) return none;
+    let [from, to, replacement] = [o.index, o.index + o.ref.length, `\${${name}}`];
+    if (o.ctx === 'single') {
+      // '…$(params.x)…' becomes '…'"${NAME}"'…'; a quote holding only the reference, "${NAME}"
+      const alone = script[from - 1] === "'" && script[to] === "'";
+      [from, to, replacement] = alone ? [from - 1, to + 1, `"\${${name}}"`] : [from, to, `'"\${${name}}"'`];
+    }
+    const start = at - (o.index - from);
+    if (text.slice(start, start + (to - from)) !== script.slice(from, to)) return none;
+    edits.push({ offset: start, remove: to - from, insert: replacement });
+    newScript += script.slice(copied, from) + replacement;
+    copied = to;
+  }
+  newScript += script.slice(copied);
+
+  if (added.length) {
+    const entry = (indent: string, e: { name: string; value: string }) => `${indent}- name: ${e.name}${nl}${indent}  value: ${yamlScalar(e.value)}${nl}`;
+    if (env.length) {
+      // a block sequence: new items go in front of the first, at its dash
+      const first = offsetOf(doc.pos([...path, 'env', 0]));
+      const lineStart = text.lastIndexOf('\n', first - 1) + 1;
+      const lead = /^( *)- +$/.exec(text.slice(lineStart, first));
+      if (!lead) return none;
+      edits.push({ offset: lineStart, remove: 0, insert: added.map((e) => entry(lead[1]!, e)).join('') });
+    } else {
+      // no env yet: a new key in front of a key of the step that starts its own line
+      const key = Object.keys(c)
+        .map((k) => offsetOf(doc.keyPos([...path, k])))
+        .find((at) => /^ *$/.test(text.slice(text.lastIndexOf('\n', at - 1) + 1, at)));
+      if (key === undefined) return none;
+      const lineStart = text.lastIndexOf('\n', key - 1) + 1;
+      const indent = text.slice(lineStart, key);
+      edits.push({ offset: lineStart, remove: 0, insert: `${indent}env:${nl}${added.map((e) => entry(`${indent}  `, e)).join('')}` });
+    }
+  }
+  return { edits, refs: flagged.size, occurrences: todo.length, script: newScript, env: added };
+}
+
+/** The env names of the stepTemplate of the spec holding the step at `path` (a step's own env must not shadow them). */
+function templateEnv(value: unknown, path: PathSegment[]): string[] {
+  if (path[path.length - 2] !== 'steps') return [];
+  const spec = valueAt(value, path.slice(0, -2));
+  const env = isObj(spec) && isObj(spec.stepTemplate) ? spec.stepTemplate.env : undefined;
+  return Array.isArray(env) ? env.flatMap((e) => (isObj(e) && typeof e.name === 'string' ? [e.name] : [])) : [];
+}
+
+function matchAt(script: string, index: number): string | undefined {
+  const re = new RegExp(REFERENCE.source, 'y');
+  re.lastIndex = index;
+  return re.exec(script)?.[0];
+}
+
+/**
+ * Every reference in a script with how the shell reads its place: unquoted code (comments and
+ * the bodies of unquoted here-documents count: `${NAME}` expands there as the value did),
+ * double quotes, single quotes, or a place this scanner does not follow (after a backtick, a
+ * `$(` inside double quotes, a here-document it cannot read), which stays `unsafe` to the end.
+ */
+export function contexts(script: string): { index: number; ref: string; ctx: Context }[] {
+  const out: { index: number; ref: string; ctx: Context }[] = [];
+  const ref = new RegExp(REFERENCE.source, 'y');
+  // other Tekton variables (`$(results.x.path)`, `$(context.taskRun.name)`…) are replaced by
+  // plain text before the shell runs: not command substitutions
+  const variable = /\$\((?:params|inputs|context|workspaces|results|steps|step|tasks|tt)\b[^()\s]*\)/y;
+  let mode: 'code' | 'double' | 'single' | 'comment' | 'unsafe' = 'code';
+  const heredocs: { delim: string; quoted: boolean; strip: boolean }[] = [];
+  let i = 0;
+  while (i < script.length) {
+    if (script[i] === '$') {
+      ref.lastIndex = i;
+      const m = ref.exec(script);
+      if (m) {
+        out.push({ index: i, ref: m[0], ctx: mode === 'comment' ? 'code' : mode });
+        i += m[0].length;
+        continue;
+      }
+      variable.lastIndex = i;
+      const v = variable.exec(script);
+      if (v) {
+        i += v[0].length;
+        continue;
+      }
+    }
+    const ch = script[i]!;
+    if (mode === 'unsafe') {
+      i++;
+      continue;
+    }
+    if (mode === 'single') {
+      if (ch === "'") mode = 'code';
+      i++;
+      continue;
+    }
+    if (mode === 'double') {
+      if (ch === '\\') i += 2;
+      else if (ch === '"') (mode = 'code'), i++;
+      else if (ch === '`' || script.startsWith('$(', i)) mode = 'unsafe';
+      else i++;
+      continue;
+    }
+    if (ch === '\n') {
+      if (mode === 'comment') mode = 'code';
+      i++;
+      // here-document bodies start on the next line
+      while (heredocs.length && mode === 'code') {
+        const h = heredocs.shift()!;
+        for (;;) {
+          if (i >= script.length) {
+            mode = 'unsafe'; // no end line: the scanner cannot tell where code resumes
+            break;
+          }
+          const eol = script.indexOf('\n', i);
+          const end = eol === -1 ? script.length : eol;
+          const line = script.slice(i, end);
+          if ((h.strip ? line.replace(/^\t+/, '') : line) === h.delim) {
+            i = end + 1;
+            break;
+          }
+          for (let j = i; j < end; j++) {
+            if (script[j] !== '$') continue;
+            ref.lastIndex = j;
+            const m = ref.exec(script);
+            if (m && j + m[0].length <= end) {
+              out.push({ index: j, ref: m[0], ctx: h.quoted ? 'unsafe' : 'code' });
+              j += m[0].length - 1;
+            }
+          }
+          i = end + 1;
+        }
+      }
+      continue;
+    }
+    if (mode === 'comment') {
+      i++;
+      continue;
+    }
+    // code
+    if (ch === '\\') i += 2;
+    else if (ch === "'") (mode = 'single'), i++;
+    else if (ch === '"') (mode = 'double'), i++;
+    else if (ch === '`' || (ch === '$' && script[i + 1] === "'")) mode = 'unsafe'; // backticks, bash's $'…'
+    else if (ch === '#' && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) (mode = 'comment'), i++;
+    else if (script.startsWith('<<<', i)) i += 3; // a here-string: no body
+    else if (ch === '<' && script.startsWith('<<', i)) {
+      const h = /^<<(-?)[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|\\?([A-Za-z_][\w-]*))/.exec(script.slice(i));
+      if (!h) mode = 'unsafe';
+      else {
+        heredocs.push({ delim: h[2] ?? h[3] ?? h[4]!, quoted: h[4] === undefined || h[0].includes('\\'), strip: h[1] === '-' });
+        i += h[0].length;
+      }
+    } else i++;
+  }
+  return out;
+}
+
+function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let node = value;
+  for (const seg of path) node = isObj(node) || Array.isArray(node) ? (node as Record<PathSegment, unknown>)[seg] : undefined;
+  return node;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Deep equality of loaded values, map key order aside. */
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && equal(a[k], b[k]));
+  }
+  return false;
+}

@@ -1,0 +1,283 @@
+// `tektite validate --fix`: script references moved into env, checked on the rewritten text, on
+// the catalog, and by running a fixed Task with a hostile param value.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, chmodSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contexts, fixScriptReferences } from '../../src/tekton/lint/fix-script-references.js';
+import { loadText } from '../../src/tekton/load.js';
+import { requireCorpus, tektiteBin } from '../helpers/paths.js';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tektite-fix-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function tektite(args: string[], cwd = dir) {
+  const r = spawnSync(process.execPath, [tektiteBin, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const fix = (text: string) => fixScriptReferences(text, 'task.yaml', {});
+
+test('the shell context of each reference', () => {
+  const script = [
+    'echo $(params.a) "$(params.b) $(results.r.path) x" \'$(params.c)\' # $(params.d)',
+    'cat <<EOF',
+    '$(params.e)',
+    'EOF',
+    "cat <<-'END'",
+    '\t$(params.f)',
+    '\tEND',
+    'read -r x <<<"$(params.g)"',
+    'echo `date` $(params.h)',
+  ].join('\n');
+  assert.deepEqual(
+    contexts(script).map((o) => `${o.ref} ${o.ctx}`),
+    ['$(params.a) code', '$(params.b) double', "$(params.c) single", '$(params.d) code', '$(params.e) code', '$(params.f) unsafe', '$(params.g) double', '$(params.h) unsafe'],
+  );
+  // a command substitution inside double quotes is not followed
+  assert.deepEqual(contexts('echo "$(date) $(params.a)"; echo $(params.b)').map((o) => o.ctx), ['unsafe', 'unsafe']);
+});
+
+test('a step without env: env added in front of its first key on a line of its own; every spelling of the place handled', () => {
+  const text = [
+    'apiVersion: tekton.dev/v1',
+    'kind: Task',
+    'metadata:',
+    '  name: greet',
+    'spec:',
+    '  params:',
+    '    - name: who',
+    '    - name: greeting',
+    '  steps:',
+    '    - name: say # the only step',
+    '      image: alpine:3.20',
+    '      script: |',
+    '        # greets $(params.who)',
+    '        echo "$(params.greeting), $(params.who)!" > $(results.out.path)',
+    "        echo '$(params.who)' 'dear $(params.who)'",
+    '        cat <<EOF',
+    '        $(params.greeting)',
+    '        EOF',
+    '  results:',
+    '    - name: out',
+    '',
+  ].join('\n');
+  const r = fix(text);
+  assert.equal(r.fixed, 6);
+  assert.equal(r.left, 0);
+  assert.equal(
+    r.text,
+    [
+      'apiVersion: tekton.dev/v1',
+      'kind: Task',
+      'metadata:',
+      '  name: greet',
+      'spec:',
+      '  params:',
+      '    - name: who',
+      '    - name: greeting',
+      '  steps:',
+      '    - name: say # the only step',
+      '      env:',
+      '        - name: PARAM_WHO',
+      '          value: $(params.who)',
+      '        - name: PARAM_GREETING',
+      '          value: $(params.greeting)',
+      '      image: alpine:3.20',
+      '      script: |',
+      '        # greets ${PARAM_WHO}',
+      '        echo "${PARAM_GREETING}, ${PARAM_WHO}!" > $(results.out.path)',
+      `        echo "\${PARAM_WHO}" 'dear '"\${PARAM_WHO}"''`,
+      '        cat <<EOF',
+      '        ${PARAM_GREETING}',
+      '        EOF',
+      '  results:',
+      '    - name: out',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('an existing env entry is reused; new names avoid env, stepTemplate env and the script\'s own variables', () => {
+  const text = [
+    'apiVersion: tekton.dev/v1',
+    'kind: Task',
+    'metadata:',
+    '  name: t',
+    'spec:',
+    '  params: [{name: a}, {name: b}, {name: c}]',
+    '  stepTemplate:',
+    '    env:',
+    '      - name: PARAM_C',
+    '        value: from-template',
+    '  steps:',
+    '    - image: alpine:3.20',
+    '      env:',
+    '        - name: A',
+    '          value: $(params.a)',
+    '        - name: PARAM_B',
+    '          value: other',
+    '      script: |',
+    '        PARAM_B_2=x',
+    '        echo $(params.a) $(params.b) $(params.c)',
+    '',
+  ].join('\n');
+  const r = fix(text);
+  assert.equal(r.fixed, 3);
+  const step = (loadText(r.text, 't.yaml').docs[0]!.value as { spec: { steps: { env: unknown; script: string }[] } }).spec.steps[0]!;
+  assert.deepEqual(step.env, [
+    { name: 'PARAM_B_3', value: '$(params.b)' },
+    { name: 'PARAM_C_2', value: '$(params.c)' },
+    { name: 'A', value: '$(params.a)' },
+    { name: 'PARAM_B', value: 'other' },
+  ]);
+  assert.equal(step.script, 'PARAM_B_2=x\necho ${A} ${PARAM_B_3} ${PARAM_C_2}\n');
+});
+
+test('v1beta1 with $(inputs.params…) and CRLF line ends; a Pipeline\'s embedded task with a task result', () => {
+  const beta = 'apiVersion: tekton.dev/v1beta1\r\nkind: Task\r\nmetadata:\r\n  name: old\r\nspec:\r\n  params:\r\n    - name: x\r\n  steps:\r\n    - image: alpine:3.20\r\n      script: |\r\n        echo "$(inputs.params.x)"\r\n';
+  const r = fix(beta);
+  assert.equal(r.fixed, 1);
+  assert.equal(r.text, 'apiVersion: tekton.dev/v1beta1\r\nkind: Task\r\nmetadata:\r\n  name: old\r\nspec:\r\n  params:\r\n    - name: x\r\n  steps:\r\n    - image: alpine:3.20\r\n      env:\r\n        - name: PARAM_X\r\n          value: $(inputs.params.x)\r\n      script: |\r\n        echo "${PARAM_X}"\r\n');
+
+  const pipeline = [
+    'apiVersion: tekton.dev/v1',
+    'kind: Pipeline',
+    'metadata:',
+    '  name: p',
+    'spec:',
+    '  tasks:',
+    '    - name: make',
+    '      taskSpec:',
+    '        results: [{name: id}]',
+    '        steps:',
+    '          - image: alpine:3.20',
+    '            script: printf abc > $(results.id.path)',
+    '    - name: use',
+    '      taskSpec:',
+    '        steps:',
+    '          - image: alpine:3.20',
+    '            script: |',
+    '              echo "id: $(tasks.make.results.id)"',
+    '',
+  ].join('\n');
+  const p = fix(pipeline);
+  assert.equal(p.fixed, 1);
+  assert.match(p.text, / {10}- image: alpine:3\.20\n {12}env:\n {14}- name: RESULT_MAKE_ID\n {16}value: \$\(tasks\.make\.results\.id\)\n {12}script: \|\n {14}echo "id: \$\{RESULT_MAKE_ID\}"\n/);
+});
+
+test('left alone: ignored findings, plain (non-block) scripts, flow env lists, backticks, quoted here-documents', () => {
+  const head = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: a}]\n  steps:\n    - image: alpine:3.20\n';
+  const cases = [
+    '      script: |\n        echo $(params.a) # tektite-ignore: script-reference\n',
+    '      script: echo $(params.a)\n',
+    '      env: []\n      script: |\n        echo $(params.a)\n',
+    '      script: |\n        echo `date` $(params.a)\n',
+    "      script: |\n        cat <<'EOF'\n        $(params.a)\n        EOF\n",
+  ];
+  for (const c of cases) {
+    const r = fix(head + c);
+    assert.equal(r.text, head + c, c);
+    assert.equal(r.fixed, 0);
+    assert.equal(r.left, c.includes('tektite-ignore') ? 0 : 1, c);
+  }
+});
+
+test('tektite validate --fix: files rewritten in place (mode and links kept, nothing else left behind), findings gone, bad usage refused', () => {
+  const work = join(dir, 'cli');
+  mkdirSync(join(work, 'real'), { recursive: true });
+  writeFileSync(join(work, 'real', 'task.yaml'), readFileSync(join(requireCorpus(), 'catalog', 'jq-0.1.yaml'), 'utf8'));
+  chmodSync(join(work, 'real', 'task.yaml'), 0o640);
+  symlinkSync(join('real', 'task.yaml'), join(work, 'link.yaml'));
+  const before = tektite(['validate', 'link.yaml'], work);
+  assert.match(before.stdout, /\[script-reference\]/);
+
+  let r = tektite(['validate', '--fix', 'link.yaml'], work);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^fixed \d+ script references in link\.yaml \(env entries added; the scripts read "\$\{NAME\}"\)\n/);
+  assert.doesNotMatch(r.stdout, /script-reference/);
+  assert.ok(lstatSync(join(work, 'link.yaml')).isSymbolicLink(), 'the link still a link');
+  assert.equal(statSync(join(work, 'real', 'task.yaml')).mode & 0o777, 0o640);
+  assert.deepEqual(readdirSync(join(work, 'real')), ['task.yaml']);
+  const fixed = readFileSync(join(work, 'real', 'task.yaml'), 'utf8');
+  // a second --fix finds nothing to do and changes nothing
+  r = tektite(['validate', '--fix', 'link.yaml'], work);
+  assert.equal(r.code, 0);
+  assert.equal(readFileSync(join(work, 'real', 'task.yaml'), 'utf8'), fixed);
+
+  writeFileSync(join(work, 'off.yaml'), 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: a}]\n  steps:\n    - image: alpine:3.20\n      script: |\n        echo $(params.a)\n');
+  const off = readFileSync(join(work, 'off.yaml'), 'utf8');
+  r = tektite(['validate', '--fix', '--rule', 'script-reference=off', 'off.yaml'], work);
+  assert.equal(r.code, 0);
+  assert.equal(readFileSync(join(work, 'off.yaml'), 'utf8'), off, 'a rule turned off fixes nothing');
+
+  r = tektite(['validate', '--fix', '-'], work);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'tektite: validate: --fix cannot rewrite stdin (-): give files or folders\n');
+  r = tektite(['validate', '--fix', '--watch', 'off.yaml'], work);
+  assert.equal(r.code, 2);
+});
+
+test('a fixed Task runs as before for a plain value, and a hostile value stays data', () => {
+  const work = join(dir, 'run');
+  mkdirSync(work);
+  writeFileSync(join(work, 'task.yaml'), [
+    'apiVersion: tekton.dev/v1',
+    'kind: Task',
+    'metadata:',
+    '  name: greet',
+    'spec:',
+    '  params:',
+    '    - name: who',
+    '  results:',
+    '    - name: greeting',
+    '  steps:',
+    '    - name: say',
+    '      image: alpine:3.20',
+    '      script: |',
+    '        printf "hello %s" "$(params.who)" > $(results.greeting.path)',
+    '',
+  ].join('\n'));
+  const greeting = (who: string) => {
+    const r = tektite(['run', '--executor', 'host', 'task.yaml', '-p', `who=${who}`], work);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    return /^greeting = (.*)$/m.exec(r.stdout)?.[1];
+  };
+  // before the fix the value is shell code
+  assert.equal(greeting('world'), 'hello world');
+  assert.equal(greeting('$(echo INJECTED)'), 'hello INJECTED');
+  const r = tektite(['validate', '--fix', 'task.yaml'], work);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(readFileSync(join(work, 'task.yaml'), 'utf8'), /printf "hello %s" "\$\{PARAM_WHO\}"/);
+  // after it, the same result for a plain value, and the hostile one is printed as given
+  assert.equal(greeting('world'), 'hello world');
+  assert.equal(greeting('$(echo INJECTED)'), 'hello $(echo INJECTED)');
+});
+
+test('the catalog, fixed: no new finding of any other kind, and far fewer script references', () => {
+  const work = join(dir, 'catalog');
+  cpSync(join(requireCorpus(), 'catalog'), work, { recursive: true });
+  const count = () => {
+    const r = tektite(['validate', '-o', 'json', '.'], work);
+    const byRule = new Map<string, number>();
+    for (const d of JSON.parse(r.stdout).diagnostics as { rule?: string; severity: string }[]) {
+      const k = `${d.severity} ${d.rule ?? 'tekton'}`;
+      byRule.set(k, (byRule.get(k) ?? 0) + 1);
+    }
+    return byRule;
+  };
+  const before = count();
+  const r = tektite(['validate', '--fix', '-q', '.'], work);
+  assert.match(r.stderr, /^fixed \d+ script references in /);
+  const after = count();
+  for (const [k, n] of after) if (k !== 'warning script-reference') assert.equal(n, before.get(k), k);
+  assert.equal(after.size <= before.size, true);
+  const was = before.get('warning script-reference')!;
+  const left = after.get('warning script-reference') ?? 0;
+  assert.ok(was > 300 && left < was / 10, `${was} -> ${left}`);
+});
