@@ -21,6 +21,9 @@ function tektite(args: string[], cwd = dir) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A Task's first lines, down to its first param, `who`. */
+const GREET = ['apiVersion: tekton.dev/v1', 'kind: Task', 'metadata:', '  name: greet', 'spec:', '  params:', '    - name: who'];
+
 const fix = (text: string) => fixScriptReferences(text, 'task.yaml', {});
 
 test('the shell context of each reference', () => {
@@ -45,13 +48,7 @@ test('the shell context of each reference', () => {
 
 test('a step without env: env added in front of its first key on a line of its own; every spelling of the place handled', () => {
   const text = [
-    'apiVersion: tekton.dev/v1',
-    'kind: Task',
-    'metadata:',
-    '  name: greet',
-    'spec:',
-    '  params:',
-    '    - name: who',
+    ...GREET,
     '    - name: greeting',
     '  steps:',
     '    - name: say # the only step',
@@ -70,35 +67,23 @@ test('a step without env: env added in front of its first key on a line of its o
   const r = fix(text);
   assert.equal(r.fixed, 6);
   assert.equal(r.left, 0);
+  const lines = text.split('\n');
   assert.equal(
     r.text,
     [
-      'apiVersion: tekton.dev/v1',
-      'kind: Task',
-      'metadata:',
-      '  name: greet',
-      'spec:',
-      '  params:',
-      '    - name: who',
-      '    - name: greeting',
-      '  steps:',
-      '    - name: say # the only step',
+      ...lines.slice(0, 10), // down to the step's first line
       '      env:',
       '        - name: PARAM_WHO',
       '          value: $(params.who)',
       '        - name: PARAM_GREETING',
       '          value: $(params.greeting)',
-      '      image: alpine:3.20',
-      '      script: |',
+      ...lines.slice(10, 12),
       '        # greets ${PARAM_WHO}',
       '        echo "${PARAM_GREETING}, ${PARAM_WHO}!" > $(results.out.path)',
       `        echo "\${PARAM_WHO}" 'dear '"\${PARAM_WHO}"''`,
-      '        cat <<EOF',
+      lines[15],
       '        ${PARAM_GREETING}',
-      '        EOF',
-      '  results:',
-      '    - name: out',
-      '',
+      ...lines.slice(17),
     ].join('\n'),
   );
 });
@@ -227,13 +212,7 @@ test('a fixed Task runs as before for a plain value, and a hostile value stays d
   const work = join(dir, 'run');
   mkdirSync(work);
   writeFileSync(join(work, 'task.yaml'), [
-    'apiVersion: tekton.dev/v1',
-    'kind: Task',
-    'metadata:',
-    '  name: greet',
-    'spec:',
-    '  params:',
-    '    - name: who',
+    ...GREET,
     '  results:',
     '    - name: greeting',
     '  steps:',
