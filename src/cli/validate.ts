@@ -196,7 +196,7 @@ function fixFiles(paths: readonly string[], opts: ValidateOptions, ignore: reado
   if (fixed || left) {
     const files = changed.length > 3 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more` : changed.join(', ');
     const done = fixed ? `fixed ${plural(fixed, 'script reference')} in ${files} (env entries added; the scripts read "\${NAME}")` : 'fixed no script reference';
-    print(2, `${done}${left ? `; ${left} left as they were (quoted here-documents, backticks, or steps not in block YAML): see below` : ''}
+    print(2, `${done}${left ? `; ${left} left as they were (not a shell script, a value the shell would read differently through env, or a place the fix does not follow): see below` : ''}
 `);
   }
   return fixed;

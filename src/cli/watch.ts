@@ -112,9 +112,11 @@ function describe(e: Error): string {
   return describeFsError(e);
 }
 
-/** Whether a path under a watched folder is one its walk reads (src/tekton/files.ts expandPaths). */
+/** Whether a change at a path under a watched folder may change what its walk reads (src/tekton/files.ts expandPaths). */
 function isInput(rel: string): boolean {
   const parts = rel.split(/[\\/]/);
   const name = parts[parts.length - 1]!;
-  return EXTENSIONS.test(name) && !CONFIG_FILES.includes(name) && !parts.slice(0, -1).some((d) => SKIP_DIRS.has(d));
+  if (parts.some((d, i) => SKIP_DIRS.has(d) && (i < parts.length - 1 || !name.includes('.')))) return false;
+  // a name without extension may be a folder moved in or out (its files' events do not come)
+  return (EXTENSIONS.test(name) && !CONFIG_FILES.includes(name)) || !name.includes('.');
 }

@@ -44,6 +44,13 @@ test('the shell context of each reference', () => {
   );
   // a command substitution inside double quotes is not followed
   assert.deepEqual(contexts('echo "$(date) $(params.a)"; echo $(params.b)').map((o) => o.ctx), ['unsafe', 'unsafe']);
+  // `<<` that starts no here-document (no end line): what looked like its body is not sure either
+  assert.deepEqual(contexts("echo $((x<<y))\necho 'v: $(params.a)'\n").map((o) => o.ctx), ['unsafe']);
+  // a delimiter partly quoted is not followed
+  assert.deepEqual(contexts('cat <<E"OF"\n$(params.a)\nEOF\n').map((o) => o.ctx), ['unsafe']);
+  // quotes in a pattern inside double quotes are quotes again; after `)#` a comment or a word
+  assert.deepEqual(contexts(`echo "\${X#'$(params.a)'}" $(params.b)`).map((o) => o.ctx), ['unsafe', 'code']);
+  assert.deepEqual(contexts("(cd /tmp)# it's\necho $(params.a)").map((o) => o.ctx), ['unsafe']);
 });
 
 test('a step without env: env added in front of its first key on a line of its own; every spelling of the place handled', () => {
@@ -173,6 +180,35 @@ test('left alone: ignored findings, plain (non-block) scripts, flow env lists, b
   }
 });
 
+test('left alone: scripts in other languages, values the shell would read differently through env', () => {
+  const task = (params: string, script: string) =>
+    `apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params:\n${params}  steps:\n    - image: alpine:3.20\n      script: |\n${script}`;
+  for (const shebang of ['#!/usr/bin/env python3', '#!/usr/bin/pwsh', '#!/usr/bin/env node']) {
+    const text = task('    - name: a\n', `        ${shebang}\n        print("$(params.a)")\n`);
+    assert.equal(fix(text).text, text, shebang);
+  }
+  for (const shebang of ['#!/bin/bash', '#!/usr/bin/env sh', '#!/bin/busybox sh']) {
+    assert.equal(fix(task('    - name: a\n', `        ${shebang}\n        echo "$(params.a)"\n`)).fixed, 1, shebang);
+  }
+  // pasted into double quotes the shell unescapes \" and expands $HOME; through env it would not
+  const cases: [string, string, number][] = [
+    ['    - name: a\n      default: \'{\\"k\\":1}\'\n', '        echo "$(params.a)"\n', 0],
+    ['    - name: a\n      default: $HOME/.cache\n', '        echo "$(params.a)"\n', 0],
+    ['    - name: a\n      default: ~/x\n', '        echo $(params.a)\n', 0], // unquoted: ~ expands pasted in
+    ['    - name: a\n      default: ~/x\n', '        echo "$(params.a)"\n', 1], // in double quotes it does not
+    ['    - name: a\n      default: "--opt \\"a b\\""\n', '        run $(params.a)\n', 0],
+    ['    - name: a\n      default: plain words\n', '        run $(params.a)\n', 1],
+  ];
+  for (const [params, script, fixed] of cases) assert.equal(fix(task(params, script)).fixed, fixed, params + script);
+});
+
+test('a comment over the key env goes in front of stays with its key', () => {
+  const text = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: a}]\n  steps:\n    - name: s\n      # tektite-ignore: image-unpinned\n      image: alpine\n      script: |\n        echo $(params.a)\n';
+  const r = fix(text);
+  assert.equal(r.fixed, 1);
+  assert.match(r.text, /- name: s\n {6}env:\n {8}- name: PARAM_A\n {10}value: \$\(params\.a\)\n {6}# tektite-ignore: image-unpinned\n {6}image: alpine\n/);
+});
+
 test('tektite validate --fix: files rewritten in place (mode and links kept, nothing else left behind), findings gone, bad usage refused', () => {
   const work = join(dir, 'cli');
   mkdirSync(join(work, 'real'), { recursive: true });
@@ -184,8 +220,9 @@ test('tektite validate --fix: files rewritten in place (mode and links kept, not
 
   let r = tektite(['validate', '--fix', 'link.yaml'], work);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^fixed \d+ script references in link\.yaml \(env entries added; the scripts read "\$\{NAME\}"\)\n/);
-  assert.doesNotMatch(r.stdout, /script-reference/);
+  // jq's `input` default holds backslashes, which the shell unescapes pasted in but not through env
+  assert.match(r.stderr, /^fixed 7 script references in link\.yaml \(env entries added; the scripts read "\$\{NAME\}"\); 1 left as they were \(/);
+  assert.deepEqual(r.stdout.match(/reference \S+ in a script/g), ['reference $(params.input) in a script']);
   assert.ok(lstatSync(join(work, 'link.yaml')).isSymbolicLink(), 'the link still a link');
   assert.equal(statSync(join(work, 'real', 'task.yaml')).mode & 0o777, 0o640);
   assert.deepEqual(readdirSync(join(work, 'real')), ['task.yaml']);
@@ -258,5 +295,5 @@ test('the catalog, fixed: no new finding of any other kind, and far fewer script
   assert.equal(after.size <= before.size, true);
   const was = before.get('warning script-reference')!;
   const left = after.get('warning script-reference') ?? 0;
-  assert.ok(was > 300 && left < was / 10, `${was} -> ${left}`);
+  assert.ok(was > 300 && left < was / 2, `${was} -> ${left}`);
 });

@@ -74,10 +74,13 @@ test('a watched folder: a new file in a subfolder is validated, other files and 
     assert.match(w.run(1), /^1 file, 1 Tekton document: 0 errors, 0 warnings in \d+ ms\n$/);
     assert.equal(w.stdout, '');
 
-    mkdirSync(join(d, 'sub'));
-    writeFileSync(join(d, 'sub', 'broken.yaml'), BROKEN);
+    // a folder moved in (its files make no events of their own)
+    const outside = join(root, 'outside-sub');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'broken.yaml'), BROKEN);
+    renameSync(outside, join(d, 'sub'));
     await w.untilRuns(2);
-    assert.match(w.run(2), /^\n\[\d\d:\d\d:\d\d\] changed: sub\/broken\.yaml\n2 files, 1 Tekton document: 1 error, 0 warnings in \d+ ms\n$/);
+    assert.match(w.run(2), /^\n\[\d\d:\d\d:\d\d\] changed: sub(, sub\/broken\.yaml)?\n2 files, 1 Tekton document: 1 error, 0 warnings in \d+ ms\n$/);
     assert.match(w.stdout, /^sub\/broken\.yaml:5:1: .+ \[yaml-syntax\]\n$/);
 
     // Not input: a text file, and YAML in folders the walk does not enter. The next run names only
@@ -97,6 +100,11 @@ test('a watched folder: a new file in a subfolder is validated, other files and 
     for (const n of ['e', 'd', 'c', 'b', 'a']) writeFileSync(join(d, `${n}.yaml`), GOOD);
     await w.untilRuns(4);
     assert.match(w.run(4), /changed: a\.yaml, b\.yaml, c\.yaml and 2 more\n7 files, 7 Tekton documents: 0 errors/);
+
+    // a folder moved out
+    renameSync(join(d, 'sub'), join(root, 'moved-out'));
+    await w.untilRuns(5);
+    assert.match(w.run(5), /changed: sub\n6 files, 6 Tekton documents: 0 errors/);
 
     assert.equal(await w.stop(), 0, 'Ctrl-C ends with the last run\'s exit code');
   } finally {

@@ -105,6 +105,7 @@ function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], t
   const c = valueAt(doc.value, path);
   if (!isObj(c) || typeof c.script !== 'string') return none;
   const script = c.script;
+  if (!shellScript(script)) return none; // `${NAME}` means something else to python, pwsh, node…
   const scriptAt = offsetOf(doc.pos([...path, 'script']));
   if (text[scriptAt] !== '|') return none; // only `|` block scalars map script indexes to the file exactly
   const env = c.env === undefined ? [] : c.env;
@@ -118,7 +119,9 @@ function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], t
   }
   const occurrences = contexts(script).filter((o) => flagged.has(o.ref));
   // a reference is fixed everywhere or nowhere (a half-fixed one is still flagged)
-  for (const o of occurrences) if (o.ctx === 'unsafe') flagged.delete(o.ref);
+  for (const o of occurrences) {
+    if (o.ctx === 'unsafe' || !sameReading(knownValues(doc.value, path, o.ref), o.ctx)) flagged.delete(o.ref);
+  }
   const todo = occurrences.filter((o) => flagged.has(o.ref));
   if (!todo.length) return none;
 
@@ -169,7 +172,7 @@ function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], t
       const lineStart = text.lastIndexOf('\n', first - 1) + 1;
       const lead = /^( *)- +$/.exec(text.slice(lineStart, first));
       if (!lead) return none;
-      edits.push({ offset: lineStart, remove: 0, insert: added.map((e) => entry(lead[1]!, e)).join('') });
+      edits.push({ offset: aboveComments(text, lineStart, lead[1]!.length), remove: 0, insert: added.map((e) => entry(lead[1]!, e)).join('') });
     } else {
       // no env yet: a new key in front of a key of the step that starts its own line
       const key = Object.keys(c)
@@ -178,10 +181,71 @@ function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], t
       if (key === undefined) return none;
       const lineStart = text.lastIndexOf('\n', key - 1) + 1;
       const indent = text.slice(lineStart, key);
-      edits.push({ offset: lineStart, remove: 0, insert: `${indent}env:${nl}${added.map((e) => entry(`${indent}  `, e)).join('')}` });
+      edits.push({ offset: aboveComments(text, lineStart, indent.length), remove: 0, insert: `${indent}env:${nl}${added.map((e) => entry(`${indent}  `, e)).join('')}` });
     }
   }
   return { edits, refs: flagged.size, occurrences: todo.length, script: newScript, env: added };
+}
+
+/**
+ * Where a new line goes in front of the line at `lineStart`: above the comment lines, at the
+ * same indentation, directly over it (a `# tektite-ignore` there stays with its line).
+ */
+function aboveComments(text: string, lineStart: number, indent: number): number {
+  const comment = new RegExp(`^ {${indent}}#[^\n]*\r?\n$`);
+  let at = lineStart;
+  while (at > 0) {
+    const prev = text.lastIndexOf('\n', at - 2) + 1;
+    if (!comment.test(text.slice(prev, at))) break;
+    at = prev;
+  }
+  return at;
+}
+
+/** Whether a script runs in a POSIX-style shell: no shebang (Tekton adds `#!/bin/sh`), or one naming sh, bash, dash… */
+function shellScript(script: string): boolean {
+  const m = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(script);
+  if (!m) return true;
+  const name = (p: string | undefined) => (p ?? '').replace(/^.*\//, '');
+  const interpreter = name(m[1]) === 'env' || name(m[1]) === 'busybox' ? name(m[2]) : name(m[1]);
+  return /^(sh|bash|ash|dash|ksh|mksh|zsh)$/.test(interpreter);
+}
+
+/**
+ * The values a param reference is known to take: its declared defaults (in the spec holding the
+ * step, or the document's own spec: a Pipeline's, a PipelineRun's pipelineSpec) and the values
+ * a TaskRun or PipelineRun passes. Empty for other references (results, workspaces), whose
+ * values are not in the document.
+ */
+function knownValues(value: unknown, path: PathSegment[], ref: string): string[] {
+  const m = /^\$\((?:inputs\.)?params(?:\.([^.)[]+)|\[(?:"([^"]*)"|'([^']*)')\])/.exec(ref);
+  const name = m?.[1] ?? m?.[2] ?? m?.[3];
+  if (name === undefined) return [];
+  const root = isObj(value) && isObj(value.spec) ? value.spec : {};
+  const lists = [valueAt(value, [...path.slice(0, -2), 'params']), root.params, isObj(root.pipelineSpec) ? root.pipelineSpec.params : undefined];
+  const out: string[] = [];
+  const collect = (v: unknown) => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (isObj(v)) Object.values(v).forEach(collect);
+  };
+  for (const list of lists) {
+    if (!Array.isArray(list)) continue;
+    for (const p of list) if (isObj(p) && p.name === name) collect([p.default, p.value]);
+  }
+  return out;
+}
+
+/**
+ * Whether the shell reads each value the same pasted in as through "${NAME}" at a place of this
+ * context. Pasted, the shell also processes what the value holds: `$`, backslashes, backticks and
+ * `"` (unquoted and in double quotes), and `'`, `~` and `{a,b}` (unquoted); through env it does not.
+ * In single quotes a value without `'` is text either way.
+ */
+function sameReading(values: readonly string[], ctx: Context): boolean {
+  // `$` also because Kubernetes reads env values: `$$` becomes `$`, `$(NAME)` another variable
+  const special = ctx === 'single' ? /['$]/ : ctx === 'double' ? /[$\\`"]/ : /[$\\`'"~{]/;
+  return values.every((v) => !special.test(v));
 }
 
 /** The env names of the stepTemplate of the spec holding the step at `path` (a step's own env must not shadow them). */
@@ -243,7 +307,15 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
       if (ch === '\\') i += 2;
       else if (ch === '"') (mode = 'code'), i++;
       else if (ch === '`' || script.startsWith('$(', i)) mode = 'unsafe';
-      else i++;
+      else if (script.startsWith('${', i)) {
+        // quotes in a pattern (`"${x#'…'}"`) are quotes again: references in there stay
+        const end = braceEnd(script, i + 2);
+        if (end === -1) mode = 'unsafe';
+        else {
+          for (const m of script.slice(i, end).matchAll(new RegExp(REFERENCE.source, 'g'))) out.push({ index: i + m.index, ref: m[0], ctx: 'unsafe' });
+          i = end;
+        }
+      } else i++;
       continue;
     }
     if (ch === '\n') {
@@ -252,9 +324,12 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
       // here-document bodies start on the next line
       while (heredocs.length && mode === 'code') {
         const h = heredocs.shift()!;
+        const body: { index: number; ref: string; ctx: Context }[] = [];
         for (;;) {
           if (i >= script.length) {
-            mode = 'unsafe'; // no end line: the scanner cannot tell where code resumes
+            // no end line: not a here-document as read here (`$((x<<y))`?); nothing after it is sure
+            for (const o of body) o.ctx = 'unsafe';
+            mode = 'unsafe';
             break;
           }
           const eol = script.indexOf('\n', i);
@@ -269,12 +344,13 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
             ref.lastIndex = j;
             const m = ref.exec(script);
             if (m && j + m[0].length <= end) {
-              out.push({ index: j, ref: m[0], ctx: h.quoted ? 'unsafe' : 'code' });
+              body.push({ index: j, ref: m[0], ctx: h.quoted ? 'unsafe' : 'code' });
               j += m[0].length - 1;
             }
           }
           i = end + 1;
         }
+        out.push(...body);
       }
       continue;
     }
@@ -287,18 +363,31 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
     else if (ch === "'") (mode = 'single'), i++;
     else if (ch === '"') (mode = 'double'), i++;
     else if (ch === '`' || (ch === '$' && script[i + 1] === "'")) mode = 'unsafe'; // backticks, bash's $'…'
+    else if (ch === '#' && i > 0 && script[i - 1] === ')') mode = 'unsafe'; // `(cd x)# comment` or `$(ls)#word`: not told apart
     else if (ch === '#' && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) (mode = 'comment'), i++;
     else if (script.startsWith('<<<', i)) i += 3; // a here-string: no body
     else if (ch === '<' && script.startsWith('<<', i)) {
-      const h = /^<<(-?)[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|\\?([A-Za-z_][\w-]*))/.exec(script.slice(i));
+      // the delimiter: one quoted or one bare word, ending the word (`E"OF"` is not followed)
+      const h = /^<<(-?)[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|(\\?)([A-Za-z_][\w-]*))(?=[\s;&|<>)]|$)/.exec(script.slice(i));
       if (!h) mode = 'unsafe';
       else {
-        heredocs.push({ delim: h[2] ?? h[3] ?? h[4]!, quoted: h[4] === undefined || h[0].includes('\\'), strip: h[1] === '-' });
+        heredocs.push({ delim: h[2] ?? h[3] ?? h[5]!, quoted: h[5] === undefined || h[4] === '\\', strip: h[1] === '-' });
         i += h[0].length;
       }
     } else i++;
   }
   return out;
+}
+
+/** The index after the `}` closing a `${` whose text starts at `from`, or -1. */
+function braceEnd(script: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < script.length; i++) {
+    if (script[i] === '\\') i++;
+    else if (script[i] === '{') depth++;
+    else if (script[i] === '}' && --depth === 0) return i + 1;
+  }
+  return -1;
 }
 
 function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
