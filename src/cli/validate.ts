@@ -2,7 +2,7 @@
 import { formatDiagnostic, messageWithPaths, type Diagnostic } from '../tekton/diagnostics.js';
 import { InputError, expandInput, readInput } from '../tekton/files.js';
 import { fixScriptReferences } from '../tekton/lint/fix-script-references.js';
-import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadText } from '../tekton/load.js';
 import { isObj } from '../tekton/plain-object.js';
 import { validateFiles, type FilesResult } from '../tekton/validate/files.js';
@@ -188,7 +188,14 @@ function fixFiles(paths: readonly string[], opts: ValidateOptions, ignore: reado
     const r = fixScriptReferences(text, f, opts);
     left += r.left;
     if (!r.fixed) continue;
-    writeAtomically(f, r.text);
+    try {
+      writeAtomically(f, r.text);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      print(2, `tektite: validate: --fix: ${e.message}: its findings are left\n`);
+      left += r.done;
+      continue;
+    }
     fixed += r.fixed;
     changed.push(f);
   }
@@ -202,13 +209,25 @@ function fixFiles(paths: readonly string[], opts: ValidateOptions, ignore: reado
   return fixed;
 }
 
+/**
+ * Replaces a file's text: through a new file renamed over it (with the old one's mode and, when
+ * root, owner), or in place for a file with other hard links (a rename would split them). A
+ * file without write permission for its owner is not changed.
+ */
 function writeAtomically(file: string, text: string): void {
   let written: string | undefined; // a new file of ours not yet renamed into place
   try {
     const real = realpathSync(file); // through a symbolic link: the file it names
+    const st = statSync(real);
+    if ((st.mode & 0o200) === 0) throw new Error('it is read-only');
+    if (st.nlink > 1) {
+      writeFileSync(real, text);
+      return;
+    }
     const tmp = `${real}.tektite-fix-${process.pid}`;
-    writeFileSync(tmp, text, { mode: statSync(real).mode & 0o7777, flag: 'wx' });
+    writeFileSync(tmp, text, { mode: st.mode & 0o7777, flag: 'wx' });
     written = tmp;
+    if (process.getuid?.() === 0) chownSync(tmp, st.uid, st.gid);
     renameSync(tmp, real);
     written = undefined;
   } catch (e) {

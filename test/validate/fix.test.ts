@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, chmodSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
+import { cpSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, chmodSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contexts, fixScriptReferences } from '../../src/tekton/lint/fix-script-references.js';
@@ -40,7 +40,7 @@ test('the shell context of each reference', () => {
   ].join('\n');
   assert.deepEqual(
     contexts(script).map((o) => `${o.ref} ${o.ctx}`),
-    ['$(params.a) code', '$(params.b) double', "$(params.c) single", '$(params.d) code', '$(params.e) code', '$(params.f) unsafe', '$(params.g) double', '$(params.h) unsafe'],
+    ['$(params.a) code', '$(params.b) double', "$(params.c) single", '$(params.d) code', '$(params.e) double', '$(params.f) unsafe', '$(params.g) double', '$(params.h) unsafe'],
   );
   // a command substitution inside double quotes is not followed
   assert.deepEqual(contexts('echo "$(date) $(params.a)"; echo $(params.b)').map((o) => o.ctx), ['unsafe', 'unsafe']);
@@ -51,6 +51,14 @@ test('the shell context of each reference', () => {
   // quotes in a pattern inside double quotes are quotes again; after `)#` a comment or a word
   assert.deepEqual(contexts(`echo "\${X#'$(params.a)'}" $(params.b)`).map((o) => o.ctx), ['unsafe', 'code']);
   assert.deepEqual(contexts("(cd /tmp)# it's\necho $(params.a)").map((o) => o.ctx), ['unsafe']);
+  // in a here-document, from its first $(, ${, backtick or backslash on
+  assert.deepEqual(contexts("cat <<EOF\n$(params.a)\n$(echo '$(params.b)')\n$(params.c)\nEOF\n").map((o) => o.ctx), ['double', 'unsafe', 'unsafe']);
+  // bash brace expansion; what stands beside: ~, $, \\, an assignment's =
+  for (const script of ['for i in {1..$(params.n)}; do :; done', 'echo ~$(params.n)/x', 'echo "$$(params.n)"', 'echo \\$(params.n)', '$(params.n)=1', 'echo "\\$(params.n)"']) {
+    assert.deepEqual(contexts(script).map((o) => o.ctx), ['unsafe'], script);
+  }
+  assert.deepEqual(contexts('echo {$(params.n)').map((o) => o.ctx), ['unsafe']);
+  assert.deepEqual(contexts('f() { echo $(params.n); }').map((o) => o.ctx), ['code'], 'a brace group is no expansion');
 });
 
 test('a step without env: env added in front of its first key on a line of its own; every spelling of the place handled', () => {
@@ -183,7 +191,7 @@ test('left alone: ignored findings, plain (non-block) scripts, flow env lists, b
 test('left alone: scripts in other languages, values the shell would read differently through env', () => {
   const task = (params: string, script: string) =>
     `apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params:\n${params}  steps:\n    - image: alpine:3.20\n      script: |\n${script}`;
-  for (const shebang of ['#!/usr/bin/env python3', '#!/usr/bin/pwsh', '#!/usr/bin/env node']) {
+  for (const shebang of ['#!/usr/bin/env python3', '#!/usr/bin/pwsh', '#!/usr/bin/env node', '#!/bin/zsh']) {
     const text = task('    - name: a\n', `        ${shebang}\n        print("$(params.a)")\n`);
     assert.equal(fix(text).text, text, shebang);
   }
@@ -200,6 +208,43 @@ test('left alone: scripts in other languages, values the shell would read differ
     ['    - name: a\n      default: plain words\n', '        run $(params.a)\n', 1],
   ];
   for (const [params, script, fixed] of cases) assert.equal(fix(task(params, script)).fixed, fixed, params + script);
+});
+
+test('values a Pipeline task passes its embedded spec count; an env entry the shell cannot name is not reused', () => {
+  const pipeline = (value: string) => [
+    'apiVersion: tekton.dev/v1',
+    'kind: Pipeline',
+    'metadata:',
+    '  name: p',
+    'spec:',
+    '  params: [{name: where, default: ~/src}]',
+    '  tasks:',
+    '    - name: list',
+    `      params: [{name: dir, value: ${value}}]`,
+    '      taskSpec:',
+    '        params: [{name: dir}]',
+    '        steps:',
+    '          - image: alpine:3.20',
+    '            script: |',
+    '              ls $(params.dir)',
+    '',
+  ].join('\n');
+  assert.equal(fix(pipeline('~/src')).fixed, 0);
+  assert.equal(fix(pipeline('"$(params.where)"')).fixed, 0, 'through the Pipeline param');
+  assert.equal(fix(pipeline('src')).fixed, 1);
+
+  const text = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: a}]\n  steps:\n    - image: alpine:3.20\n      env:\n        - name: my-var\n          value: $(params.a)\n      script: |\n        echo "$(params.a)"\n';
+  const r = fix(text);
+  assert.equal(r.fixed, 1);
+  assert.match(r.text, /- name: PARAM_A\n {10}value: \$\(params\.a\)\n {8}- name: my-var\n[\s\S]*echo "\$\{PARAM_A\}"/);
+});
+
+test('a script reached twice through a YAML alias is fixed once and counted so; new lines take the line end of their place', () => {
+  const text = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: a}]\n  steps:\n    - &st\n      name: s\n      image: alpine:3.20\n      script: |\n        echo "$(params.a)"\n  sidecars:\n    - *st\n';
+  const r = fix(text);
+  assert.deepEqual([r.fixed, r.done, r.left], [1, 2, 0]);
+  const mixed = 'apiVersion: tekton.dev/v1\r\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: a}]\n  steps:\n    - name: s\n      image: alpine:3.20\n      script: |\n        echo "$(params.a)"\n';
+  assert.match(fix(mixed).text, /- name: s\n {6}env:\n {8}- name: PARAM_A\n {10}value: \$\(params\.a\)\n {6}image/);
 });
 
 test('a comment over the key env goes in front of stays with its key', () => {
@@ -237,6 +282,20 @@ test('tektite validate --fix: files rewritten in place (mode and links kept, not
   r = tektite(['validate', '--fix', '--rule', 'script-reference=off', 'off.yaml'], work);
   assert.equal(r.code, 0);
   assert.equal(readFileSync(join(work, 'off.yaml'), 'utf8'), off, 'a rule turned off fixes nothing');
+
+  // read-only: left as it is, and said; a file with another hard link keeps it
+  const ro = join(work, 'ro.yaml');
+  writeFileSync(ro, off);
+  chmodSync(ro, 0o444);
+  r = tektite(['validate', '--fix', 'ro.yaml'], work);
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /^tektite: validate: --fix: cannot write ro\.yaml: it is read-only: its findings are left\n.*1 left as they were/);
+  assert.equal(readFileSync(ro, 'utf8'), off);
+  linkSync(join(work, 'off.yaml'), join(work, 'hard.yaml'));
+  r = tektite(['validate', '--fix', 'hard.yaml'], work);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(statSync(join(work, 'off.yaml')).ino, statSync(join(work, 'hard.yaml')).ino);
+  assert.match(readFileSync(join(work, 'off.yaml'), 'utf8'), /echo \$\{PARAM_A\}/);
 
   r = tektite(['validate', '--fix', '-'], work);
   assert.equal(r.code, 2);
@@ -278,6 +337,7 @@ test('a fixed Task runs as before for a plain value, and a hostile value stays d
 test('the catalog, fixed: no new finding of any other kind, and far fewer script references', () => {
   const work = join(dir, 'catalog');
   cpSync(join(requireCorpus(), 'catalog'), work, { recursive: true });
+  for (const f of readdirSync(work)) chmodSync(join(work, f), 0o644); // as in a checkout (the shared copy is read-only)
   const count = () => {
     const r = tektite(['validate', '-o', 'json', '.'], work);
     const byRule = new Map<string, number>();

@@ -18,7 +18,8 @@ export interface FixResult {
   text: string;
   /** Occurrences of references replaced. */
   fixed: number;
-  /** script-reference findings left as they are. */
+  /** script-reference findings fixed, and left as they are. */
+  done: number;
   left: number;
 }
 
@@ -37,18 +38,16 @@ interface Edit {
  */
 export function fixScriptReferences(text: string, file: string, opts: ValidateOptions): FixResult {
   const loaded = loadText(text, file);
-  const unchanged = (left: number): FixResult => ({ text, fixed: 0, left });
+  const unchanged = (left: number): FixResult => ({ text, fixed: 0, done: 0, left });
   if (loaded.diagnostics.some((d) => d.severity === 'error')) return unchanged(0);
   const starts = lineStarts(text);
   const offsetOf = (p: { line: number; col: number }) => starts[p.line - 1]! + p.col - 1;
-  const newline = text.includes('\r\n') ? '\r\n' : '\n';
   const edits: Edit[] = [];
   const expected = new Map<LoadedDoc, Obj>(); // tekton docs whose value changes, as it must become
   let fixed = 0;
-  let left = 0;
   let total = 0;
   for (const doc of loaded.tekton) {
-    const found = dropIgnored(validateDoc(doc, opts).filter((d) => d.rule === 'script-reference' && d.at), text).kept;
+    const found = findings([doc], text, opts);
     total += found.length;
     if (!found.length) continue;
     // findings by container (the path without its final `script`)
@@ -61,19 +60,18 @@ export function fixScriptReferences(text: string, file: string, opts: ValidateOp
       byContainer.set(key, entry);
     }
     for (const { path, indexes } of byContainer.values()) {
-      const planned = planContainer(doc, path, indexes, text, offsetOf, newline);
-      left += indexes.length - planned.refs;
-      if (!planned.edits.length) continue;
-      edits.push(...planned.edits);
-      fixed += planned.occurrences;
+      const plan = planContainer(doc, path, indexes, text, offsetOf);
+      if (!plan.edits.length) continue;
+      edits.push(...plan.edits);
+      fixed += plan.occurrences;
       const value = expected.get(doc) ?? (structuredClone(doc.value) as Obj);
       expected.set(doc, value);
       const c = valueAt(value, path) as Obj;
-      c.script = planned.script;
-      if (planned.env.length) c.env = [...planned.env, ...(Array.isArray(c.env) ? c.env : [])];
+      c.script = plan.script;
+      if (plan.env.length) c.env = [...plan.env, ...(Array.isArray(c.env) ? c.env : [])];
     }
   }
-  if (!edits.length) return unchanged(left);
+  if (!edits.length) return unchanged(total);
   edits.sort((a, b) => b.offset - a.offset);
   for (let i = 1; i < edits.length; i++) {
     if (edits[i]!.offset + edits[i]!.remove > edits[i - 1]!.offset) return unchanged(total); // overlapping: give up
@@ -88,20 +86,27 @@ export function fixScriptReferences(text: string, file: string, opts: ValidateOp
     again.tekton.length === loaded.tekton.length &&
     loaded.tekton.every((d, i) => equal(again.tekton[i]!.value, expected.get(d) ?? d.value)) &&
     loaded.docs.every((d, i) => d.kind === 'TriggerTemplate' || equal(again.docs[i]!.value, expected.get(d) ?? d.value));
-  return same ? { text: out, fixed, left } : unchanged(total);
+  if (!same) return unchanged(total);
+  // what is left, counted on the new text (a script reached twice through a YAML alias is fixed once)
+  const remaining = findings(again.tekton, out, opts).length;
+  return { text: out, fixed, done: total - remaining, left: remaining };
 }
 
 interface Plan {
   edits: Edit[];
-  /** Findings (distinct references) fixed, and their occurrences replaced. */
-  refs: number;
+  /** Occurrences of references replaced. */
   occurrences: number;
   script: string;
   env: { name: string; value: string }[];
 }
 
-function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], text: string, offsetOf: (p: { line: number; col: number }) => number, nl: string): Plan {
-  const none: Plan = { edits: [], refs: 0, occurrences: 0, script: '', env: [] };
+/** The script-reference findings of documents loaded from `text` that no tektite-ignore comment covers. */
+function findings(docs: readonly LoadedDoc[], text: string, opts: ValidateOptions) {
+  return dropIgnored(docs.flatMap((d) => validateDoc(d, opts).filter((x) => x.rule === 'script-reference' && x.at)), text).kept;
+}
+
+function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], text: string, offsetOf: (p: { line: number; col: number }) => number): Plan {
+  const none: Plan = { edits: [], occurrences: 0, script: '', env: [] };
   const c = valueAt(doc.value, path);
   if (!isObj(c) || typeof c.script !== 'string') return none;
   const script = c.script;
@@ -130,7 +135,8 @@ function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], t
   const names = new Map<string, string>();
   const added: { name: string; value: string }[] = [];
   for (const ref of flagged) {
-    const existing = env.find((e) => e.value === ref && typeof e.name === 'string');
+    // an entry the shell can name (Kubernetes also takes `my-var`, which "${my-var}" is not)
+    const existing = env.find((e) => e.value === ref && typeof e.name === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name));
     if (existing) {
       names.set(ref, existing.name as string);
       continue;
@@ -165,13 +171,16 @@ function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], t
   newScript += script.slice(copied);
 
   if (added.length) {
+    let nl = '\n';
     const entry = (indent: string, e: { name: string; value: string }) => `${indent}- name: ${e.name}${nl}${indent}  value: ${yamlScalar(e.value)}${nl}`;
+    const lineEnd = (lineStart: number) => (text[text.indexOf('\n', lineStart) - 1] === '\r' ? '\r\n' : '\n');
     if (env.length) {
       // a block sequence: new items go in front of the first, at its dash
       const first = offsetOf(doc.pos([...path, 'env', 0]));
       const lineStart = text.lastIndexOf('\n', first - 1) + 1;
       const lead = /^( *)- +$/.exec(text.slice(lineStart, first));
       if (!lead) return none;
+      nl = lineEnd(lineStart);
       edits.push({ offset: aboveComments(text, lineStart, lead[1]!.length), remove: 0, insert: added.map((e) => entry(lead[1]!, e)).join('') });
     } else {
       // no env yet: a new key in front of a key of the step that starts its own line
@@ -181,10 +190,11 @@ function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], t
       if (key === undefined) return none;
       const lineStart = text.lastIndexOf('\n', key - 1) + 1;
       const indent = text.slice(lineStart, key);
+      nl = lineEnd(lineStart);
       edits.push({ offset: aboveComments(text, lineStart, indent.length), remove: 0, insert: `${indent}env:${nl}${added.map((e) => entry(`${indent}  `, e)).join('')}` });
     }
   }
-  return { edits, refs: flagged.size, occurrences: todo.length, script: newScript, env: added };
+  return { edits, occurrences: todo.length, script: newScript, env: added };
 }
 
 /**
@@ -202,19 +212,20 @@ function aboveComments(text: string, lineStart: number, indent: number): number 
   return at;
 }
 
-/** Whether a script runs in a POSIX-style shell: no shebang (Tekton adds `#!/bin/sh`), or one naming sh, bash, dash… */
+/** Whether a script runs in a POSIX-style shell: no shebang (Tekton adds `#!/bin/sh`), or one naming sh, bash, dash, ash, ksh, mksh. */
 function shellScript(script: string): boolean {
   const m = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(script);
   if (!m) return true;
   const name = (p: string | undefined) => (p ?? '').replace(/^.*\//, '');
   const interpreter = name(m[1]) === 'env' || name(m[1]) === 'busybox' ? name(m[2]) : name(m[1]);
-  return /^(sh|bash|ash|dash|ksh|mksh|zsh)$/.test(interpreter);
+  return /^(sh|bash|ash|dash|ksh|mksh)$/.test(interpreter); // not zsh: it does not split unquoted words
 }
 
 /**
  * The values a param reference is known to take: its declared defaults (in the spec holding the
- * step, or the document's own spec: a Pipeline's, a PipelineRun's pipelineSpec) and the values
- * a TaskRun or PipelineRun passes. Empty for other references (results, workspaces), whose
+ * step, or the document's own spec: a Pipeline's, a PipelineRun's pipelineSpec), the values a
+ * TaskRun or PipelineRun passes, and those a Pipeline task passes its embedded spec (with the
+ * Pipeline params they name). Empty for other references (results, workspaces), whose
  * values are not in the document.
  */
 function knownValues(value: unknown, path: PathSegment[], ref: string): string[] {
@@ -232,6 +243,24 @@ function knownValues(value: unknown, path: PathSegment[], ref: string): string[]
   for (const list of lists) {
     if (!Array.isArray(list)) continue;
     for (const p of list) if (isObj(p) && p.name === name) collect([p.default, p.value]);
+  }
+  // a Pipeline task's own values for its embedded spec, and the Pipeline's params they name
+  if (path[path.length - 3] === 'taskSpec') {
+    const task = valueAt(value, path.slice(0, -3));
+    const given = isObj(task) && Array.isArray(task.params) ? task.params.find((p) => isObj(p) && p.name === name) : undefined;
+    const passed: string[] = [];
+    if (isObj(given)) {
+      const before = out.length;
+      collect(given.value);
+      passed.push(...out.slice(before));
+    }
+    for (const v of passed) {
+      for (const m of v.matchAll(/\$\(params\.([^.)[\s]+)\)/g)) {
+        for (const list of [root.params, isObj(root.pipelineSpec) ? root.pipelineSpec.params : undefined]) {
+          if (Array.isArray(list)) for (const p of list) if (isObj(p) && p.name === m[1]) collect([p.default, p.value]);
+        }
+      }
+    }
   }
   return out;
 }
@@ -282,7 +311,7 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
       ref.lastIndex = i;
       const m = ref.exec(script);
       if (m) {
-        out.push({ index: i, ref: m[0], ctx: mode === 'comment' ? 'code' : mode });
+        out.push({ index: i, ref: m[0], ctx: beside(script, i, m[0].length, mode === 'comment' ? 'code' : mode) });
         i += m[0].length;
         continue;
       }
@@ -325,6 +354,7 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
       while (heredocs.length && mode === 'code') {
         const h = heredocs.shift()!;
         const body: { index: number; ref: string; ctx: Context }[] = [];
+        let followed = true; // false from the first `$(`, `${`, backtick or backslash of the body on
         for (;;) {
           if (i >= script.length) {
             // no end line: not a here-document as read here (`$((x<<y))`?); nothing after it is sure
@@ -340,13 +370,20 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
             break;
           }
           for (let j = i; j < end; j++) {
-            if (script[j] !== '$') continue;
+            const c = script[j];
+            if (c === '`' || c === '\\') followed = false; // the body's own code and escapes are not followed
+            if (c !== '$') continue;
             ref.lastIndex = j;
             const m = ref.exec(script);
             if (m && j + m[0].length <= end) {
-              body.push({ index: j, ref: m[0], ctx: h.quoted ? 'unsafe' : 'code' });
+              body.push({ index: j, ref: m[0], ctx: h.quoted || !followed ? 'unsafe' : beside(script, j, m[0].length, 'double') });
               j += m[0].length - 1;
+              continue;
             }
+            variable.lastIndex = j;
+            const v = variable.exec(script);
+            if (v) j += v[0].length - 1;
+            else if (script[j + 1] === '(' || script[j + 1] === '{') followed = false;
           }
           i = end + 1;
         }
@@ -374,9 +411,34 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
         heredocs.push({ delim: h[2] ?? h[3] ?? h[5]!, quoted: h[5] === undefined || h[4] === '\\', strip: h[1] === '-' });
         i += h[0].length;
       }
+    } else if (ch === '{' && script[i - 1] !== '$' && /\S/.test(script[i + 1] ?? ' ')) {
+      // bash's brace expansion (`{1..$(params.n)}`, `{a,$(params.b)}`) happens before variables expand
+      const close = script.indexOf('}', i);
+      const eol = script.indexOf('\n', i);
+      if (close === -1 || (eol !== -1 && eol < close)) i++;
+      else {
+        for (const m of script.slice(i, close).matchAll(new RegExp(REFERENCE.source, 'g'))) out.push({ index: i + m.index, ref: m[0], ctx: 'unsafe' });
+        i = close + 1;
+      }
     } else i++;
   }
-  return out;
+  // every reference has a context: one the scanner stepped over (`\$(params.a)`) is not sure
+  const seen = new Set(out.map((o) => o.index));
+  for (const m of script.matchAll(new RegExp(REFERENCE.source, 'g'))) if (!seen.has(m.index)) out.push({ index: m.index, ref: m[0], ctx: 'unsafe' });
+  return out.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * A reference's context, or `unsafe` where what stands beside it changes how the shell reads it:
+ * after `$`, `\` (`$$(params.v)`, `\$(params.v)`), and unquoted after `{` or `~` or before `=`
+ * (`~$(params.user)`, `$(params.name)=1`: a home folder, an assignment only when pasted in).
+ */
+function beside(script: string, i: number, length: number, ctx: Context): Context {
+  if (ctx !== 'code' && ctx !== 'double') return ctx;
+  const before = script[i - 1] ?? '';
+  if (before === '$' || before === '\\') return 'unsafe';
+  if (ctx === 'code' && (before === '{' || before === '~' || /^\+?=/.test(script.slice(i + length, i + length + 2)))) return 'unsafe';
+  return ctx;
 }
 
 /** The index after the `}` closing a `${` whose text starts at `from`, or -1. */
