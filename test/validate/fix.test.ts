@@ -58,6 +58,8 @@ test('the shell context of each reference', () => {
     assert.deepEqual(contexts(script).map((o) => o.ctx), ['unsafe'], script);
   }
   assert.deepEqual(contexts('echo {$(params.n)').map((o) => o.ctx), ['unsafe']);
+  // the word of a brace expansion, before and after it; the next word is plain again
+  assert.deepEqual(contexts('echo $(params.a){1..3}$(params.b) $(params.c)').map((o) => o.ctx), ['unsafe', 'unsafe', 'code']);
   assert.deepEqual(contexts('f() { echo $(params.n); }').map((o) => o.ctx), ['code'], 'a brace group is no expansion');
 });
 

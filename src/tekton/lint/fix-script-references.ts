@@ -306,12 +306,14 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
   let mode: 'code' | 'double' | 'single' | 'comment' | 'unsafe' = 'code';
   const heredocs: { delim: string; quoted: boolean; strip: boolean }[] = [];
   let i = 0;
+  let wordStart = 0; // where the unquoted word at i starts (in code)
+  let braceWord = false; // whether that word holds a brace expansion
   while (i < script.length) {
     if (script[i] === '$') {
       ref.lastIndex = i;
       const m = ref.exec(script);
       if (m) {
-        out.push({ index: i, ref: m[0], ctx: beside(script, i, m[0].length, mode === 'comment' ? 'code' : mode) });
+        out.push({ index: i, ref: m[0], ctx: mode === 'code' && braceWord ? 'unsafe' : beside(script, i, m[0].length, mode === 'comment' ? 'code' : mode) });
         i += m[0].length;
         continue;
       }
@@ -350,6 +352,8 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
     if (ch === '\n') {
       if (mode === 'comment') mode = 'code';
       i++;
+      wordStart = i;
+      braceWord = false;
       // here-document bodies start on the next line
       while (heredocs.length && mode === 'code') {
         const h = heredocs.shift()!;
@@ -412,15 +416,24 @@ export function contexts(script: string): { index: number; ref: string; ctx: Con
         i += h[0].length;
       }
     } else if (ch === '{' && script[i - 1] !== '$' && /\S/.test(script[i + 1] ?? ' ')) {
-      // bash's brace expansion (`{1..$(params.n)}`, `{a,$(params.b)}`) happens before variables expand
+      // bash's brace expansion (`{1..3}$(params.n)`, `{a,$(params.b)}`) happens before variables
+      // expand: references anywhere in its word are not sure
       const close = script.indexOf('}', i);
       const eol = script.indexOf('\n', i);
       if (close === -1 || (eol !== -1 && eol < close)) i++;
       else {
+        braceWord = true;
+        for (const o of out) if (o.index >= wordStart) o.ctx = 'unsafe';
         for (const m of script.slice(i, close).matchAll(new RegExp(REFERENCE.source, 'g'))) out.push({ index: i + m.index, ref: m[0], ctx: 'unsafe' });
         i = close + 1;
       }
-    } else i++;
+    } else {
+      if (/[\s;|&()<>]/.test(ch)) {
+        wordStart = i + 1;
+        braceWord = false;
+      }
+      i++;
+    }
   }
   // every reference has a context: one the scanner stepped over (`\$(params.a)`) is not sure
   const seen = new Set(out.map((o) => o.index));
