@@ -9,6 +9,7 @@ import { validateDocs, validateResource } from '../../src/tekton/validate/index.
 import { toV1 } from '../../src/tekton/convert.js';
 import { defaultTaskRun, defaultTaskSpec } from '../../src/tekton/defaults.js';
 import { mergeStepTemplate } from '../../src/tekton/merge.js';
+import { fixScriptReferences } from '../../src/tekton/lint/fix-script-references.js';
 
 // FUZZ_MS=60000 FUZZ_RUNS=1000000 node scripts/run-tests.mjs fuzz  runs a longer search locally.
 const TIME_LIMIT_MS = Number(process.env.FUZZ_MS ?? 4000);
@@ -127,6 +128,32 @@ test('mutated YAML of a valid Task (through the loader, with positions) never th
       const ds = validateDocs(loaded.tekton);
       noInternalErrors(ds);
       for (const d of ds) assert.ok(d.pos && d.pos.line >= 1 && d.pos.col >= 1);
+    }),
+    { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
+  );
+  assert.equal(r.failed, false, fc.defaultReportMessage(r) ?? '');
+  enough(t, r.numRuns);
+});
+
+test('validate --fix on mutated YAML never throws; what it writes loads, and a second fix finds nothing more to do', (t) => {
+  const base = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: hello\nspec:\n  params:\n    - name: who\n    - name: n\n      default: "3"\n  stepTemplate:\n    env:\n      - name: PARAM_N\n        value: x\n  steps:\n    - name: say # a step\n      image: alpine:3.20\n      env:\n        - name: WHO\n          value: $(params.who)\n      script: |\n        echo "$(params.who)" $(params.n) \'$(params.who)\'\n        cat <<EOF\n        $(params.n)\n        EOF\n    - image: alpine:3.20\n      script: |-\n        # $(params.who)\n        printf %s "$(params.n)"\n';
+  const mutation = fc.record({ at: fc.nat(), len: fc.nat({ max: 8 }), insert: fc.oneof(fc.constantFrom(':', '- ', '\n', '  ', '[', '{', '"', "'", '$(params.', '$(params.who)', '---\n', '&a ', '*a', '`', '<<', '#', '\\', '{1..2}', '\r\n'), fc.string({ maxLength: 6 })) });
+  const r = fc.check(
+    fc.property(fc.array(mutation, { minLength: 0, maxLength: 3 }), (ms) => {
+      let text = base;
+      for (const m of ms) {
+        const at = m.at % (text.length + 1);
+        text = text.slice(0, at) + m.insert + text.slice(at + m.len);
+      }
+      const once = fixScriptReferences(text, 'm.yaml', {});
+      if (once.fixed === 0) {
+        assert.equal(once.text, text);
+        return;
+      }
+      assert.equal(loadText(once.text, 'm.yaml').diagnostics.filter((d) => d.severity === 'error').length, 0);
+      const twice = fixScriptReferences(once.text, 'm.yaml', {});
+      assert.equal(twice.fixed, 0, once.text);
+      assert.equal(twice.left, once.left);
     }),
     { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
   );
