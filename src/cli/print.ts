@@ -24,3 +24,8 @@ export function print(fd: 1 | 2, text: string): void {
     }
   }
 }
+
+/** Names for a one-line message: all of them, or the first three and how many more. */
+export function fewOf(names: readonly string[]): string {
+  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+}

@@ -1,18 +1,17 @@
 // `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
 import { formatDiagnostic, messageWithPaths, type Diagnostic } from '../tekton/diagnostics.js';
-import { InputError, expandInput, readInput } from '../tekton/files.js';
-import { fixScriptReferences } from '../tekton/lint/fix-script-references.js';
-import { chownSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { InputError, readInput } from '../tekton/files.js';
 import { loadText } from '../tekton/load.js';
 import { isObj } from '../tekton/plain-object.js';
 import { validateFiles, type FilesResult } from '../tekton/validate/files.js';
 import { LINT_RULES } from '../tekton/lint/index.js';
-import type { FeatureFlags, ValidateOptions } from '../tekton/validate/index.js';
+import type { FeatureFlags } from '../tekton/validate/index.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
-import { print } from './print.js';
+import { fewOf, print } from './print.js';
 import { watchInputs, type Watch } from './watch.js';
 import { findConfig, readConfig, type Config, type Level } from './config.js';
+import { fixFiles } from './fix.js';
 
 const GATES: Record<string, keyof FeatureFlags> = {
   'enable-param-enum': 'enableParamEnum',
@@ -173,71 +172,6 @@ export default async function validate(argv: string[]): Promise<number> {
 }
 
 /**
- * `--fix`: rewrites each input file's script-reference findings (src/tekton/lint/fix-script-references.ts)
- * in place, through a new file renamed over the old (a reader never sees half a file, an
- * interrupted fix leaves the old one). Says what it did on stderr; returns how many references
- * it replaced.
- */
-function fixFiles(paths: readonly string[], opts: ValidateOptions, ignore: readonly string[] | undefined): number {
-  let fixed = 0;
-  let left = 0;
-  const changed: string[] = [];
-  for (const f of expandInput(paths, undefined, ignore)) {
-    const text = readInput(f);
-    if (!text.includes('$(')) continue;
-    const r = fixScriptReferences(text, f, opts);
-    left += r.left;
-    if (!r.fixed) continue;
-    try {
-      writeAtomically(f, r.text);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      print(2, `tektite: validate: --fix: ${e.message}: its findings are left\n`);
-      left += r.done;
-      continue;
-    }
-    fixed += r.fixed;
-    changed.push(f);
-  }
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  if (fixed || left) {
-    const files = changed.length > 3 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more` : changed.join(', ');
-    const done = fixed ? `fixed ${plural(fixed, 'script reference')} in ${files} (env entries added; the scripts read "\${NAME}")` : 'fixed no script reference';
-    print(2, `${done}${left ? `; ${left} left as they were (not a shell script, a value the shell would read differently through env, or a place the fix does not follow): see below` : ''}
-`);
-  }
-  return fixed;
-}
-
-/**
- * Replaces a file's text: through a new file renamed over it (with the old one's mode and, when
- * root, owner), or in place for a file with other hard links (a rename would split them). A
- * file without write permission for its owner is not changed.
- */
-function writeAtomically(file: string, text: string): void {
-  let written: string | undefined; // a new file of ours not yet renamed into place
-  try {
-    const real = realpathSync(file); // through a symbolic link: the file it names
-    const st = statSync(real);
-    if ((st.mode & 0o200) === 0) throw new Error('it is read-only');
-    if (st.nlink > 1) {
-      writeFileSync(real, text);
-      return;
-    }
-    const tmp = `${real}.tektite-fix-${process.pid}`;
-    writeFileSync(tmp, text, { mode: st.mode & 0o7777, flag: 'wx' });
-    written = tmp;
-    if (process.getuid?.() === 0) chownSync(tmp, st.uid, st.gid);
-    renameSync(tmp, real);
-    written = undefined;
-  } catch (e) {
-    throw new InputError(`cannot write ${file}: ${(e as Error).message}`);
-  } finally {
-    if (written !== undefined) rmSync(written, { force: true });
-  }
-}
-
-/**
  * `--watch`: validates, then again after each change to the inputs, until SIGINT or SIGTERM;
  * resolves with the last run's exit code. A failed watch (a watched folder removed) ends it
  * with exit 2.
@@ -259,8 +193,7 @@ function watchAndValidate(paths: readonly string[], once: () => number, ignore?:
     try {
       w = watchInputs(paths, {
         changed: (changed) => {
-          const shown = changed.length > 3 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more` : changed.join(', ');
-          print(2, `\n[${new Date().toTimeString().slice(0, 8)}] changed: ${shown}\n`);
+          print(2, `\n[${new Date().toTimeString().slice(0, 8)}] changed: ${fewOf(changed)}\n`);
           try {
             last = once();
           } catch (e) {
