@@ -65,17 +65,40 @@ await build({
   ],
 });
 
+// Parts of a command that only some of its runs need (`validate --fix`, `--watch`): a sub-command
+// loads them with `import('./fix.js')`, which becomes a require of dist/cli/fix.cjs at that
+// moment, so a plain `tektite validate` neither reads nor compiles them.
+const PART = /^\.\/(fix|watch)\.js$/;
+const parts = new Set();
+const lazyParts = {
+  name: 'lazy-parts',
+  setup(b) {
+    b.onResolve({ filter: PART }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const name = PART.exec(args.path)[1];
+      parts.add(name);
+      return { path: name, namespace: 'tektite-part' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'tektite-part' }, (args) => ({
+      contents: `module.exports = require('node:module').createRequire(__filename)(require('node:path').join(__dirname, ${JSON.stringify(`${args.path}.cjs`)}));\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 await Promise.all(
   [...commands].map((c) =>
     build({
       ...common,
       entryPoints: [join(src, `${c}.js`)],
       outfile: join(out, `${c}.cjs`),
+      plugins: [lazyParts],
       // A sub-command module's only export is its default function; main.cjs requires it as such.
       footer: { js: 'module.exports = module.exports.default;' },
     }),
   ),
 );
+await Promise.all([...parts].map((p) => build({ ...common, entryPoints: [join(src, `${p}.js`)], outfile: join(out, `${p}.cjs`) })));
 
 // The code cache for `validate` (the command whose start-up matters most): the bytecode of every
 // function a run over a sample of Tekton YAML compiled. Commands without one are plain requires.

@@ -9,9 +9,8 @@ import type { FeatureFlags } from '../tekton/validate/index.js';
 import { parseCommand } from './args.js';
 import { EXIT, fail } from './exit.js';
 import { fewOf, print } from './print.js';
-import { watchInputs, type Watch } from './watch.js';
+import type { Watch } from './watch.js';
 import { findConfig, readConfig, type Config, type Level } from './config.js';
-import { fixFiles } from './fix.js';
 
 const GATES: Record<string, keyof FeatureFlags> = {
   'enable-param-enum': 'enableParamEnum',
@@ -148,6 +147,7 @@ export default async function validate(argv: string[]): Promise<number> {
 
   let fixed: number | undefined;
   if (o.fix && levels.get('script-reference') !== 'off') {
+    const { fixFiles } = await import('./fix.js'); // a bundle of its own: a plain run does not load it
     try {
       fixed = fixFiles(paths, { strict, flags, runTimeChecks: true }, config?.ignore);
     } catch (e) {
@@ -157,7 +157,8 @@ export default async function validate(argv: string[]): Promise<number> {
   }
 
   const once = (): number => {
-    const started = performance.now();
+    // process.hrtime: the `performance` global loads node's perf_hooks on first use (~2 ms)
+    const started = o.watch ? process.hrtime.bigint() : undefined;
     let result;
     try {
       result = validateFiles(paths, { strict, flags, runTimeChecks: true }, config?.ignore);
@@ -165,10 +166,11 @@ export default async function validate(argv: string[]): Promise<number> {
       if (e instanceof InputError) return fail(`validate: ${e.message}`);
       throw e;
     }
-    return report(result, { ...o, strict, format, levels, maxWarnings, paths, fixed, took: o.watch ? performance.now() - started : undefined });
+    return report(result, { ...o, strict, format, levels, maxWarnings, paths, fixed, took: started !== undefined ? Number(process.hrtime.bigint() - started) / 1e6 : undefined });
   };
   if (!o.watch) return once();
-  return watchAndValidate(paths, once, config?.ignore);
+  const { watchInputs } = await import('./watch.js');
+  return watchAndValidate(watchInputs, paths, once, config?.ignore);
 }
 
 /**
@@ -176,7 +178,7 @@ export default async function validate(argv: string[]): Promise<number> {
  * resolves with the last run's exit code. A failed watch (a watched folder removed) ends it
  * with exit 2.
  */
-function watchAndValidate(paths: readonly string[], once: () => number, ignore?: readonly string[]): Promise<number> {
+function watchAndValidate(watchInputs: typeof import('./watch.js').watchInputs, paths: readonly string[], once: () => number, ignore?: readonly string[]): Promise<number> {
   let last: number = EXIT.ok;
   return new Promise((done, broke) => {
     let w: Watch | undefined;
