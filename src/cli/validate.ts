@@ -6,7 +6,7 @@ import { isObj } from '../tekton/plain-object.js';
 import { validateFiles, type FilesResult } from '../tekton/validate/files.js';
 import { LINT_RULES } from '../tekton/lint/index.js';
 import type { FeatureFlags } from '../tekton/validate/index.js';
-import { parseCommand } from './args.js';
+import { parseCommand, type Parsed } from './args.js';
 import { EXIT, fail } from './exit.js';
 import { fewOf, print } from './print.js';
 import type { Watch } from './watch.js';
@@ -65,33 +65,91 @@ ${Object.entries(LINT_RULES).map(([id, what]) => `  ${id.padEnd(width)}  ${what}
 `;
 }
 
+const OPTIONS = {
+  strict: { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  'api-fields': { type: 'string' },
+  'feature-flags': { type: 'string' },
+  enable: { type: 'string', multiple: true },
+  verbose: { type: 'boolean', short: 'v' },
+  rule: { type: 'string', multiple: true },
+  quiet: { type: 'boolean', short: 'q' },
+  'max-warnings': { type: 'string' },
+  watch: { type: 'boolean', short: 'w' },
+  fix: { type: 'boolean' },
+  config: { type: 'string' },
+  'no-config': { type: 'boolean' },
+} as const;
+
+type Values = Parsed<typeof OPTIONS>['values'];
+
 export default async function validate(argv: string[]): Promise<number> {
-  const args = parseCommand(
-    argv,
-    {
-      strict: { type: 'boolean' },
-      output: { type: 'string', short: 'o' },
-      'api-fields': { type: 'string' },
-      'feature-flags': { type: 'string' },
-      enable: { type: 'string', multiple: true },
-      verbose: { type: 'boolean', short: 'v' },
-      rule: { type: 'string', multiple: true },
-      quiet: { type: 'boolean', short: 'q' },
-      'max-warnings': { type: 'string' },
-      watch: { type: 'boolean', short: 'w' },
-      fix: { type: 'boolean' },
-      config: { type: 'string' },
-      'no-config': { type: 'boolean' },
-    },
-    help,
-  );
+  const args = parseCommand(argv, OPTIONS, help);
   if (typeof args === 'number') return args;
   const { values: o, positionals: paths } = args;
   const format = o.output ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'github') return fail(`validate: unknown output format "${format}" (use text, json or github)`);
   if (o.config !== undefined && o['no-config']) return fail('validate: --config and --no-config exclude each other');
-  let config: Config | undefined;
   const configFile = o['no-config'] ? undefined : (o.config ?? findConfig(process.cwd()));
+  const first = settings(o, configFile);
+  if (typeof first === 'number') return first;
+  let set: Settings = first;
+  if (paths.length === 0) return fail('validate: no input: give files, folders, or - for stdin\nRun `tektite validate --help` for usage.');
+  if (o.watch && paths.includes('-')) return fail('validate: --watch cannot watch stdin (-): give files or folders');
+  if (o.fix && paths.includes('-')) return fail('validate: --fix cannot rewrite stdin (-): give files or folders');
+  if (o.fix && o.watch) return fail('validate: --fix and --watch exclude each other (fix once, then watch)');
+
+  if (set.config && o.verbose) print(2, `using ${set.config.file}\n`);
+
+  let fixed: number | undefined;
+  if (o.fix && set.levels.get('script-reference') !== 'off') {
+    const { fixFiles } = await import('./fix.js'); // a bundle of its own: a plain run does not load it
+    try {
+      fixed = fixFiles(paths, { strict: set.strict, flags: set.flags, runTimeChecks: true }, set.config?.ignore);
+    } catch (e) {
+      if (e instanceof InputError) return fail(`validate: --fix: ${e.message}`);
+      throw e;
+    }
+  }
+
+  const once = (): number => {
+    const { strict, flags, config, levels, maxWarnings } = set;
+    // process.hrtime: the `performance` global loads node's perf_hooks on first use (~2 ms)
+    const started = o.watch ? process.hrtime.bigint() : undefined;
+    let result;
+    try {
+      result = validateFiles(paths, { strict, flags, runTimeChecks: true }, config?.ignore);
+    } catch (e) {
+      if (e instanceof InputError) return fail(`validate: ${e.message}`);
+      throw e;
+    }
+    return report(result, { ...o, strict, format, levels, maxWarnings, paths, fixed, took: started !== undefined ? Number(process.hrtime.bigint() - started) / 1e6 : undefined });
+  };
+  if (!o.watch) return once();
+  const { watchInputs } = await import('./watch.js');
+  // the config file is watched too: a change to it is read before the next run (a wrong one is
+  // said, and the settings before it stay)
+  const reread = (changed: readonly string[]): number | undefined => {
+    if (configFile === undefined || !changed.includes(configFile)) return undefined;
+    const next = settings(o, configFile);
+    if (typeof next === 'number') return next;
+    set = next;
+    return undefined;
+  };
+  return watchAndValidate(watchInputs, paths, once, { ignore: set.config?.ignore, configFile, reread });
+}
+
+/** The settings of a run: the config file's (when there is one), the command line's on top; or the exit code of a usage error, said. */
+interface Settings {
+  config: Config | undefined;
+  levels: Map<string, Level>;
+  maxWarnings: number | undefined;
+  flags: Partial<FeatureFlags>;
+  strict: boolean;
+}
+
+function settings(o: Values, configFile: string | undefined): Settings | number {
+  let config: Config | undefined;
   if (configFile !== undefined) {
     try {
       config = readConfig(configFile, Object.keys(GATES));
@@ -137,40 +195,7 @@ export default async function validate(argv: string[]): Promise<number> {
     if (!key) return fail(`validate: unknown feature flag "${name}" (known: ${Object.keys(GATES).join(', ')})`);
     (flags as Record<string, unknown>)[key] = true;
   }
-  if (paths.length === 0) return fail('validate: no input: give files, folders, or - for stdin\nRun `tektite validate --help` for usage.');
-  if (o.watch && paths.includes('-')) return fail('validate: --watch cannot watch stdin (-): give files or folders');
-  if (o.fix && paths.includes('-')) return fail('validate: --fix cannot rewrite stdin (-): give files or folders');
-  if (o.fix && o.watch) return fail('validate: --fix and --watch exclude each other (fix once, then watch)');
-
-  const strict = o.strict === true || config?.strict === true;
-  if (config && o.verbose) print(2, `using ${config.file}\n`);
-
-  let fixed: number | undefined;
-  if (o.fix && levels.get('script-reference') !== 'off') {
-    const { fixFiles } = await import('./fix.js'); // a bundle of its own: a plain run does not load it
-    try {
-      fixed = fixFiles(paths, { strict, flags, runTimeChecks: true }, config?.ignore);
-    } catch (e) {
-      if (e instanceof InputError) return fail(`validate: --fix: ${e.message}`);
-      throw e;
-    }
-  }
-
-  const once = (): number => {
-    // process.hrtime: the `performance` global loads node's perf_hooks on first use (~2 ms)
-    const started = o.watch ? process.hrtime.bigint() : undefined;
-    let result;
-    try {
-      result = validateFiles(paths, { strict, flags, runTimeChecks: true }, config?.ignore);
-    } catch (e) {
-      if (e instanceof InputError) return fail(`validate: ${e.message}`);
-      throw e;
-    }
-    return report(result, { ...o, strict, format, levels, maxWarnings, paths, fixed, took: started !== undefined ? Number(process.hrtime.bigint() - started) / 1e6 : undefined });
-  };
-  if (!o.watch) return once();
-  const { watchInputs } = await import('./watch.js');
-  return watchAndValidate(watchInputs, paths, once, config?.ignore);
+  return { config, levels, maxWarnings, flags, strict: o.strict === true || config?.strict === true };
 }
 
 /**
@@ -178,7 +203,12 @@ export default async function validate(argv: string[]): Promise<number> {
  * resolves with the last run's exit code. A failed watch (a watched folder removed) ends it
  * with exit 2.
  */
-function watchAndValidate(watchInputs: typeof import('./watch.js').watchInputs, paths: readonly string[], once: () => number, ignore?: readonly string[]): Promise<number> {
+function watchAndValidate(
+  watchInputs: typeof import('./watch.js').watchInputs,
+  paths: readonly string[],
+  once: () => number,
+  extra: { ignore: readonly string[] | undefined; configFile: string | undefined; reread: (changed: readonly string[]) => number | undefined },
+): Promise<number> {
   let last: number = EXIT.ok;
   return new Promise((done, broke) => {
     let w: Watch | undefined;
@@ -197,14 +227,15 @@ function watchAndValidate(watchInputs: typeof import('./watch.js').watchInputs, 
         changed: (changed) => {
           print(2, `\n[${new Date().toTimeString().slice(0, 8)}] changed: ${fewOf(changed)}\n`);
           try {
-            last = once();
+            last = extra.reread(changed) ?? once();
           } catch (e) {
             return stop(e as Error); // tektite itself broke: main reports it (exit 3)
           }
           print(2, 'watching for changes (Ctrl-C to stop)\n');
         },
         failed: (message) => stop(fail(`validate: --watch: ${message}`)),
-        ...(ignore ? { ignore } : {}),
+        ...(extra.ignore ? { ignore: extra.ignore } : {}),
+        ...(extra.configFile !== undefined ? { also: [extra.configFile] } : {}),
       });
     } catch (e) {
       stop(fail(`validate: --watch: ${(e as Error).message}`));

@@ -23,6 +23,8 @@ export interface WatchOptions {
   settleMs?: number;
   /** Absolute paths under watched folders whose changes do not count (the config's `ignore`). */
   ignore?: readonly string[];
+  /** Other files to watch (the config file), reported as changed like the inputs. */
+  also?: readonly string[];
 }
 
 /**
@@ -70,7 +72,7 @@ export function watchInputs(paths: readonly string[], opts: WatchOptions): Watch
   // One watcher per folder, files of one folder sharing it.
   const files = new Map<string, Map<string, string>>(); // folder -> base name -> path as given
   try {
-    for (const p of paths) {
+    for (const p of [...paths, ...(opts.also ?? [])]) {
       if (statSync(p).isDirectory()) {
         const ignored = ignoredUnder(p, opts.ignore ?? []);
         const w = watch(p, { recursive: true, persistent: true }, (_event, name) => {

@@ -157,6 +157,30 @@ test('-o json in watch mode: one JSON object per line, one line per run; SIGTERM
   }
 });
 
+test('the config file is watched too: a change is read before the next run, a wrong one said and the settings before it kept', async () => {
+  const d = folder('configured');
+  mkdirSync(join(d, '.git'));
+  writeFileSync(join(d, '.tektiterc.yaml'), 'rules:\n  image-unpinned: off\n');
+  writeFileSync(join(d, 'task.yaml'), GOOD.replace('alpine:3.20', 'alpine'));
+  const w = new Watching(['task.yaml'], d);
+  try {
+    await w.untilRuns(1);
+    assert.match(w.run(1), /^1 file, 1 Tekton document: 0 errors, 0 warnings/);
+    writeFileSync(join(d, '.tektiterc.yaml'), 'rules:\n  image-unpinned: error\n');
+    await w.untilRuns(2);
+    assert.match(w.run(2), /changed: \.tektiterc\.yaml\n1 file, 1 Tekton document: 1 error, 0 warnings/);
+    writeFileSync(join(d, '.tektiterc.yaml'), 'rules:\n  image-unpinned: of\n');
+    await w.untilRuns(3);
+    assert.match(w.run(3), /changed: \.tektiterc\.yaml\ntektite: validate: config: \.tektiterc\.yaml:2:19: rules\.image-unpinned: must be off, warning or error, not "of"\n$/);
+    writeFileSync(join(d, 'task.yaml'), GOOD.replace('alpine:3.20', 'alpine') + '# edited\n');
+    await w.untilRuns(4);
+    assert.match(w.run(4), /changed: task\.yaml\n1 file, 1 Tekton document: 1 error, 0 warnings/, 'the settings before the wrong config');
+    assert.equal(await w.stop(), 1);
+  } finally {
+    w.child.kill('SIGKILL');
+  }
+});
+
 test('a watched folder removed: exit 2 saying so, no process left behind', async () => {
   const d = folder('doomed');
   writeFileSync(join(d, 'task.yaml'), GOOD);
