@@ -22,6 +22,8 @@ export interface Config {
   enable: string[];
   /** A feature-flags ConfigMap file, relative to the current folder (resolved from the config's). */
   featureFlags?: string;
+  /** Where the config names it (`file:line:col`), for messages about that file. */
+  featureFlagsAt?: string;
   /** Absolute paths that folder walks pass over. */
   ignore: string[];
 }
@@ -40,13 +42,14 @@ const KEYS: Record<string, string> = {
 /**
  * The config file that applies in `cwd`: the first `.tektiterc.yaml` (`.yml`, `.json`) in `cwd`
  * or a folder above it, stopping at the top of the git repository (a folder holding `.git`).
+ * Two of them in one folder are an InputError (which one holds the settings?).
  */
 export function findConfig(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; ) {
-    for (const name of CONFIG_FILES) {
-      const p = join(dir, name);
-      if (existsSync(p)) return relative(cwd, p); // as the user would name it: ../.tektiterc.yaml
-    }
+    const here = CONFIG_FILES.map((name) => join(dir, name)).filter((p) => existsSync(p));
+    // as the user would name them: ../.tektiterc.yaml
+    if (here.length > 1) throw new InputError(`${here.map((p) => relative(cwd, p)).join(' and ')} are both there: keep one`);
+    if (here.length === 1) return relative(cwd, here[0]!);
     const up = dirname(dir);
     if (up === dir || existsSync(join(dir, '.git'))) return undefined;
     dir = up;
@@ -68,6 +71,8 @@ export function readConfig(file: string, gates: readonly string[]): Config {
   }
   const doc = loaded.docs[0];
   if (!doc || doc.value === null) return config; // empty: all defaults
+  const twice = doc.yaml11?.find((n) => n.rule === 'duplicate-key');
+  if (twice) throw new InputError(`${file}:${twice.pos.line}:${twice.pos.col}: ${twice.message ?? `key ${JSON.stringify(twice.text)} is written twice`}`);
   const v = doc.value;
   /** Throws what is wrong at `path`: its value's place, or its key's for a key that is wrong. */
   const wrong = (path: (string | number)[], what: string, atKey = false): never => {
@@ -89,7 +94,8 @@ export function readConfig(file: string, gates: readonly string[]): Config {
           if (!Object.hasOwn(LINT_RULES, id)) wrong([key, id], `unknown lint rule (known: ${Object.keys(LINT_RULES).join(', ')})`, true);
           // kubectl's YAML 1.1 reads a bare `off` as false
           const l = level === false ? 'off' : level;
-          if (l !== 'off' && l !== 'warning' && l !== 'error') wrong([key, id], `must be off, warning or error, not ${show(level)}`);
+          const why = level === true ? ' (a bare on or yes is the boolean true in YAML 1.1, as kubectl reads it)' : '';
+          if (l !== 'off' && l !== 'warning' && l !== 'error') wrong([key, id], `must be off, warning or error, not ${show(level)}${why}`);
           config.rules.set(id, l as Level);
         }
         break;
@@ -110,6 +116,7 @@ export function readConfig(file: string, gates: readonly string[]): Config {
       case 'feature-flags':
         if (typeof value !== 'string' || value === '') wrong([key], `${KEYS[key]}, not ${show(value)}`);
         config.featureFlags = isAbsolute(value as string) ? (value as string) : join(base, value as string);
+        config.featureFlagsAt = `${file}:${doc.pos([key]).line}:${doc.pos([key]).col}`;
         break;
       case 'ignore': {
         const list = strings(value) ?? wrong([key], `${KEYS[key]} (relative to the config's folder), not ${show(value)}`);

@@ -9,11 +9,12 @@ import { fewOf, print } from './print.js';
 /**
  * Rewrites each input file's script-reference findings (src/tekton/lint/fix-script-references.ts)
  * in place (see writeAtomically). Says what it did on stderr; returns how many references it
- * replaced. A file it cannot write is said and passed over.
+ * replaced, and in which files. A file it cannot write is said and passed over.
  */
-export function fixFiles(paths: readonly string[], opts: ValidateOptions, ignore: readonly string[] | undefined): number {
+export function fixFiles(paths: readonly string[], opts: ValidateOptions, ignore: readonly string[] | undefined): { fixed: number; files: string[] } {
   let fixed = 0;
   let left = 0;
+  let unwritten = 0;
   const changed: string[] = [];
   for (const f of expandInput(paths, undefined, ignore)) {
     const text = readInput(f);
@@ -26,19 +27,22 @@ export function fixFiles(paths: readonly string[], opts: ValidateOptions, ignore
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       print(2, `tektite: validate: --fix: ${e.message}: its findings are left\n`);
-      left += r.done;
+      unwritten += r.done;
       continue;
     }
     fixed += r.fixed;
     changed.push(f);
   }
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  if (fixed || left) {
+  if (fixed || left || unwritten) {
     const done = fixed ? `fixed ${plural(fixed, 'script reference')} in ${fewOf(changed)} (env entries added; the scripts read "\${NAME}")` : 'fixed no script reference';
-    const rest = left ? `; ${left} left as they were (not a shell script, a value the shell would read differently through env, or a place the fix does not follow): see below` : '';
-    print(2, `${done}${rest}\n`);
+    const rest = [
+      ...(left ? [`${left} left as they were (not a shell script, a value the shell would read differently through env, or a place the fix does not follow)`] : []),
+      ...(unwritten ? [`${unwritten} in files it could not write`] : []),
+    ];
+    print(2, `${done}${rest.length ? `; ${rest.join('; ')}: see below` : ''}\n`);
   }
-  return fixed;
+  return { fixed, files: changed };
 }
 
 /**

@@ -1,5 +1,6 @@
 // `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
 import { formatDiagnostic, messageWithPaths, type Diagnostic } from '../tekton/diagnostics.js';
+import { existsSync } from 'node:fs';
 import { InputError, readInput } from '../tekton/files.js';
 import { loadText } from '../tekton/load.js';
 import { isObj } from '../tekton/plain-object.js';
@@ -31,6 +32,7 @@ among the inputs, plus lint rules Tekton lacks. Paths are files, folders (search
 
 Options:
   --strict                 report lint findings as errors
+  --no-strict              report them as warnings, whatever the config file says
   --rule <id>=<level>      a lint rule's level: off, warning or error (repeatable; beats --strict)
   -q, --quiet              show errors only (warnings still count in the summary)
   --max-warnings <n>       exit 1 when there are more than n warnings
@@ -79,6 +81,7 @@ const OPTIONS = {
   fix: { type: 'boolean' },
   config: { type: 'string' },
   'no-config': { type: 'boolean' },
+  'no-strict': { type: 'boolean' },
 } as const;
 
 type Values = Parsed<typeof OPTIONS>['values'];
@@ -90,7 +93,15 @@ export default async function validate(argv: string[]): Promise<number> {
   const format = o.output ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'github') return fail(`validate: unknown output format "${format}" (use text, json or github)`);
   if (o.config !== undefined && o['no-config']) return fail('validate: --config and --no-config exclude each other');
-  const configFile = o['no-config'] ? undefined : (o.config ?? findConfig(process.cwd()));
+  if (o.config === '-') return fail('validate: --config takes a file, not - (stdin is for input)');
+  if (o.strict && o['no-strict']) return fail('validate: --strict and --no-strict exclude each other');
+  let configFile: string | undefined;
+  try {
+    configFile = o['no-config'] ? undefined : (o.config ?? findConfig(process.cwd()));
+  } catch (e) {
+    if (e instanceof InputError) return fail(`validate: config: ${e.message}`);
+    throw e;
+  }
   const first = settings(o, configFile);
   if (typeof first === 'number') return first;
   let set: Settings = first;
@@ -101,7 +112,7 @@ export default async function validate(argv: string[]): Promise<number> {
 
   if (set.config && o.verbose) print(2, `using ${set.config.file}\n`);
 
-  let fixed: number | undefined;
+  let fixed: { fixed: number; files: string[] } | undefined;
   if (o.fix && set.levels.get('script-reference') !== 'off') {
     const { fixFiles } = await import('./fix.js'); // a bundle of its own: a plain run does not load it
     try {
@@ -113,7 +124,7 @@ export default async function validate(argv: string[]): Promise<number> {
   }
 
   const once = (): number => {
-    const { strict, flags, config, levels, maxWarnings } = set;
+    const { strict, flags, config, levels, maxWarnings, maxWarningsFrom } = set;
     // process.hrtime: the `performance` global loads node's perf_hooks on first use (~2 ms)
     const started = o.watch ? process.hrtime.bigint() : undefined;
     let result;
@@ -123,20 +134,27 @@ export default async function validate(argv: string[]): Promise<number> {
       if (e instanceof InputError) return fail(`validate: ${e.message}`);
       throw e;
     }
-    return report(result, { ...o, strict, format, levels, maxWarnings, paths, fixed, took: started !== undefined ? Number(process.hrtime.bigint() - started) / 1e6 : undefined });
+    return report(result, { ...o, strict, format, levels, maxWarnings, maxWarningsFrom, paths, fixed, took: started !== undefined ? Number(process.hrtime.bigint() - started) / 1e6 : undefined });
   };
   if (!o.watch) return once();
   const { watchInputs } = await import('./watch.js');
-  // the config file is watched too: a change to it is read before the next run (a wrong one is
-  // said, and the settings before it stay)
+  // the config file and the feature-flags file are watched too: a change is read before the next
+  // run (a wrong one is said, and the settings before it stay); a removed config is no config
+  const flagsFile = o['feature-flags'] ?? set.config?.featureFlags;
+  const settingsFiles = [configFile, flagsFile].filter((f): f is string => f !== undefined);
   const reread = (changed: readonly string[]): number | undefined => {
-    if (configFile === undefined || !changed.includes(configFile)) return undefined;
-    const next = settings(o, configFile);
+    if (!changed.some((c) => settingsFiles.includes(c))) return undefined;
+    let file = configFile;
+    if (file !== undefined && !existsSync(file)) {
+      print(2, `tektite: validate: ${file} is gone: no config file now\n`);
+      file = undefined;
+    }
+    const next = settings(o, file);
     if (typeof next === 'number') return next;
     set = next;
     return undefined;
   };
-  return watchAndValidate(watchInputs, paths, once, { ignore: set.config?.ignore, configFile, reread });
+  return watchAndValidate(watchInputs, paths, once, { ignore: set.config?.ignore, also: settingsFiles, reread });
 }
 
 /** The settings of a run: the config file's (when there is one), the command line's on top; or the exit code of a usage error, said. */
@@ -144,6 +162,8 @@ interface Settings {
   config: Config | undefined;
   levels: Map<string, Level>;
   maxWarnings: number | undefined;
+  /** Where maxWarnings comes from, for the message: `--max-warnings` or the config file. */
+  maxWarningsFrom: string;
   flags: Partial<FeatureFlags>;
   strict: boolean;
 }
@@ -174,7 +194,7 @@ function settings(o: Values, configFile: string | undefined): Settings | number 
   let flags: Partial<FeatureFlags> = {};
   const flagsFile = o['feature-flags'] ?? config?.featureFlags;
   if (flagsFile !== undefined) {
-    const option = o['feature-flags'] !== undefined ? '--feature-flags' : `config ${config!.file}: feature-flags`;
+    const option = o['feature-flags'] !== undefined ? '--feature-flags' : `config: ${config!.featureFlagsAt}: feature-flags`;
     let fromFile;
     try {
       fromFile = featureFlagsFile(flagsFile);
@@ -195,7 +215,9 @@ function settings(o: Values, configFile: string | undefined): Settings | number 
     if (!key) return fail(`validate: unknown feature flag "${name}" (known: ${Object.keys(GATES).join(', ')})`);
     (flags as Record<string, unknown>)[key] = true;
   }
-  return { config, levels, maxWarnings, flags, strict: o.strict === true || config?.strict === true };
+  const strict = o['no-strict'] ? false : o.strict === true || config?.strict === true;
+  const maxWarningsFrom = o['max-warnings'] !== undefined ? '--max-warnings' : (config?.file ?? '');
+  return { config, levels, maxWarnings, maxWarningsFrom, flags, strict };
 }
 
 /**
@@ -207,7 +229,7 @@ function watchAndValidate(
   watchInputs: typeof import('./watch.js').watchInputs,
   paths: readonly string[],
   once: () => number,
-  extra: { ignore: readonly string[] | undefined; configFile: string | undefined; reread: (changed: readonly string[]) => number | undefined },
+  extra: { ignore: readonly string[] | undefined; also: readonly string[]; reread: (changed: readonly string[]) => number | undefined },
 ): Promise<number> {
   let last: number = EXIT.ok;
   return new Promise((done, broke) => {
@@ -235,7 +257,7 @@ function watchAndValidate(
         },
         failed: (message) => stop(fail(`validate: --watch: ${message}`)),
         ...(extra.ignore ? { ignore: extra.ignore } : {}),
-        ...(extra.configFile !== undefined ? { also: [extra.configFile] } : {}),
+        also: extra.also,
       });
     } catch (e) {
       stop(fail(`validate: --watch: ${(e as Error).message}`));
@@ -255,6 +277,7 @@ interface ReportOptions {
   format: 'text' | 'json' | 'github';
   levels: ReadonlyMap<string, Level>;
   maxWarnings: number | undefined;
+  maxWarningsFrom: string;
   paths: readonly string[];
   strict?: boolean | undefined;
   quiet?: boolean | undefined;
@@ -262,8 +285,8 @@ interface ReportOptions {
   watch?: boolean | undefined;
   /** How long the run took (ms), shown in watch mode. */
   took: number | undefined;
-  /** With --fix: how many references were fixed before this run. */
-  fixed: number | undefined;
+  /** With --fix: how many references were fixed before this run, in which files. */
+  fixed: { fixed: number; files: string[] } | undefined;
 }
 
 /** Prints one run's findings and summary; its exit code. */
@@ -282,7 +305,7 @@ function report(result: FilesResult, o: ReportOptions): number {
   const skipped = result.docs - result.tekton;
   const ordered = orderByInput(shown, result.files);
   if (format === 'json') {
-    const doc = { files, documents: result.tekton, skipped, errors, warnings, ignored: result.ignored, ...(o.fixed !== undefined ? { fixed: o.fixed } : {}), diagnostics: ordered.map(toJson) };
+    const doc = { files, documents: result.tekton, skipped, errors, warnings, ignored: result.ignored, ...(o.fixed !== undefined ? { fixed: o.fixed.fixed, fixedFiles: o.fixed.files } : {}), diagnostics: ordered.map(toJson) };
     print(1, `${o.watch ? JSON.stringify(doc) : JSON.stringify(doc, null, 2)}\n`);
   } else if (ordered.length) {
     print(1, `${ordered.map(format === 'github' ? githubAnnotation : formatDiagnostic).join('\n')}\n`);
@@ -293,7 +316,8 @@ function report(result: FilesResult, o: ReportOptions): number {
   print(2, `${plural(files, 'file')}, ${plural(result.tekton, 'Tekton document')}${skipped ? ` (${skipped} other skipped)` : ''}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${ignored}${took}\n`);
   if (errors > 0) return EXIT.failed;
   if (maxWarnings !== undefined && warnings > maxWarnings) {
-    print(2, `tektite: validate: ${plural(warnings, 'warning')}, more than --max-warnings ${maxWarnings}\n`);
+    const limit = o.maxWarningsFrom === '--max-warnings' ? `--max-warnings ${maxWarnings}` : `max-warnings ${maxWarnings} in ${o.maxWarningsFrom}`;
+    print(2, `tektite: validate: ${plural(warnings, 'warning')}, more than ${limit}\n`);
     return EXIT.failed;
   }
   return EXIT.ok;

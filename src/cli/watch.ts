@@ -1,8 +1,8 @@
 // Watching input files and folders for `tektite validate --watch`: a folder is watched with
-// everything under it, a file through its folder (editors save by writing a new file and renaming
+// every folder under it that a walk enters, a file through its folder (editors save by writing a new file and renaming
 // it over the old one, which ends a watch on the file itself). Changes arriving together are
 // reported once, after a short quiet spell.
-import { existsSync, watch, statSync, type FSWatcher } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CONFIG_FILES, EXTENSIONS, SKIP_DIRS, describeFsError, ignoredUnder } from '../tekton/files.js';
 
@@ -29,9 +29,13 @@ export interface WatchOptions {
 
 /**
  * Watches `paths` (files or folders; they must exist). Throws when one cannot be watched.
+ * A folder gets one watcher per folder under it (node 20's `recursive` watch on Linux follows
+ * files, and loses one that a save replaces): a folder's watcher sees its entries created,
+ * written, renamed and removed, whichever way an editor saves.
  */
 export function watchInputs(paths: readonly string[], opts: WatchOptions): Watch {
   const watchers: FSWatcher[] = [];
+  const folders = new Map<string, FSWatcher>(); // folders under watched folders (as the user would name them) -> watcher
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -63,26 +67,70 @@ export function watchInputs(paths: readonly string[], opts: WatchOptions): Watch
     if (timer) clearTimeout(timer);
     clearInterval(ticking);
     for (const w of watchers) w.close();
+    for (const w of folders.values()) w.close();
   };
   const onError = (what: string) => (e: Error) => {
     if (closed) return;
     close();
     opts.failed(`cannot watch ${what} any more: ${describe(e)}`);
   };
+
+  /** Watches folder `dir` and the folders under it that the walk enters. */
+  const watchTree = (dir: string, ignored: ((p: string) => boolean) | undefined, top: boolean) => {
+    const w = watch(dir, { persistent: true }, (_event, name) => {
+      if (name === null) return note(dir);
+      const entry = join(dir, name.toString());
+      if (folders.has(entry)) {
+        // a folder under watch: removed or moved away?
+        if (!existsSync(entry)) {
+          forget(entry);
+          note(entry);
+        }
+        return;
+      }
+      let st;
+      try {
+        st = lstatSync(entry);
+      } catch {
+        st = undefined; // gone: a removed file is a change only if it was input
+      }
+      if (st?.isDirectory()) {
+        if (SKIP_DIRS.has(name.toString()) || ignored?.(entry)) return;
+        watchTree(entry, ignored, false); // a folder made or moved in
+        note(entry);
+      } else if (EXTENSIONS.test(entry) && !CONFIG_FILES.includes(basename(entry)) && !ignored?.(entry)) {
+        note(entry);
+      }
+    });
+    if (top) {
+      w.on('error', onError(dir));
+      watchers.push(w);
+      roots.push(dir);
+    } else {
+      w.on('error', () => forget(dir)); // a folder under a watched one removed: its parent says so
+      folders.set(dir, w);
+    }
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const sub = join(dir, e.name);
+      if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !ignored?.(sub) && !folders.has(sub)) watchTree(sub, ignored, false);
+    }
+  };
+  /** Stops watching folder `dir` and those under it. */
+  const forget = (dir: string) => {
+    for (const [f, w] of folders) {
+      if (f === dir || f.startsWith(dir + sep)) {
+        w.close();
+        folders.delete(f);
+      }
+    }
+  };
+
   // One watcher per folder, files of one folder sharing it.
   const files = new Map<string, Map<string, string>>(); // folder -> base name -> path as given
   try {
     for (const p of [...paths, ...(opts.also ?? [])]) {
       if (statSync(p).isDirectory()) {
-        const ignored = ignoredUnder(p, opts.ignore ?? []);
-        const w = watch(p, { recursive: true, persistent: true }, (_event, name) => {
-          if (name === null) return note(p);
-          const rel = name.toString();
-          if (isInput(rel) && !ignored?.(join(p, rel))) note(join(p, rel));
-        });
-        w.on('error', onError(p));
-        watchers.push(w);
-        roots.push(p);
+        watchTree(p, ignoredUnder(p, opts.ignore ?? []), true);
       } else {
         const dir = resolve(dirname(p));
         let names = files.get(dir);
@@ -112,13 +160,4 @@ function describe(e: Error): string {
     return `${e.message} (the system's limit on watched folders: raise fs.inotify.max_user_watches, or watch fewer folders)`;
   }
   return describeFsError(e);
-}
-
-/** Whether a change at a path under a watched folder may change what its walk reads (src/tekton/files.ts expandPaths). */
-function isInput(rel: string): boolean {
-  const parts = rel.split(/[\\/]/);
-  const name = parts[parts.length - 1]!;
-  if (parts.some((d, i) => SKIP_DIRS.has(d) && (i < parts.length - 1 || !name.includes('.')))) return false;
-  // a name without extension may be a folder moved in or out (its files' events do not come)
-  return (EXTENSIONS.test(name) && !CONFIG_FILES.includes(name)) || !name.includes('.');
 }

@@ -35,18 +35,21 @@ export function expandPaths(paths: readonly string[], regular?: Set<string>, ign
       const st = e.isSymbolicLink() ? linkTarget(p) : e;
       if (st?.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) walk(p);
-      } else if (st?.isFile() && EXTENSIONS.test(e.name) && !CONFIG_FILES.includes(e.name)) {
+      } else if (st?.isFile() && EXTENSIONS.test(e.name) && !CONFIG_FILES.includes(e.name) && first(p)) {
         out.push(p);
         regular?.add(p);
       }
     }
   };
+  // a file named twice (`a.yaml ./a.yaml`, or a folder and a file in it) is read once
+  const once = paths.length > 1 ? new Set<string>() : undefined;
+  const first = (p: string) => !once || (once.has(resolve(p)) ? false : (once.add(resolve(p)), true));
   for (const p of paths) {
     const st = p === '-' ? undefined : statSync(p);
     if (st?.isDirectory()) {
       skip = ignoredUnder(p, ignore);
       walk(p);
-    } else {
+    } else if (p === '-' || first(p)) {
       out.push(p);
       if (st?.isFile()) regular?.add(p);
     }
@@ -124,15 +127,17 @@ export function readInput(f: string): string {
   try {
     return f === '-' ? readFileSync(0, 'utf8') : readFileSync(f, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read ${describeFsError(e)}`);
+    throw new InputError(`cannot read ${describeFsError(e, f === '-' ? '<stdin>' : f)}`);
   }
 }
 
-/** A file system error as `path: reason` where the reason is a common one. */
-export function describeFsError(e: unknown): string {
+/** A file system error as `path: reason` where the reason is a common one (`path`: when the error names none, as reading a folder's does). */
+export function describeFsError(e: unknown, path?: string): string {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === 'ENOENT') return `${err.path}: no such file or directory`;
-  if (err.code === 'EACCES') return `${err.path}: permission denied`;
-  if (err.code === 'EISDIR') return `${err.path}: is a directory`;
+  const where = err.path ?? path;
+  if (where === undefined) return err.message;
+  if (err.code === 'ENOENT') return `${where}: no such file or directory`;
+  if (err.code === 'EACCES') return `${where}: permission denied`;
+  if (err.code === 'EISDIR') return `${where}: is a directory`;
   return err.message;
 }

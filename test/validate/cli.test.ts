@@ -31,6 +31,13 @@ before(() => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+test('a file named twice, or named and in a folder also given, is read once', () => {
+  const r = tektite(['validate', 'warn.yaml', './warn.yaml', 'folder', 'folder/a.yml']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '2 files, 2 Tekton documents: 0 errors, 1 warning\n');
+  assert.equal(r.stdout.match(/\[image-unpinned\]/g)?.length, 1);
+});
+
 test('valid file: exit 0, summary on stderr, nothing on stdout', () => {
   const r = tektite(['validate', 'good.yaml']);
   assert.equal(r.code, 0, r.stderr);

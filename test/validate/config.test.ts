@@ -73,7 +73,7 @@ test('the command line wins over the config: --rule over rules, --max-warnings o
   assert.match(r.stdout, /^task\.yaml:8:14: image "alpine" has no tag or digest .*\[image-unpinned\]\n/);
   r = tektite(top, ['--rule', 'image-unpinned=warning', 'task.yaml']);
   assert.equal(r.code, 1, 'max-warnings 0 from the config');
-  assert.match(r.stderr, /1 warning, more than --max-warnings 0\n$/);
+  assert.match(r.stderr, /1 warning, more than max-warnings 0 in \.tektiterc\.yaml\n$/);
   r = tektite(top, ['--rule', 'image-unpinned=warning', '--max-warnings', '1', 'task.yaml']);
   assert.equal(r.code, 0, r.stderr);
 
@@ -82,6 +82,9 @@ test('the command line wins over the config: --rule over rules, --max-warnings o
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^task\.yaml:8:14: image "alpine"/);
   assert.doesNotMatch(r.stdout, /warning:/);
+  r = tektite(top, ['--config', '.tektiterc.json', '--no-strict', '--max-warnings', '1', 'task.yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^task\.yaml:8:14: warning: image "alpine"/);
 });
 
 test('feature flags: enable, api-fields, and a feature-flags file relative to the config', () => {
@@ -127,13 +130,16 @@ test('a wrong config is bad usage (exit 2) with its place and what is wrong', ()
     ['- strict\n', '.tektiterc.yaml:1:1: a config is a map of settings (strict, rules, '],
     ['strict: true\n---\nstrict: false\n', '.tektiterc.yaml:3:1: a config file holds one document'],
     ['rules: [\n', '.tektiterc.yaml:2:1: '],
-    ['feature-flags: nowhere.yaml\n', 'config .tektiterc.yaml: feature-flags: cannot read nowhere.yaml: no such file or directory'],
+    ['feature-flags: nowhere.yaml\n', '.tektiterc.yaml:1:16: feature-flags: cannot read nowhere.yaml: no such file or directory'],
+    ['feature-flags: .\n', '.tektiterc.yaml:1:16: feature-flags: cannot read .: is a directory'],
+    ['strict: true\nstrict: false\n', '.tektiterc.yaml:2:1: key "strict" is already in this map (line 1)'],
+    ['rules:\n  image-unpinned: on\n', '.tektiterc.yaml:2:19: rules.image-unpinned: must be off, warning or error, not true (a bare on or yes is the boolean true in YAML 1.1'],
   ];
   for (const [text, message] of cases) {
     writeFileSync(join(top, '.tektiterc.yaml'), text);
     const r = tektite(top, ['task.yaml']);
     assert.equal(r.code, 2, text);
-    assert.ok(r.stderr.startsWith(`tektite: validate: ${message.startsWith('config ') ? '' : 'config: '}${message}`), `${text}\n${r.stderr}`);
+    assert.ok(r.stderr.startsWith(`tektite: validate: config: ${message}`), `${text}\n${r.stderr}`);
     assert.equal(r.stdout, '');
   }
   // an empty config is all defaults
@@ -146,4 +152,15 @@ test('a wrong config is bad usage (exit 2) with its place and what is wrong', ()
   r = tektite(top, ['--config', '.tektiterc.yaml', '--no-config', 'task.yaml']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--config and --no-config exclude each other/);
+  r = tektite(top, ['--config', '-', 'task.yaml']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'tektite: validate: --config takes a file, not - (stdin is for input)\n');
+  mkdirSync(join(top, 'cfgdir'));
+  r = tektite(top, ['--config', 'cfgdir', 'task.yaml']);
+  assert.equal(r.stderr, 'tektite: validate: config: cannot read cfgdir: is a directory\n');
+  // two config files in one folder: which one holds the settings?
+  writeFileSync(join(top, '.tektiterc.json'), '{}');
+  r = tektite(top, ['task.yaml']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'tektite: validate: config: .tektiterc.yaml and .tektiterc.json are both there: keep one\n');
 });

@@ -16,8 +16,8 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function tektite(args: string[], cwd = dir) {
-  const r = spawnSync(process.execPath, [tektiteBin, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+function tektite(args: string[], cwd = dir, input?: string) {
+  const r = spawnSync(process.execPath, [tektiteBin, ...args], { cwd, encoding: 'utf8', timeout: 120_000, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -249,6 +249,11 @@ test('a script reached twice through a YAML alias is fixed once and counted so; 
   assert.match(fix(mixed).text, /- name: s\n {6}env:\n {8}- name: PARAM_A\n {10}value: \$\(params\.a\)\n {6}image/);
 });
 
+test('the finding suggests the name --fix would use: one the step\'s env does not hold already', () => {
+  const r = tektite(['validate', '-'], dir, 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: who}]\n  steps:\n    - image: alpine:3.20\n      env:\n        - name: PARAM_WHO\n          value: other\n      script: |\n        echo $(params.who)\n');
+  assert.match(r.stdout, /write "\$\{PARAM_WHO_2\}" in the script:\n {4}env:\n {6}- name: PARAM_WHO_2\n/);
+});
+
 test('a comment over the key env goes in front of stays with its key', () => {
   const text = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: a}]\n  steps:\n    - name: s\n      # tektite-ignore: image-unpinned\n      image: alpine\n      script: |\n        echo $(params.a)\n';
   const r = fix(text);
@@ -291,13 +296,20 @@ test('tektite validate --fix: files rewritten in place (mode and links kept, not
   chmodSync(ro, 0o444);
   r = tektite(['validate', '--fix', 'ro.yaml'], work);
   assert.equal(r.code, 0);
-  assert.match(r.stderr, /^tektite: validate: --fix: cannot write ro\.yaml: it is read-only: its findings are left\n.*1 left as they were/);
+  assert.match(r.stderr, /^tektite: validate: --fix: cannot write ro\.yaml: it is read-only: its findings are left\nfixed no script reference; 1 in files it could not write: see below\n/);
   assert.equal(readFileSync(ro, 'utf8'), off);
   linkSync(join(work, 'off.yaml'), join(work, 'hard.yaml'));
   r = tektite(['validate', '--fix', 'hard.yaml'], work);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(statSync(join(work, 'off.yaml')).ino, statSync(join(work, 'hard.yaml')).ino);
   assert.match(readFileSync(join(work, 'off.yaml'), 'utf8'), /echo \$\{PARAM_A\}/);
+
+  // -o json says what was fixed where
+  writeFileSync(join(work, 'json.yaml'), off);
+  r = tektite(['validate', '--fix', '-o', 'json', 'json.yaml'], work);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual([j.fixed, j.fixedFiles, j.warnings], [1, ['json.yaml'], 0]);
 
   r = tektite(['validate', '--fix', '-'], work);
   assert.equal(r.code, 2);

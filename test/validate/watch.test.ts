@@ -135,6 +135,37 @@ test('a watched file saved the way editors save (a new file renamed over it); it
   }
 });
 
+test('a watched folder: saves that replace the file (temp file renamed over it, vim backups, sed -i) each start one run naming it', async () => {
+  const d = folder('saves');
+  writeFileSync(join(d, 'task.yaml'), GOOD);
+  const w = new Watching(['.'], d);
+  try {
+    await w.untilRuns(1);
+    let runs = 1;
+    const saved = async (how: string, save: (text: string) => void) => {
+      const text = runs % 2 ? BROKEN : GOOD;
+      save(text);
+      await w.untilRuns(++runs);
+      assert.match(w.run(runs), new RegExp(`changed: task\\.yaml\\n1 file, ${text === GOOD ? '1 Tekton document: 0 errors' : '0 Tekton documents: 1 error'}`), how);
+    };
+    for (const temp of ['.tmp1', 'x.swp', 'task.yaml.tmp', 'sedSO31nc']) {
+      await saved(`renamed from ${temp}`, (text) => {
+        writeFileSync(join(d, temp), text);
+        renameSync(join(d, temp), join(d, 'task.yaml'));
+      });
+    }
+    await saved('vim: the old file moved to a backup, a new one written, the backup removed', (text) => {
+      renameSync(join(d, 'task.yaml'), join(d, 'task.yaml~'));
+      writeFileSync(join(d, 'task.yaml'), text);
+      rmSync(join(d, 'task.yaml~'));
+    });
+    await saved('written in place after all that', (text) => writeFileSync(join(d, 'task.yaml'), text));
+    assert.equal(await w.stop(), runs % 2 ? 0 : 1);
+  } finally {
+    w.child.kill('SIGKILL');
+  }
+});
+
 test('-o json in watch mode: one JSON object per line, one line per run; SIGTERM ends it too', async () => {
   const d = folder('json');
   writeFileSync(join(d, 'task.yaml'), GOOD.replace('alpine:3.20', 'alpine'));
@@ -175,7 +206,10 @@ test('the config file is watched too: a change is read before the next run, a wr
     writeFileSync(join(d, 'task.yaml'), GOOD.replace('alpine:3.20', 'alpine') + '# edited\n');
     await w.untilRuns(4);
     assert.match(w.run(4), /changed: task\.yaml\n1 file, 1 Tekton document: 1 error, 0 warnings/, 'the settings before the wrong config');
-    assert.equal(await w.stop(), 1);
+    rmSync(join(d, '.tektiterc.yaml'));
+    await w.untilRuns(5);
+    assert.match(w.run(5), /changed: \.tektiterc\.yaml\ntektite: validate: \.tektiterc\.yaml is gone: no config file now\n1 file, 1 Tekton document: 0 errors, 1 warning/);
+    assert.equal(await w.stop(), 0);
   } finally {
     w.child.kill('SIGKILL');
   }

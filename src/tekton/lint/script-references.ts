@@ -22,7 +22,10 @@ export function scriptReferences(site: ContainerSite): Finding[] {
     seen.add(ref);
     const what = ref.startsWith('$(workspaces.') ? 'workspace path' : ref.startsWith('$(tt.') ? 'trigger param' : ref.includes('.results.') ? 'task result' : 'param';
     const existing = (site.container.env ?? []).find((e: EnvVar | null) => e?.value === ref);
-    const name = existing?.name ?? envName(ref);
+    // a name the step's env does not use yet (as `validate --fix` picks it)
+    const used = new Set((site.container.env ?? []).map((e: EnvVar | null) => e?.name));
+    let name = existing?.name ?? envName(ref);
+    for (let n = 2; !existing && used.has(name); n++) name = `${envName(ref)}_${n}`;
     const risk = what === 'workspace path'
       ? 'the path is pasted into the shell code, so spaces or shell characters in it break the script'
       : what === 'trigger param'
