@@ -35,26 +35,33 @@ export function expandPaths(paths: readonly string[], regular?: Set<string>, ign
       const st = e.isSymbolicLink() ? linkTarget(p) : e;
       if (st?.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) walk(p);
-      } else if (st?.isFile() && EXTENSIONS.test(e.name) && !CONFIG_FILES.includes(e.name) && first(p)) {
+      } else if (st?.isFile() && EXTENSIONS.test(e.name) && !CONFIG_FILES.includes(e.name)) {
         out.push(p);
         regular?.add(p);
       }
     }
   };
-  // a file named twice (`a.yaml ./a.yaml`, or a folder and a file in it) is read once
-  const once = paths.length > 1 ? new Set<string>() : undefined;
-  const first = (p: string) => !once || (once.has(resolve(p)) ? false : (once.add(resolve(p)), true));
+  let files = 0; // files named on their own
   for (const p of paths) {
     const st = p === '-' ? undefined : statSync(p);
     if (st?.isDirectory()) {
       skip = ignoredUnder(p, ignore);
       walk(p);
-    } else if (p === '-' || first(p)) {
+    } else {
       out.push(p);
+      files++;
       if (st?.isFile()) regular?.add(p);
     }
   }
-  return out;
+  // a file named twice (`a.yaml ./a.yaml`, or named and in a folder given too) is read once;
+  // folders alone cannot give one twice (each is walked once)
+  if (files === 0 || paths.length === 1) return out;
+  const once = new Set<string>();
+  return out.filter((p) => {
+    if (p === '-') return true;
+    const r = resolve(p);
+    return once.has(r) ? false : (once.add(r), true);
+  });
 }
 
 /**

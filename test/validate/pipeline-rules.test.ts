@@ -714,6 +714,19 @@ ${Array.from({ length: 64 }, (_, i) => `              - {name: p${i}, value: [a,
     doc: 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: p\nspec:\n  tasks: []\n',
     want: ['expected at least one, got none: spec.description, spec.params, spec.resources, spec.tasks, spec.workspaces'],
   },
+  {
+    name: "a Pipeline's params are typed as the CRD types them (an enum that is no list: the API server refuses it)",
+    doc: pipeline(`
+      params:
+        - name: a
+          enum: {}
+      tasks:
+        - name: t
+          taskSpec:
+            steps:
+              - image: alpine:3.20`),
+    want: ['spec.params[0].enum: Invalid value: "object": spec.params[0].enum in body must be of type array: "object"'],
+  },
 ];
 
 // A PipelineRun's own spec (PipelineRunSpec.Validate).

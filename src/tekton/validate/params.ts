@@ -112,7 +112,7 @@ export function hasValidNameFormat({ spec }: PlacedParam): boolean {
 export function validateEnums(params: PlacedParam[], flags: FeatureFlags): FieldErrors {
   const errs = new FieldErrors();
   for (const { spec: p, raw } of params) {
-    if (!p.enum || p.enum.length === 0) continue;
+    if (!Array.isArray(p.enum) || p.enum.length === 0) continue; // a wrong type is the API server's error (schema)
     const at = (message: string) => errs.add(message, keyPath('params', p.name ?? ''), raw);
     if (!flags.enableParamEnum) at('feature flag `enable-param-enum` should be set to true to use Enum');
     if (typeOf(p) !== 'string') at('enum can only be set with string type param');

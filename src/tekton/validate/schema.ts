@@ -93,7 +93,7 @@ const pipelineTask = (v: ApiVersion) => obj({
   taskRef: taskRef(v),
 }, true);
 
-const pipelineSpec = (v: ApiVersion) => obj({ tasks: list(pipelineTask(v)), finally: list(pipelineTask(v)) }, true);
+const pipelineSpec = (v: ApiVersion) => obj({ tasks: list(pipelineTask(v)), finally: list(pipelineTask(v)), params: list(paramSpec) }, true);
 
 /** A PipelineRun's spec: the fields its rules read are typed; the rest stays open. */
 const pipelineRunSpec = (v: ApiVersion) => obj({
