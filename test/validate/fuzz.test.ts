@@ -59,6 +59,16 @@ function enough(t: { diagnostic(msg: string): void }, runs: number, min = 100): 
   assert.ok(runs >= min, `only ${runs} inputs ran within ${TIME_LIMIT_MS} ms`);
 }
 
+/** `base` with each mutation applied in turn: `len` characters at `at` (wrapped) replaced by `insert`. */
+function mutate(base: string, ms: readonly { at: number; len: number; insert: string }[]): string {
+  let text = base;
+  for (const m of ms) {
+    const at = m.at % (text.length + 1);
+    text = text.slice(0, at) + m.insert + text.slice(at + m.len);
+  }
+  return text;
+}
+
 function noInternalErrors(ds: { rule?: string; message: string }[]): void {
   const internal = ds.filter((d) => d.rule === 'internal');
   assert.deepEqual(internal, [], internal.map((d) => d.message).join('\n'));
@@ -119,11 +129,7 @@ test('mutated YAML of a valid Task (through the loader, with positions) never th
   const mutation = fc.record({ at: fc.nat(), len: fc.nat({ max: 8 }), insert: fc.oneof(fc.constantFrom(':', '- ', '\n', '  ', '[', '{', '"', '$(params.', '---\n', '&a ', '*a', '!!map ', '\t'), fc.string({ maxLength: 6 })) });
   const r = fc.check(
     fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (ms) => {
-      let text = base;
-      for (const m of ms) {
-        const at = m.at % (text.length + 1);
-        text = text.slice(0, at) + m.insert + text.slice(at + m.len);
-      }
+      const text = mutate(base, ms);
       const loaded = loadText(text, 'm.yaml');
       const ds = validateDocs(loaded.tekton);
       noInternalErrors(ds);
@@ -140,11 +146,7 @@ test('validate --fix on mutated YAML never throws; what it writes loads, and a s
   const mutation = fc.record({ at: fc.nat(), len: fc.nat({ max: 8 }), insert: fc.oneof(fc.constantFrom(':', '- ', '\n', '  ', '[', '{', '"', "'", '$(params.', '$(params.who)', '---\n', '&a ', '*a', '`', '<<', '#', '\\', '{1..2}', '\r\n'), fc.string({ maxLength: 6 })) });
   const r = fc.check(
     fc.property(fc.array(mutation, { minLength: 0, maxLength: 3 }), (ms) => {
-      let text = base;
-      for (const m of ms) {
-        const at = m.at % (text.length + 1);
-        text = text.slice(0, at) + m.insert + text.slice(at + m.len);
-      }
+      const text = mutate(base, ms);
       const once = fixScriptReferences(text, 'm.yaml', {});
       if (once.fixed === 0) {
         assert.equal(once.text, text);
