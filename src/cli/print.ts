@@ -7,6 +7,9 @@ import { writeSync } from 'node:fs';
  * Writes all of `text` to stdout (1) or stderr (2). A closed reader (EPIPE: `| head`) ends the
  * output quietly; a non-blocking descriptor that is full (EAGAIN) hands the rest to the stream.
  */
+/** Whether stdout's reader has gone (EPIPE): a command that runs on (`validate --watch`) can stop. */
+export let outputClosed = false;
+
 export function print(fd: 1 | 2, text: string): void {
   const buf = Buffer.from(text);
   let off = 0;
@@ -15,7 +18,10 @@ export function print(fd: 1 | 2, text: string): void {
       off += writeSync(fd, buf, off);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') return;
+      if (code === 'EPIPE') {
+        if (fd === 1) outputClosed = true;
+        return;
+      }
       if (code !== 'EAGAIN') throw e;
       const stream = fd === 1 ? process.stdout : process.stderr;
       stream.on('error', () => {}); // a reader that stops later: the same quiet end as EPIPE above

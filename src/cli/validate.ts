@@ -9,7 +9,7 @@ import { LINT_RULES } from '../tekton/lint/index.js';
 import type { FeatureFlags } from '../tekton/validate/index.js';
 import { parseCommand, type Parsed } from './args.js';
 import { EXIT, fail } from './exit.js';
-import { fewOf, print } from './print.js';
+import { fewOf, outputClosed, print } from './print.js';
 import type { Watch } from './watch.js';
 import { findConfig, readConfig, type Config, type Level } from './config.js';
 
@@ -140,10 +140,10 @@ export default async function validate(argv: string[]): Promise<number> {
   const { watchInputs } = await import('./watch.js');
   // the config file and the feature-flags file are watched too: a change is read before the next
   // run (a wrong one is said, and the settings before it stay); a removed config is no config
-  const flagsFile = o['feature-flags'] ?? set.config?.featureFlags;
-  const settingsFiles = [configFile, flagsFile].filter((f): f is string => f !== undefined);
+  const settingsFiles = () => [configFile, o['feature-flags'] ?? set.config?.featureFlags].filter((f): f is string => f !== undefined && existsSync(f));
+  let watchedSettings = settingsFiles();
   const reread = (changed: readonly string[]): number | undefined => {
-    if (!changed.some((c) => settingsFiles.includes(c))) return undefined;
+    if (!changed.some((c) => watchedSettings.includes(c))) return undefined;
     let file = configFile;
     if (file !== undefined && !existsSync(file)) {
       print(2, `tektite: validate: ${file} is gone: no config file now\n`);
@@ -154,7 +154,8 @@ export default async function validate(argv: string[]): Promise<number> {
     set = next;
     return undefined;
   };
-  return watchAndValidate(watchInputs, paths, once, { ignore: set.config?.ignore, also: settingsFiles, reread });
+  const nowWatch = () => (watchedSettings = settingsFiles()); // the config may name another flags file
+  return watchAndValidate(watchInputs, paths, once, { ignore: set.config?.ignore, also: watchedSettings, reread, nowWatch });
 }
 
 /** The settings of a run: the config file's (when there is one), the command line's on top; or the exit code of a usage error, said. */
@@ -229,7 +230,13 @@ function watchAndValidate(
   watchInputs: typeof import('./watch.js').watchInputs,
   paths: readonly string[],
   once: () => number,
-  extra: { ignore: readonly string[] | undefined; also: readonly string[]; reread: (changed: readonly string[]) => number | undefined },
+  extra: {
+    ignore: readonly string[] | undefined;
+    /** Settings files to watch, and the ones to watch after a reread. */
+    also: readonly string[];
+    reread: (changed: readonly string[]) => number | undefined;
+    nowWatch: () => readonly string[];
+  },
 ): Promise<number> {
   let last: number = EXIT.ok;
   return new Promise((done, broke) => {
@@ -249,10 +256,13 @@ function watchAndValidate(
         changed: (changed) => {
           print(2, `\n[${new Date().toTimeString().slice(0, 8)}] changed: ${fewOf(changed)}\n`);
           try {
-            last = extra.reread(changed) ?? once();
+            const wrong = extra.reread(changed);
+            w?.setAlso(extra.nowWatch());
+            last = wrong ?? once();
           } catch (e) {
             return stop(e as Error); // tektite itself broke: main reports it (exit 3)
           }
+          if (outputClosed) return stop(last); // `| head`: nobody reads on
           print(2, 'watching for changes (Ctrl-C to stop)\n');
         },
         failed: (message) => stop(fail(`validate: --watch: ${message}`)),
@@ -269,6 +279,7 @@ function watchAndValidate(
     } catch (e) {
       return stop(e as Error);
     }
+    if (outputClosed) return stop(last);
     print(2, 'watching for changes (Ctrl-C to stop)\n');
   });
 }

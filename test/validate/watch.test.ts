@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, renameSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tektiteBin } from '../helpers/paths.js';
@@ -166,6 +166,43 @@ test('a watched folder: saves that replace the file (temp file renamed over it, 
   }
 });
 
+test('a watched folder: a subfolder removed and made again is watched anew; folders that come and go crash nothing; links to nothing are no input', async () => {
+  const d = folder('churn');
+  mkdirSync(join(d, 'a'));
+  writeFileSync(join(d, 'a', 'task.yaml'), GOOD);
+  const w = new Watching(['.'], d);
+  try {
+    await w.untilRuns(1);
+    // in one go: the folder replaced by another of the same name
+    rmSync(join(d, 'a'), { recursive: true });
+    mkdirSync(join(d, 'a'));
+    writeFileSync(join(d, 'a', 'task.yaml'), GOOD);
+    await w.untilRuns(2);
+    writeFileSync(join(d, 'a', 'task.yaml'), BROKEN);
+    await w.untilRuns(3);
+    assert.match(w.run(3), /changed: a\/task\.yaml\n1 file, 0 Tekton documents: 1 error/);
+
+    // temporary folders made and removed at once, many times
+    for (let i = 0; i < 50; i++) {
+      const tmp = join(d, `.tmp-${i}`);
+      mkdirSync(tmp);
+      writeFileSync(join(tmp, 'x.yaml'), GOOD);
+      rmSync(tmp, { recursive: true });
+    }
+    // an editor's lock file (a link to nothing), made and removed: no input, no run
+    symlinkSync('user@host.1:2', join(d, '.#task.yaml'));
+    rmSync(join(d, '.#task.yaml'));
+    await new Promise((r) => setTimeout(r, 400));
+    writeFileSync(join(d, 'a', 'task.yaml'), GOOD);
+    await w.untilRuns(w.runs + 1);
+    assert.match(w.run(w.runs), /changed: a\/task\.yaml\n1 file, 1 Tekton document: 0 errors/);
+    assert.doesNotMatch(w.stderr, /\.#task\.yaml|Error|    at /);
+    assert.equal(await w.stop(), 0);
+  } finally {
+    w.child.kill('SIGKILL');
+  }
+});
+
 test('-o json in watch mode: one JSON object per line, one line per run; SIGTERM ends it too', async () => {
   const d = folder('json');
   writeFileSync(join(d, 'task.yaml'), GOOD.replace('alpine:3.20', 'alpine'));
@@ -212,6 +249,45 @@ test('the config file is watched too: a change is read before the next run, a wr
     assert.equal(await w.stop(), 0);
   } finally {
     w.child.kill('SIGKILL');
+  }
+});
+
+test('the feature-flags file the config names is watched, the new one when the config names another', async () => {
+  const d = folder('flags');
+  mkdirSync(join(d, '.git'));
+  const flags = (on: boolean) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: feature-flags\ndata:\n  enable-param-enum: "${on}"\n`;
+  writeFileSync(join(d, 'ff1.yaml'), flags(false));
+  writeFileSync(join(d, 'ff2.yaml'), flags(true));
+  writeFileSync(join(d, '.tektiterc.yaml'), 'feature-flags: ff1.yaml\n');
+  writeFileSync(join(d, 'task.yaml'), GOOD.replace('spec:\n', 'spec:\n  params:\n    - name: env\n      enum: [a, b]\n').replace('echo hello', 'echo hello $(params.env)'));
+  const w = new Watching(['task.yaml'], d);
+  try {
+    await w.untilRuns(1);
+    assert.match(w.run(1), /1 error/);
+    writeFileSync(join(d, '.tektiterc.yaml'), 'feature-flags: ff2.yaml\n');
+    await w.untilRuns(2);
+    assert.match(w.run(2), /changed: \.tektiterc\.yaml\n1 file, 1 Tekton document: 0 errors/);
+    writeFileSync(join(d, 'ff2.yaml'), flags(false));
+    await w.untilRuns(3);
+    assert.match(w.run(3), /changed: ff2\.yaml\n1 file, 1 Tekton document: 1 error/);
+    assert.equal(await w.stop(), 1);
+  } finally {
+    w.child.kill('SIGKILL');
+  }
+});
+
+test('a reader that goes away (| head) ends the watch after its next run', async () => {
+  const d = folder('piped');
+  writeFileSync(join(d, 'task.yaml'), GOOD.replace('alpine:3.20', 'alpine'));
+  const child = spawn('sh', ['-c', `"${process.execPath}" "${tektiteBin}" validate --watch task.yaml | head -c 10 >/dev/null`], { cwd: d, stdio: 'ignore' });
+  const ended = new Promise((done) => child.on('exit', done));
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    writeFileSync(join(d, 'task.yaml'), GOOD.replace('alpine:3.20', 'busybox'));
+    const code = await Promise.race([ended, new Promise((r) => setTimeout(() => r('still running'), 20_000))]);
+    assert.equal(code, 0);
+  } finally {
+    child.kill('SIGKILL');
   }
 });
 
