@@ -1,7 +1,7 @@
 // `tektite validate --fix`: the file side of fixing script references (the rewriting itself is
 // src/tekton/lint/fix-script-references.ts): which files, how they are written, what is said.
 import { chownSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { InputError, expandInput, readInput } from '../tekton/files.js';
+import { InputError, expandInput, isInputError, readInput } from '../tekton/files.js';
 import { fixScriptReferences } from '../tekton/lint/fix-script-references.js';
 import type { ValidateOptions } from '../tekton/validate/index.js';
 import { fewOf, print } from './print.js';
@@ -25,7 +25,7 @@ export function fixFiles(paths: readonly string[], opts: ValidateOptions, ignore
     try {
       writeAtomically(f, r.text);
     } catch (e) {
-      if (!(e instanceof InputError)) throw e;
+      if (!isInputError(e)) throw e;
       print(2, `tektite: validate: --fix: ${e.message}: its findings are left\n`);
       unwritten += r.done;
       continue;

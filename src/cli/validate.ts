@@ -1,7 +1,7 @@
 // `tektite validate [paths...]`: Tekton's webhook rules and tektite's lint rules, offline.
 import { formatDiagnostic, messageWithPaths, type Diagnostic } from '../tekton/diagnostics.js';
 import { existsSync } from 'node:fs';
-import { InputError, readInput } from '../tekton/files.js';
+import { InputError, isInputError, readInput } from '../tekton/files.js';
 import { loadText } from '../tekton/load.js';
 import { isObj } from '../tekton/plain-object.js';
 import { validateFiles, type FilesResult } from '../tekton/validate/files.js';
@@ -118,7 +118,7 @@ export default async function validate(argv: string[]): Promise<number> {
     try {
       fixed = fixFiles(paths, { strict: set.strict, flags: set.flags, runTimeChecks: true }, set.config?.ignore);
     } catch (e) {
-      if (e instanceof InputError) return fail(`validate: --fix: ${e.message}`);
+      if (isInputError(e)) return fail(`validate: ${e.message}`);
       throw e;
     }
   }

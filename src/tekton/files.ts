@@ -92,7 +92,14 @@ function linkTarget(p: string): Stats | undefined {
   }
 }
 
-export class InputError extends Error {}
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** Whether `e` is an InputError, also one thrown by another bundle's copy of this module (dist/cli/fix.cjs). */
+export function isInputError(e: unknown): e is InputError {
+  return e instanceof Error && e.name === 'InputError';
+}
 
 /**
  * Loads every document of the given files/folders (`-` = stdin), with how many files were read.

@@ -311,6 +311,10 @@ test('tektite validate --fix: files rewritten in place (mode and links kept, not
   const j = JSON.parse(r.stdout);
   assert.deepEqual([j.fixed, j.fixedFiles, j.warnings], [1, ['json.yaml'], 0]);
 
+  r = tektite(['validate', '--fix', 'nowhere.yaml'], work);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'tektite: validate: cannot read nowhere.yaml: no such file or directory\n');
+
   r = tektite(['validate', '--fix', '-'], work);
   assert.equal(r.code, 2);
   assert.equal(r.stderr, 'tektite: validate: --fix cannot rewrite stdin (-): give files or folders\n');
