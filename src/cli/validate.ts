@@ -154,7 +154,12 @@ export default async function validate(argv: string[]): Promise<number> {
     set = next;
     return undefined;
   };
-  const nowWatch = () => (watchedSettings = settingsFiles()); // the config may name another flags file
+  // the config may name another flags file: the files to watch now, when they differ
+  const nowWatch = (): readonly string[] | undefined => {
+    const next = settingsFiles();
+    if (next.join('\0') === watchedSettings.join('\0')) return undefined;
+    return (watchedSettings = next);
+  };
   return watchAndValidate(watchInputs, paths, once, { ignore: set.config?.ignore, also: watchedSettings, reread, nowWatch });
 }
 
@@ -235,7 +240,7 @@ function watchAndValidate(
     /** Settings files to watch, and the ones to watch after a reread. */
     also: readonly string[];
     reread: (changed: readonly string[]) => number | undefined;
-    nowWatch: () => readonly string[];
+    nowWatch: () => readonly string[] | undefined;
   },
 ): Promise<number> {
   let last: number = EXIT.ok;
@@ -257,7 +262,8 @@ function watchAndValidate(
           print(2, `\n[${new Date().toTimeString().slice(0, 8)}] changed: ${fewOf(changed)}\n`);
           try {
             const wrong = extra.reread(changed);
-            w?.setAlso(extra.nowWatch());
+            const files = extra.nowWatch();
+            if (files) w?.setAlso(files);
             last = wrong ?? once();
           } catch (e) {
             return stop(e as Error); // tektite itself broke: main reports it (exit 3)
