@@ -249,6 +249,18 @@ test('a script reached twice through a YAML alias is fixed once and counted so; 
   assert.match(fix(mixed).text, /- name: s\n {6}env:\n {8}- name: PARAM_A\n {10}value: \$\(params\.a\)\n {6}image/);
 });
 
+test("a StepAction's script with a param (a Tekton error there) is fixed the same way: the env entry goes on its spec", () => {
+  const text = 'apiVersion: tekton.dev/v1beta1\nkind: StepAction\nmetadata:\n  name: s\nspec:\n  params:\n    - name: a\n  results:\n    - name: r\n  image: alpine:3.20\n  script: |\n    echo "$(params.a)" > $(step.results.r.path)\n';
+  const before = tektite(['validate', '-'], dir, text);
+  assert.equal(before.code, 1);
+  assert.match(before.stdout, /param substitution in scripts is not allowed\.: spec\.script/);
+  const r = fix(text);
+  assert.deepEqual([r.fixed, r.done, r.left], [1, 1, 0]);
+  assert.equal(r.text, text.replace('spec:\n', 'spec:\n  env:\n    - name: PARAM_A\n      value: $(params.a)\n').replace('"$(params.a)"', '"${PARAM_A}"'));
+  const after = tektite(['validate', '-'], dir, r.text);
+  assert.equal(after.code, 0, after.stdout);
+});
+
 test('the finding suggests the name --fix would use: one the step\'s env does not hold already', () => {
   const r = tektite(['validate', '-'], dir, 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: t\nspec:\n  params: [{name: who}]\n  steps:\n    - image: alpine:3.20\n      env:\n        - name: PARAM_WHO\n          value: other\n      script: |\n        echo $(params.who)\n');
   assert.match(r.stdout, /write "\$\{PARAM_WHO_2\}" in the script:\n {4}env:\n {6}- name: PARAM_WHO_2\n/);

@@ -53,11 +53,14 @@ export function fixScriptReferences(text: string, file: string, opts: ValidateOp
     // findings by container (the path without its final `script`)
     const byContainer = new Map<string, { path: PathSegment[]; indexes: number[] }>();
     for (const d of found) {
-      const path = d.at!.path.slice(0, -1);
-      const key = JSON.stringify(path);
-      const entry = byContainer.get(key) ?? { path, indexes: [] };
-      entry.indexes.push(d.at!.index ?? -1);
-      byContainer.set(key, entry);
+      const at = d.at ? { path: d.at.path, indexes: [d.at.index ?? -1] } : stepActionScript(doc);
+      for (const index of at.indexes) {
+        const path = at.path.slice(0, -1);
+        const key = JSON.stringify(path);
+        const entry = byContainer.get(key) ?? { path, indexes: [] };
+        entry.indexes.push(index);
+        byContainer.set(key, entry);
+      }
     }
     for (const { path, indexes } of byContainer.values()) {
       const plan = planContainer(doc, path, indexes, text, offsetOf);
@@ -102,7 +105,19 @@ interface Plan {
 
 /** The script-reference findings of documents loaded from `text` that no tektite-ignore comment covers. */
 function findings(docs: readonly LoadedDoc[], text: string, opts: ValidateOptions) {
-  return dropIgnored(docs.flatMap((d) => validateDoc(d, opts).filter((x) => x.rule === 'script-reference' && x.at)), text).kept;
+  return dropIgnored(docs.flatMap((d) => validateDoc(d, opts).filter((x) => (x.rule === 'script-reference' && x.at) || (d.kind === 'StepAction' && x.message === STEPACTION_SCRIPT))), text).kept;
+}
+
+/** Tekton's error for a param reference in a StepAction's script, which the same fix answers (env is where a StepAction takes params). */
+const STEPACTION_SCRIPT = 'param substitution in scripts is not allowed.';
+
+/** For that error (which names no reference): the first place of each param reference in the StepAction's script. */
+function stepActionScript(doc: LoadedDoc): { path: PathSegment[]; indexes: number[] } {
+  const spec = isObj(doc.value) && isObj(doc.value.spec) ? doc.value.spec : {};
+  const script = typeof spec.script === 'string' ? spec.script : '';
+  const firsts = new Map<string, number>();
+  for (const m of script.matchAll(new RegExp(REFERENCE.source, 'g'))) if (/^\$\((?:inputs\.)?params/.test(m[0]) && !firsts.has(m[0])) firsts.set(m[0], m.index);
+  return { path: ['spec', 'script'], indexes: [...firsts.values()] };
 }
 
 function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], text: string, offsetOf: (p: { line: number; col: number }) => number): Plan {
