@@ -3,13 +3,13 @@
 // a command that prints once at the end does not need them.
 import { writeSync } from 'node:fs';
 
+/** Whether stdout's reader has gone (EPIPE): a command that runs on (`validate --watch`) can stop. */
+export let outputClosed = false;
+
 /**
  * Writes all of `text` to stdout (1) or stderr (2). A closed reader (EPIPE: `| head`) ends the
  * output quietly; a non-blocking descriptor that is full (EAGAIN) hands the rest to the stream.
  */
-/** Whether stdout's reader has gone (EPIPE): a command that runs on (`validate --watch`) can stop. */
-export let outputClosed = false;
-
 export function print(fd: 1 | 2, text: string): void {
   const buf = Buffer.from(text);
   let off = 0;

@@ -6,12 +6,13 @@
 // (a quoted here-document, backticks, a command substitution inside double quotes), and a step
 // is left alone when its YAML is not in the plain block form. The edited text is loaded again
 // and must hold exactly the intended values, or the file is not changed.
-import type { PathSegment } from '../load.js';
-import { loadText, type LoadedDoc } from '../load.js';
-import { isObj, type Obj } from '../plain-object.js';
+import { isDeepStrictEqual } from 'node:util'; // map key order aside
+import { loadText, type LoadedDoc, type PathSegment } from '../load.js';
+import { isObj, valueAt, type Obj } from '../plain-object.js';
+import { lineStarts } from '../yaml-subset.js';
 import { validateDoc, type ValidateOptions } from '../validate/index.js';
 import { dropIgnored } from './ignore.js';
-import { REFERENCE, envName, yamlScalar } from './script-references.js';
+import { REFERENCE, envName, freeName, yamlScalar } from './script-references.js';
 
 export interface FixResult {
   /** The new text (the input when nothing was fixed). */
@@ -87,8 +88,8 @@ export function fixScriptReferences(text: string, file: string, opts: ValidateOp
     !again.diagnostics.some((d) => d.severity === 'error') &&
     again.docs.length === loaded.docs.length &&
     again.tekton.length === loaded.tekton.length &&
-    loaded.tekton.every((d, i) => equal(again.tekton[i]!.value, expected.get(d) ?? d.value)) &&
-    loaded.docs.every((d, i) => d.kind === 'TriggerTemplate' || equal(again.docs[i]!.value, expected.get(d) ?? d.value));
+    loaded.tekton.every((d, i) => isDeepStrictEqual(again.tekton[i]!.value, expected.get(d) ?? d.value)) &&
+    loaded.docs.every((d, i) => d.kind === 'TriggerTemplate' || isDeepStrictEqual(again.docs[i]!.value, expected.get(d) ?? d.value));
   if (!same) return unchanged(total);
   // what is left, counted on the new text (a script reached twice through a YAML alias is fixed once)
   const remaining = findings(again.tekton, out, opts).length;
@@ -156,9 +157,7 @@ function planContainer(doc: LoadedDoc, path: PathSegment[], indexes: number[], t
       names.set(ref, existing.name as string);
       continue;
     }
-    const base = envName(ref);
-    let name = base;
-    for (let n = 2; taken.has(name) || new RegExp(`\\b${name}\\b`).test(script); n++) name = `${base}_${n}`;
+    const name = freeName(envName(ref), (n) => taken.has(n) || new RegExp(`\\b${n}\\b`).test(script));
     taken.add(name);
     names.set(ref, name);
     added.push({ name, value: ref });
@@ -247,36 +246,27 @@ function knownValues(value: unknown, path: PathSegment[], ref: string): string[]
   const m = /^\$\((?:inputs\.)?params(?:\.([^.)[]+)|\[(?:"([^"]*)"|'([^']*)')\])/.exec(ref);
   const name = m?.[1] ?? m?.[2] ?? m?.[3];
   if (name === undefined) return [];
-  const root = isObj(value) && isObj(value.spec) ? value.spec : {};
-  const lists = [valueAt(value, [...path.slice(0, -2), 'params']), root.params, isObj(root.pipelineSpec) ? root.pipelineSpec.params : undefined];
+  const own = valueAt(value, [...path.slice(0, -2), 'params']);
+  const top = [valueAt(value, ['spec', 'params']), valueAt(value, ['spec', 'pipelineSpec', 'params'])];
+  const out = [own, ...top].flatMap((list) => declared(list, name));
+  // a Pipeline task's own values for its embedded spec, and the Pipeline's params they name
+  if (path[path.length - 3] === 'taskSpec') {
+    const passed = declared(valueAt(value, [...path.slice(0, -3), 'params']), name);
+    out.push(...passed);
+    for (const v of passed) for (const m of v.matchAll(/\$\(params\.([^.)[\s]+)\)/g)) out.push(...top.flatMap((list) => declared(list, m[1]!)));
+  }
+  return out;
+}
+
+/** The strings in the default and value of param `name` in a params list (array and object values item by item). */
+function declared(list: unknown, name: string): string[] {
   const out: string[] = [];
   const collect = (v: unknown) => {
     if (typeof v === 'string') out.push(v);
     else if (Array.isArray(v)) v.forEach(collect);
     else if (isObj(v)) Object.values(v).forEach(collect);
   };
-  for (const list of lists) {
-    if (!Array.isArray(list)) continue;
-    for (const p of list) if (isObj(p) && p.name === name) collect([p.default, p.value]);
-  }
-  // a Pipeline task's own values for its embedded spec, and the Pipeline's params they name
-  if (path[path.length - 3] === 'taskSpec') {
-    const task = valueAt(value, path.slice(0, -3));
-    const given = isObj(task) && Array.isArray(task.params) ? task.params.find((p) => isObj(p) && p.name === name) : undefined;
-    const passed: string[] = [];
-    if (isObj(given)) {
-      const before = out.length;
-      collect(given.value);
-      passed.push(...out.slice(before));
-    }
-    for (const v of passed) {
-      for (const m of v.matchAll(/\$\(params\.([^.)[\s]+)\)/g)) {
-        for (const list of [root.params, isObj(root.pipelineSpec) ? root.pipelineSpec.params : undefined]) {
-          if (Array.isArray(list)) for (const p of list) if (isObj(p) && p.name === m[1]) collect([p.default, p.value]);
-        }
-      }
-    }
-  }
+  if (Array.isArray(list)) for (const p of list) if (isObj(p) && p.name === name) collect([p.default, p.value]);
   return out;
 }
 
@@ -478,27 +468,4 @@ function braceEnd(script: string, from: number): number {
     else if (script[i] === '}' && --depth === 0) return i + 1;
   }
   return -1;
-}
-
-function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
-  let node = value;
-  for (const seg of path) node = isObj(node) || Array.isArray(node) ? (node as Record<PathSegment, unknown>)[seg] : undefined;
-  return node;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** Deep equality of loaded values, map key order aside. */
-function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
-  if (isObj(a) && isObj(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && equal(a[k], b[k]));
-  }
-  return false;
 }

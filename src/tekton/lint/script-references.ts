@@ -24,8 +24,7 @@ export function scriptReferences(site: ContainerSite): Finding[] {
     const existing = (site.container.env ?? []).find((e: EnvVar | null) => e?.value === ref);
     // a name the step's env does not use yet (as `validate --fix` picks it)
     const used = new Set((site.container.env ?? []).map((e: EnvVar | null) => e?.name));
-    let name = existing?.name ?? envName(ref);
-    for (let n = 2; !existing && used.has(name); n++) name = `${envName(ref)}_${n}`;
+    const name = existing?.name ?? freeName(envName(ref), (n) => used.has(n));
     const risk = what === 'workspace path'
       ? 'the path is pasted into the shell code, so spaces or shell characters in it break the script'
       : what === 'trigger param'
@@ -44,6 +43,13 @@ export function scriptReferences(site: ContainerSite): Finding[] {
     });
   }
   return out;
+}
+
+/** `base`, or `base_2`, `base_3`… : the first that `taken` does not claim. */
+export function freeName(base: string, taken: (name: string) => boolean): string {
+  let name = base;
+  for (let n = 2; taken(name); n++) name = `${base}_${n}`;
+  return name;
 }
 
 /** PARAM_FOO for $(params.foo), WORKSPACE_SRC_PATH for $(workspaces.src.path), ... */

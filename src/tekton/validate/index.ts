@@ -20,7 +20,7 @@ import { validateTaskParamUsage, validateTaskSpec } from './task.js';
 import { validateTaskRunSpec } from './taskrun.js';
 import { validatePipelineRunSpec } from './pipelinerun.js';
 import { resolvedPipelineTaskChecks, resolvedTaskRunChecks } from './resolved.js';
-import { isObj, type Obj } from '../plain-object.js';
+import { isObj, valueAt, type Obj } from '../plain-object.js';
 
 export type { FeatureFlags } from './context.js';
 
@@ -86,12 +86,6 @@ export function validateDoc(doc: LoadedDoc, opts: ValidateOptions, tasks: TaskLo
     placed.push({ severity: opts.strict ? 'error' : 'warning', message: yaml11Message(n), paths: [], rule: n.rule ?? 'yaml11-scalar', file: doc.file, pos: n.pos });
   }
   return placed.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
-}
-
-function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
-  let node = value;
-  for (const seg of path) node = isObj(node) || Array.isArray(node) ? (node as Record<PathSegment, unknown>)[seg] : undefined;
-  return node;
 }
 
 /** Whether a string (or a list of strings) holds `$(tt.…)`, which Tekton Triggers replaces. */
